@@ -1,0 +1,15 @@
+"""casegraph: related cases and party networks for enforcement bureaus.
+
+The library is the product; the ``casegraph`` command is a thin layer over it.
+
+>>> import casegraph
+>>> result = casegraph.analyze("export/", judges="judges.csv")   # doctest: +SKIP
+>>> casegraph.write_result(result, "out/")                       # doctest: +SKIP
+"""
+from .analyze import Result, analyze, prepare
+from .contract import Options
+from .read import InputError
+from .write import OutputError, write_result
+
+__all__ = ["analyze", "prepare", "Result", "Options", "write_result", "InputError", "OutputError"]
+__version__ = "0.1.0"

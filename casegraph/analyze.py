@@ -1,0 +1,121 @@
+"""One analysis run: read → normalise → resolve → graph → find → assign.
+
+>>> from casegraph import analyze, write_result
+>>> result = analyze("sample/")                          # doctest: +SKIP
+>>> result.findings["common_debtors"].head(3)            # doctest: +SKIP
+>>> write_result(result, "out/")                         # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import contract as C
+from .assign import assign
+from .find import find_all
+from .graph import CaseGraph, build_graph
+from .normalise import Clean, normalise
+from .read import read_export
+from .resolve import Resolved, resolve
+
+
+@dataclass
+class Result:
+    """What a run found. ``findings`` holds the tables of
+    ``contract.FINDINGS``; the rest explains them."""
+
+    graph: CaseGraph
+    clean: Clean
+    resolved: Resolved
+    findings: dict[str, pd.DataFrame]
+    summary: dict = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every output table by contract name."""
+        records = self.resolved.records.assign(source="parties")
+        return {
+            **self.findings,
+            "parties": self.resolved.parties,
+            "party_records": records,
+            "warnings": self.clean.warnings,
+            "rejected": self.clean.rejected,
+        }
+
+
+def prepare(export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
+            timings: dict | None = None) -> tuple[Clean, Resolved, CaseGraph]:
+    """The shared path of both engines, up to the graph."""
+    timings = {} if timings is None else timings
+    t = time.perf_counter()
+    tables = read_export(export, judges)
+    timings["read"] = time.perf_counter() - t
+    t = time.perf_counter()
+    clean = normalise(tables)
+    timings["normalise"] = time.perf_counter() - t
+    t = time.perf_counter()
+    resolved = resolve(clean.parties)
+    timings["resolve"] = time.perf_counter() - t
+    t = time.perf_counter()
+    graph = build_graph(clean, resolved, options)
+    timings["graph"] = time.perf_counter() - t
+    clean.input_rows = {name: len(df) for name, df in tables.items()}
+    return clean, resolved, graph
+
+
+def analyze(export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
+            backend: str = "embedded", **engine_args) -> Result:
+    """Analyse a court export (folder of CSVs or .xlsx workbook).
+
+    ``backend`` is ``"embedded"`` (networkx and pandas, no server) or
+    ``"neo4j"`` (load into the database, then answer from it; ``engine_args``
+    go to :func:`casegraph.neo4j_engine.connect`). Both give the same result.
+    """
+    options = options or C.Options()
+    timings: dict[str, float] = {}
+    clean, resolved, graph = prepare(export, judges, options, timings)
+    t = time.perf_counter()
+    if backend == "embedded":
+        findings = find_all(graph)
+    elif backend == "neo4j":
+        from .neo4j_engine import load_and_find
+
+        findings = load_and_find(graph, resolved, **engine_args)
+    else:
+        raise ValueError(f"unknown backend {backend!r} (embedded or neo4j)")
+    timings["find"] = time.perf_counter() - t
+    if not graph.judges.empty:
+        t = time.perf_counter()
+        findings["assignments"] = assign(graph.cases, findings["bundles"], graph.judges, options)
+        timings["assign"] = time.perf_counter() - t
+    return Result(graph, clean, resolved, findings, summarise(clean, resolved, graph, findings, timings, backend))
+
+
+def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict, timings: dict, backend: str) -> dict:
+    rejected = clean.rejected["source"].value_counts()
+    f = findings
+    bundles = f["bundles"]
+    return {
+        "backend": backend,
+        "input_rows": getattr(clean, "input_rows", {}),
+        "accepted": {"cases": len(graph.cases), "parties": len(resolved.records), "assets": len(graph.assets),
+                     "judges": len(graph.judges)},
+        "rejected": {k: int(rejected.get(k, 0)) for k in ("cases", "parties", "assets", "judges")},
+        "warnings": len(clean.warnings),
+        "resolved_parties": len(resolved.parties),
+        "merged_records": int(len(resolved.records) - len(resolved.parties)),
+        "rules": resolved.records["rule"].value_counts().to_dict(),
+        "repeat_applicants": len(f["repeat_applicants"]),
+        "mass_applicants": int(f["repeat_applicants"]["mass_applicant"].sum()),
+        "common_debtors": len(f["common_debtors"]),
+        "offsets": f["offsets"]["kind"].value_counts().to_dict(),
+        "shared_assets": len(f["shared_assets"]),
+        "bundles": int(bundles["bundle_id"].nunique()),
+        "cases_in_bundles": len(bundles),
+        "largest_bundle": int(bundles["bundle_id"].value_counts().max()) if len(bundles) else 0,
+        "assigned": int((f["assignments"]["judge"] != "").sum()) if "assignments" in f else None,
+        "unassigned": int((f["assignments"]["judge"] == "").sum()) if "assignments" in f else None,
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+    }

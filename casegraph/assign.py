@@ -1,0 +1,137 @@
+"""Judge assignment: each bundle to one judge, within capacity, loads even.
+
+The rules, in order (the ``reason`` column names the one that decided):
+
+1. ``kept``: a case that already has a judge keeps it.
+2. ``follows_holder``: the rest of its bundle goes to the judge who holds
+   most of the bundle, if that judge has room.
+3. ``minors_team``: a bundle holding a minors' case (抚养费, 探望权, 抚养权)
+   goes to the team for minors (Baoshan's 涉未成年人专项执行团队).
+4. ``least_loaded``: otherwise the least-loaded judge of the team with room
+   for the whole bundle; bundles are placed largest first, which keeps
+   loads even.
+5. ``no_capacity``: no judge of the team has room; the case is listed
+   without a judge for a person to decide, never dropped.
+
+Both engines share this code: they differ in how they find bundles, not in
+how bundles are given out.
+
+>>> import pandas as pd
+>>> cases = pd.DataFrame({"case_no": ["a", "b", "c"], "cause": ["", "", "抚养费纠纷"], "judge": ["", "", ""]})
+>>> judges = pd.DataFrame({"judge": ["王", "李", "赵"], "team": ["一组", "一组", "涉未成年人"], "capacity": [5, 5, 5]})
+>>> bundles = pd.DataFrame({"bundle_id": ["B1", "B1"], "case_no": ["a", "b"]})
+>>> assign(cases, bundles, judges)[["case_no", "judge"]].values.tolist()
+[['a', '李'], ['b', '李'], ['c', '赵']]
+"""
+from __future__ import annotations
+
+import heapq
+import math
+
+import pandas as pd
+
+from . import contract as C
+
+GENERAL = ""  # the pool of every judge outside the minors' team
+
+
+def _judges(judges: pd.DataFrame, cases: pd.DataFrame, options: C.Options):
+    held = cases.loc[cases["judge"] != "", "judge"].value_counts()
+    book = {}
+    for name, team, cap in judges[["judge", "team", "capacity"]].itertuples(index=False):
+        cap = math.inf if cap is None or pd.isna(cap) else int(cap)
+        book[name] = {"team": team, "room": cap, "load": int(held.get(name, 0))}
+    return book
+
+
+class _Pool:
+    """The judges of one team, least loaded first."""
+
+    def __init__(self, names, book):
+        self.book = book
+        self.heap = [(book[n]["load"], n) for n in names]
+        heapq.heapify(self.heap)
+
+    def take(self, size: int) -> str | None:
+        """The least-loaded judge with room for ``size`` cases, charged for them."""
+        skipped, chosen = [], None
+        while self.heap:
+            load, name = heapq.heappop(self.heap)
+            if load != self.book[name]["load"]:  # stale: the judge took cases elsewhere
+                heapq.heappush(self.heap, (self.book[name]["load"], name))
+                continue
+            if self.book[name]["room"] >= size:
+                chosen = name
+                break
+            skipped.append((load, name))
+        for item in skipped:
+            heapq.heappush(self.heap, item)
+        if chosen is not None:
+            _charge(self.book, chosen, size)
+            heapq.heappush(self.heap, (self.book[chosen]["load"], chosen))
+        return chosen
+
+
+def _charge(book, name, size):
+    book[name]["room"] -= size
+    book[name]["load"] += size
+
+
+def assign(cases: pd.DataFrame, bundles: pd.DataFrame, judges: pd.DataFrame,
+           options: C.Options | None = None) -> pd.DataFrame:
+    """One row per case: case_no, bundle_id ('' for a case on its own),
+    judge ('' when nobody has room), team, reason."""
+    options = options or C.Options()
+    book = _judges(judges, cases, options)
+    minors_judges = [n for n, j in book.items() if j["team"] == options.minors_team]
+    pools = {options.minors_team: _Pool(minors_judges, book),
+             GENERAL: _Pool([n for n, j in book.items() if j["team"] != options.minors_team], book)}
+
+    c = cases[["case_no", "cause", "judge"]].merge(bundles[["case_no", "bundle_id"]], on="case_no", how="left")
+    c["bundle_id"] = c["bundle_id"].fillna("")
+    c["unit"] = c["bundle_id"].where(c["bundle_id"] != "", "case:" + c["case_no"])
+    c["minors"] = c["cause"].str.contains("|".join(options.minors_causes))
+    c["has_judge"] = c["judge"] != ""
+    units = c.groupby("unit", sort=False).agg(size=("case_no", "size"), minors=("minors", "any"),
+                                              held=("has_judge", "any"))
+    # Units whose holder is known go first; then the largest bundles, so that
+    # the small ones fill the gaps and loads end even.
+    units = (units.rename_axis("unit").reset_index()
+             .sort_values(["held", "size", "unit"], ascending=[False, False, True]).set_index("unit"))
+    by_unit = {u: g for u, g in c.groupby("unit", sort=False)}
+
+    out = []
+    for unit, size, minors, held in units[["size", "minors", "held"]].itertuples(name=None):
+        g = by_unit[unit]
+        bundle_id = g["bundle_id"].iat[0]
+        for case_no, judge in g.loc[g["has_judge"], ["case_no", "judge"]].itertuples(index=False):
+            out.append((case_no, bundle_id, judge, book.get(judge, {}).get("team", ""), "kept: the case already has this judge"))
+        rest = g.loc[~g["has_judge"], "case_no"].tolist()
+        if not rest:
+            continue
+        judge, reason = None, ""
+        if held:
+            counts = g.loc[g["has_judge"], "judge"].value_counts()
+            holder = sorted(counts.index, key=lambda j: (-counts[j], j))[0]
+            if holder not in book:
+                judge, reason = holder, f"follows_holder: {holder} holds {counts[holder]} of {size} cases of the bundle"
+            elif book[holder]["room"] >= len(rest):
+                _charge(book, holder, len(rest))
+                judge, reason = holder, f"follows_holder: {holder} holds {counts[holder]} of {size} cases of the bundle"
+            else:
+                reason = f"holder {holder} has no room; "
+        if judge is None:
+            team = options.minors_team if minors and minors_judges else GENERAL
+            judge = pools[team].take(len(rest))
+            rule = "minors_team" if team == options.minors_team else "least_loaded"
+            team_name = team or "any general team"
+            if judge is None:
+                judge, reason = "", reason + f"no_capacity: no judge of {team_name} has room for {len(rest)} cases"
+            elif minors and not minors_judges:
+                reason += f"least_loaded: minors' case, but no judge in team {options.minors_team}"
+            else:
+                reason += f"{rule}: least-loaded judge of {team_name} with room for {len(rest)} cases"
+        for case_no in rest:
+            out.append((case_no, bundle_id, judge, book.get(judge, {}).get("team", ""), reason))
+    cols = list(C.OUTPUTS["assignments"].columns)
+    return pd.DataFrame(out, columns=cols).sort_values("case_no").reset_index(drop=True)

@@ -1,0 +1,82 @@
+"""Case numbers (案号): parse what clerks type, write the official form.
+
+>>> parse_case_no("(2024)沪0113执1234号").official
+'（2024）沪0113执1234号'
+>>> parse_case_no("〔2024〕沪0113 执恢 12号").type_code
+'执恢'
+>>> parse_case_no("（2012）曲中法执字第66号").official
+'（2012）曲中法执字第66号'
+>>> parse_case_no("2024执1234") is None
+True
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from .contract import CASE_TYPES
+
+_TYPES = "|".join(CASE_TYPES)  # longest first: 执恢 before 执
+# Since 2016: (year) province abbreviation + 2 or 4 digit court code, type, sequence, 号.
+_MODERN = re.compile(rf"^\((\d{{4}})\)([\u4e00-\u9fff]\d{{2}}(?:\d{{2}})?)({_TYPES})(\d{{1,7}})号$")
+# Before 2016: (2012)曲中法执字第66号.
+_OLD = re.compile(rf"^\((\d{{4}})\)([\u4e00-\u9fff]{{1,8}}?)({_TYPES})字第(\d{{1,7}})号$")
+_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "[": "(", "]": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
+
+
+@dataclass(frozen=True)
+class CaseNo:
+    year: int
+    court: str
+    type_code: str
+    seq: int
+    old_style: bool = False
+
+    @property
+    def official(self) -> str:
+        if self.old_style:
+            return f"（{self.year}）{self.court}{self.type_code}字第{self.seq}号"
+        return f"（{self.year}）{self.court}{self.type_code}{self.seq}号"
+
+
+def _clean(value: object) -> str:
+    s = unicodedata.normalize("NFKC", str(value)).translate(_BRACKETS)
+    return "".join(s.split())
+
+
+@lru_cache(maxsize=None)
+def parse_case_no(value: object) -> CaseNo | None:
+    """The parsed case number, or None when it is not one."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    s = _clean(value)
+    m = _MODERN.match(s)
+    if m:
+        return CaseNo(int(m[1]), m[2], m[3], int(m[4]))
+    m = _OLD.match(s)
+    if m:
+        return CaseNo(int(m[1]), m[2], m[3], int(m[4]), old_style=True)
+    return None
+
+
+def official_case_nos(values: pd.Series) -> pd.Series:
+    """The official form of each case number (None where malformed).
+
+    Parses each distinct spelling once: an export repeats each case number
+    in every party and asset row.
+    """
+    uniq = pd.unique(values.to_numpy(dtype=object))
+    parsed = {}
+    for u in uniq:
+        p = parse_case_no(u)
+        parsed[u] = p.official if p else None
+    return values.map(parsed)
+
+
+def case_type(official: pd.Series) -> pd.Series:
+    """The type code (执, 执恢, …) of official case numbers."""
+    return official.map(lambda s: parse_case_no(s).type_code if isinstance(s, str) and parse_case_no(s) else None)

@@ -1,0 +1,207 @@
+"""From raw export tables to clean ones, and the rows that could not be used.
+
+Every row that is not used lands in ``rejected`` with a reason a clerk
+understands; problems that do not stop a row from being used (an invalid ID,
+say) land in ``warnings``.
+
+>>> import pandas as pd
+>>> raw = {"cases": pd.DataFrame({"row": [2, 3], "case_no": ["(2024)沪0113执1号", "bad"],
+...        "filed_on": ["2024-01-05", ""], "cause": ["民间借贷纠纷", ""], "amount": ["1,000", ""],
+...        "status": ["", ""], "judge": ["", ""]})}
+>>> clean = normalise_cases(raw["cases"])
+>>> clean.cases.case_no.tolist(), clean.rejected.error.tolist()
+(['（2024）沪0113执1号'], ["malformed case number 'bad'"])
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import contract as C
+from .caseno import official_case_nos
+from .identity import INVALID, parse_ids
+
+REJECTED_COLUMNS = list(C.OUTPUTS["rejected"].columns)
+WARNING_COLUMNS = list(C.OUTPUTS["warnings"].columns)
+
+
+@dataclass
+class Clean:
+    """Clean tables plus what was rejected and warned about."""
+
+    cases: pd.DataFrame
+    parties: pd.DataFrame
+    assets: pd.DataFrame
+    judges: pd.DataFrame
+    rejected: pd.DataFrame
+    warnings: pd.DataFrame
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """NFKC (full-width letters, digits and brackets to half-width) and trim."""
+    uniq = pd.unique(s.to_numpy(dtype=object))
+    table = {u: " ".join(unicodedata.normalize("NFKC", u).split()) for u in uniq}
+    return s.map(table)
+
+
+def normalise_name(s: pd.Series) -> pd.Series:
+    """Names compare without spaces and with half-width brackets."""
+    return _text(s).str.replace(" ", "", regex=False)
+
+
+def _reject(df: pd.DataFrame, mask, source: str, error) -> pd.DataFrame:
+    bad = df[mask]
+    err = error if isinstance(error, str) else error[mask]
+    return pd.DataFrame({"source": source, "row": bad["row"].to_numpy(), "case_no": bad["case_no"].to_numpy()
+                         if "case_no" in bad else "", "error": np.asarray(err, dtype=object) if not isinstance(err, str) else err})
+
+
+def parse_amount(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Yuan as float (NaN when empty) and a mask of unusable cells."""
+    cleaned = _text(s).str.replace(r"[,，￥¥元\s]", "", regex=True).str.replace("RMB", "", regex=False)
+    num = pd.to_numeric(cleaned.replace("", np.nan), errors="coerce")
+    bad = (num.isna() & (cleaned != "")) | (num < 0) | np.isinf(num.fillna(0))
+    return num.where(~bad), bad
+
+
+def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ISO dates (YYYY-MM-DD, '' when empty) and a mask of impossible ones."""
+    t = _text(s).str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "", regex=False)
+    t = t.str.replace(r"\s.*$", "", regex=True)  # Excel's "2024-01-05 00:00:00"
+    t = t.where(~t.str.fullmatch(r"\d{8}"), t.str.slice(0, 4) + "-" + t.str.slice(4, 6) + "-" + t.str.slice(6, 8))
+    d = pd.to_datetime(t, format="%Y-%m-%d", errors="coerce")
+    bad = d.isna() & (t != "") | (d.dt.year < 1949) | (d > pd.Timestamp.now() + pd.Timedelta(days=1))
+    return d.dt.strftime("%Y-%m-%d").where(~bad & d.notna(), ""), bad
+
+
+@dataclass
+class _Part:
+    table: pd.DataFrame
+    rejected: pd.DataFrame
+
+
+def normalise_cases(raw: pd.DataFrame) -> _Part:
+    df = raw.copy()
+    rejects = []
+    original = df["case_no"]
+    df["case_no"] = official_case_nos(df["case_no"])
+    bad = df["case_no"].isna()
+    rejects.append(_reject(df.assign(case_no=original), bad, "cases", "malformed case number '" + original + "'"))
+    df = df[~bad]
+    df["filed_on"], bad_date = parse_date(df["filed_on"])
+    df["amount"], bad_amount = parse_amount(df["amount"])
+    raw_rows = raw.set_index("row")
+    rejects.append(_reject(df, bad_date, "cases", "impossible filing date '" + raw_rows.loc[df["row"], "filed_on"].to_numpy() + "'"))
+    rejects.append(_reject(df, bad_amount & ~bad_date, "cases",
+                           "amount is not a non-negative number of yuan: '" + raw_rows.loc[df["row"], "amount"].to_numpy() + "'"))
+    df = df[~bad_date & ~bad_amount]
+    for col in ("cause", "status", "judge"):
+        df[col] = _text(df[col])
+    # The same case twice: identical rows are one case; differing rows cannot
+    # both be right, so every copy is rejected for a clerk to settle.
+    content = ["case_no", "filed_on", "cause", "amount", "status", "judge"]
+    dedup = df.drop_duplicates(subset=content)
+    conflicting = dedup["case_no"].duplicated(keep=False)
+    rejects.append(_reject(dedup, conflicting, "cases", "case number appears twice with different content"))
+    df = dedup[~conflicting]
+    return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True))
+
+
+_ORG_WORDS = r"公司|有限|集团|银行|厂|店|合作社|中心|事务所|医院|学校|协会|委员会|商行|经营部|工作室|支行|分行"
+
+
+def normalise_parties(raw: pd.DataFrame, known_cases: set) -> tuple[_Part, pd.DataFrame]:
+    df = raw.copy()
+    original = df["case_no"]
+    df["case_no"] = official_case_nos(df["case_no"])
+    rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "parties",
+                       "malformed case number '" + original + "'")]
+    df = df[df["case_no"].notna()]
+    unknown = ~df["case_no"].isin(known_cases)
+    rejects.append(_reject(df, unknown, "parties", "case " + df["case_no"] + " is not in the cases table (or was rejected)"))
+    df = df[~unknown]
+    role = _text(df["role"])
+    df["role"] = role.map(lambda r: C.ROLES.get(r, C.ROLES.get(r.casefold())))
+    bad_role = df["role"].isna()
+    rejects.append(_reject(df, bad_role, "parties", "unknown role '" + role + "' (expected 申请执行人 or 被执行人)"))
+    df = df[~bad_role]
+    df["name"] = _text(df["name"])
+    no_name = df["name"] == ""
+    rejects.append(_reject(df, no_name, "parties", "party has no name"))
+    df = df[~no_name]
+
+    kind = _text(df["kind"])
+    df["kind"] = kind.map(lambda k: C.KINDS.get(k, C.KINDS.get(k.casefold())))
+    ids = parse_ids(df["id_no"], df["kind"])
+    looks_org = df["name"].str.contains(_ORG_WORDS, regex=True)
+    guessed = np.where(ids["status"] == "credit_code", C.LEGAL, np.where(looks_org, C.LEGAL, C.PERSON))
+    df["kind"] = df["kind"].fillna(pd.Series(guessed, index=df.index))
+    df["name_norm"] = normalise_name(df["name"])
+    df["id_status"] = ids["status"].to_numpy()
+    df["id_canonical"] = ids["canonical"].to_numpy()
+    bad_id = (ids["status"] == INVALID).to_numpy()
+    warnings = pd.DataFrame({
+        "source": "parties", "row": df["row"][bad_id].to_numpy(), "case_no": df["case_no"][bad_id].to_numpy(),
+        "field": "id_no", "value": _masked_raw(df["id_no"][bad_id]),
+        "warning": ("invalid ID, not used for matching: " + ids["problem"][bad_id]).to_numpy(),
+    }, columns=WARNING_COLUMNS)
+    df = df.drop(columns=["id_no"])
+    return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True)), warnings
+
+
+def _masked_raw(values: pd.Series) -> np.ndarray:
+    """An invalid ID is still somebody's ID: report it masked."""
+    v = values.astype(str).map(lambda s: "".join(s.split()))
+    return np.asarray([s[:6] + "*" * max(len(s) - 10, 0) + s[-4:] if len(s) > 10 else "*" * len(s) for s in v], dtype=object)
+
+
+def normalise_assets(raw: pd.DataFrame, known_cases: set) -> _Part:
+    df = raw.copy()
+    original = df["case_no"]
+    df["case_no"] = official_case_nos(df["case_no"])
+    rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "assets",
+                       "malformed case number '" + original + "'")]
+    df = df[df["case_no"].notna()]
+    unknown = ~df["case_no"].isin(known_cases)
+    rejects.append(_reject(df, unknown, "assets", "case " + df["case_no"] + " is not in the cases table (or was rejected)"))
+    df = df[~unknown]
+    df["asset_id"] = normalise_name(df["asset_id"])
+    empty = df["asset_id"] == ""
+    rejects.append(_reject(df, empty, "assets", "asset has no identifier"))
+    df = df[~empty]
+    for col in ("asset_type", "action"):
+        df[col] = _text(df[col])
+    return _Part(df.drop_duplicates(subset=["case_no", "asset_id"]).reset_index(drop=True), pd.concat(rejects, ignore_index=True))
+
+
+def normalise_judges(raw: pd.DataFrame) -> _Part:
+    df = raw.copy()
+    df["judge"] = _text(df["judge"])
+    df["team"] = _text(df["team"])
+    cap = _text(df["capacity"])
+    num = pd.to_numeric(cap.replace("", np.nan), errors="coerce")
+    bad = (num.isna() & (cap != "")) | (num < 0) | (num.fillna(0) % 1 != 0) | (df["judge"] == "")
+    err = np.where(df["judge"] == "", "judge has no name", "capacity is not a whole number: '" + cap + "'")
+    rejects = [pd.DataFrame({"source": "judges", "row": df["row"][bad].to_numpy(), "case_no": "",
+                             "error": err[bad.to_numpy()]}, columns=REJECTED_COLUMNS)]
+    df = df[~bad].assign(capacity=num[~bad])
+    dup = df["judge"].duplicated()
+    rejects.append(pd.DataFrame({"source": "judges", "row": df["row"][dup].to_numpy(), "case_no": "",
+                                 "error": "judge listed twice"}, columns=REJECTED_COLUMNS))
+    df = df[~dup]
+    return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True))
+
+
+def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
+    """Clean every table of a :func:`casegraph.read.read_export` result."""
+    cases = normalise_cases(tables["cases"])
+    known = set(cases.table["case_no"])
+    parties, warnings = normalise_parties(tables["parties"], known)
+    assets = normalise_assets(tables["assets"], known)
+    judges = normalise_judges(tables["judges"])
+    rejected = pd.concat([p.rejected for p in (cases, parties, assets, judges)], ignore_index=True)
+    rejected = rejected.reindex(columns=REJECTED_COLUMNS)
+    return Clean(cases.table, parties.table, assets.table, judges.table, rejected, warnings)

@@ -1,0 +1,157 @@
+"""Party resolution: which party records are the same person or company.
+
+The rules are an ordered list of data (:data:`RULES`). Each record is taken
+by the first rule that gives it a key; records with the same key are one
+party. Every record keeps the rule's name and its (masked) key, so a clerk
+can ask "why are these the same?" and read the answer in
+``party_records.csv``.
+
+>>> [r.name for r in RULES]
+['same_resident_id', 'same_credit_code', 'org_name_of_one_code', 'masked_id_and_name', 'same_org_name', 'unidentified']
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import contract as C
+from .cells import join_per_group, mode_per_group
+from .identity import MASKED, RIC, USCC, keyed_hash, mask, masked_agrees, secret_key
+
+# 张某, 李某某, 欧阳某: a published judgment's stand-in identifies nobody.
+# Organisations too: 上海某某贸易有限公司.
+ANONYMISED = re.compile(r"某")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A resolution rule: ``keys(records, taken)`` returns a key (or None)
+    for each record not yet taken."""
+
+    name: str
+    why: str
+    keys: Callable[[pd.DataFrame, pd.Series], pd.Series]
+
+
+def _by_id(status: str, prefix: str):
+    def keys(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
+        return (prefix + r["id_canonical"]).where(r["id_status"] == status)
+    return keys
+
+
+def _is_org(r: pd.DataFrame) -> pd.Series:
+    return r["kind"] != C.PERSON
+
+
+def _named(r: pd.DataFrame) -> pd.Series:
+    return ~r["name_norm"].str.contains(ANONYMISED)
+
+
+def _org_name_of_one_code(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
+    coded = r[(r["id_status"] == USCC) & _is_org(r)]
+    codes_per_name = coded.groupby("name_norm")["id_canonical"].agg(lambda s: set(s))
+    only = codes_per_name[codes_per_name.map(len) == 1].map(lambda s: "uscc:" + next(iter(s)))
+    cand = taken.isna() & _is_org(r) & _named(r) & (r["id_status"] != USCC)
+    return r["name_norm"].where(cand).map(only)
+
+
+def _masked_id_and_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
+    cand = taken.isna() & (r["id_status"] == MASKED) & _named(r)
+    out = pd.Series(None, index=r.index, dtype=object)
+    if not cand.any():
+        return out
+    known = r[r["id_status"] == RIC].drop_duplicates(["name_norm", "id_canonical"])
+    by_name = known.groupby("name_norm")["id_canonical"].agg(list)
+    for i, name, masked in zip(r.index[cand], r["name_norm"][cand], r["id_canonical"][cand]):
+        fits = [full for full in by_name.get(name, []) if masked_agrees(masked, full)]
+        if len(fits) == 1:
+            out[i] = "id:" + fits[0]
+    return out
+
+
+def _same_org_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
+    return ("orgname:" + r["name_norm"]).where(taken.isna() & _is_org(r) & _named(r))
+
+
+def _unidentified(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
+    return "record:" + r["source_key"]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("same_resident_id", "the same valid resident ID (GB 11643 check character)", _by_id(RIC, "id:")),
+    Rule("same_credit_code", "the same valid unified social credit code (GB 32100 check character)", _by_id(USCC, "uscc:")),
+    Rule("org_name_of_one_code", "an organisation without a valid code, named exactly as the one coded organisation of that name",
+         _org_name_of_one_code),
+    Rule("masked_id_and_name", "a masked ID whose visible characters agree with exactly one identified person of the same name",
+         _masked_id_and_name),
+    Rule("same_org_name", "an organisation without a valid code: the same normalised name", _same_org_name),
+    Rule("unidentified", "no rule applies (no valid ID; a person is never merged by name alone): a party of its own",
+         _unidentified),
+)
+
+
+def _display_key(key: str) -> str:
+    kind, _, value = key.partition(":")
+    return f"{kind}:{mask(value)}" if kind in ("id", "uscc") else key
+
+
+@dataclass
+class Resolved:
+    """``records``: one row per party row, with ``party_id``, ``rule``, ``key``
+    (masked); ``parties``: one row per resolved party."""
+
+    records: pd.DataFrame
+    parties: pd.DataFrame
+
+
+def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes | None = None) -> Resolved:
+    """Resolve clean party rows (from :func:`casegraph.normalise.normalise`).
+
+    ``party_id`` is a keyed hash of the matching key: the same person gets
+    the same id in every run and in both engines, and the id reveals no ID.
+    """
+    r = parties.copy()
+    r["source_key"] = "parties:" + r["row"].astype(str)
+    taken = pd.Series(None, index=r.index, dtype=object)
+    rule_of = pd.Series(None, index=r.index, dtype=object)
+    for rule in rules:
+        k = rule.keys(r, taken)
+        new = taken.isna() & k.notna()
+        taken[new] = k[new]
+        rule_of[new] = rule.name
+    r["match_key"] = taken
+    r["rule"] = rule_of
+    secret = key or secret_key()
+    uniq = pd.unique(r["match_key"])
+    ids = {k: "P" + keyed_hash(k, secret)[:12] for k in uniq}  # one hash per party, not per row
+    r["party_id"] = r["match_key"].map(ids)
+    r["key"] = r["match_key"].map({k: _display_key(k) for k in uniq})
+    r["id_masked"] = [mask(c) if s in (RIC, USCC) else c if s == MASKED else ""
+                      for c, s in zip(r["id_canonical"], r["id_status"])]
+
+    # A party's name and kind: what most of its records say (ties: the first in sort order).
+    pid = r["party_id"]
+    name = mode_per_group(pid, r["name"]).sort_index()
+    ids_masked = r[r["id_status"].isin([RIC, USCC])]
+    party_table = pd.DataFrame({
+        "party_id": name.index, "name": name.to_numpy(),
+        "kind": mode_per_group(pid, r["kind"]).reindex(name.index).to_numpy(),
+        "id_masked": mode_per_group(ids_masked["party_id"], ids_masked["id_masked"]).reindex(name.index).fillna("").to_numpy(),
+        "n_records": pid.value_counts().reindex(name.index).to_numpy(),
+        "rules": join_per_group(pid, r["rule"]).reindex(name.index).to_numpy(),
+    })
+    return Resolved(r, party_table)
+
+
+def why(resolved: Resolved, party_id: str) -> pd.DataFrame:
+    """The records of one party and the rule that put each there.
+
+    >>> why(resolved, "P1a2b3c4d5e6f")[["case_no", "name", "rule", "key"]]   # doctest: +SKIP
+    """
+    cols = ["source", "row", "case_no", "role", "name", "id_masked", "party_id", "rule", "key"]
+    rec = resolved.records.assign(source="parties")
+    return rec.loc[rec["party_id"] == party_id, cols].reset_index(drop=True)

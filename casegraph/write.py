@@ -1,0 +1,50 @@
+"""Write a result: CSVs Excel can open, a summary, and nothing half-written.
+
+Files are written into a staging folder beside the output and moved in one
+by one, ``summary.json`` last: a folder with a summary is a whole result; a
+run that fails leaves the previous result (or nothing) behind, never a mix
+that looks whole.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import contract as C
+
+
+class OutputError(Exception):
+    """The result could not be written (one line)."""
+
+
+def _csv(df: pd.DataFrame, path: Path, columns) -> None:
+    df = df.reindex(columns=list(columns))
+    df.to_csv(path, index=False, encoding=C.CSV_ENCODING, float_format="%.2f")
+
+
+def write_result(result, out_dir: str | Path) -> Path:
+    """Write every table of ``result`` (a :class:`casegraph.analyze.Result`)
+    into ``out_dir``; returns the folder."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".casegraph-", dir=out))
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write the results here ({e.strerror})") from None
+    try:
+        for name, df in result.tables().items():
+            _csv(df, stage / C.OUTPUTS[name].filename, C.OUTPUTS[name].columns)
+        (stage / C.SUMMARY_FILE).write_text(json.dumps(result.summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
+        for f in sorted(stage.iterdir(), key=lambda p: p.name == C.SUMMARY_FILE):
+            os.replace(f, out / f.name)
+    except OSError as e:
+        raise OutputError(f"{out}: writing the results failed ({e.strerror}); no complete result was left") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return out
