@@ -1,0 +1,108 @@
+"""Each finding on a network small enough to draw on paper."""
+from casegraph import contract as C
+from casegraph.find import bundles, common_debtors, offsets, repeat_applicants, shared_assets
+from handmade import BANK, CO_A, CO_B, CO_C, LI, WANG, ZHANG, case, combine, debt, graph_of, party, rid
+
+Z, W, L = ("张三", ZHANG), ("王五", WANG), ("李四", LI)
+A, B, Cc = ("上海甲有限公司", CO_A), ("上海乙有限公司", CO_B), ("上海丙有限公司", CO_C)
+
+
+def no(i):
+    return f"（2024）沪0113执{i}号"
+
+
+def graph(tmp_path, *debts, assets=(), options=None):
+    cases, parties = combine(*debts)
+    return graph_of(tmp_path, cases, parties, assets, options=options)[2]
+
+
+def test_repeat_applicant_and_the_pair_that_comes_back(tmp_path):
+    g = graph(tmp_path, debt(no(1), Z, W, cause="抚养费纠纷"), debt(no(2), Z, W, cause="抚养费纠纷"),
+              debt(no(3), Z, L), debt(no(4), W, L))
+    r = repeat_applicants(g)
+    assert len(r) == 1
+    row = r.iloc[0]
+    assert (row["name"], row["n_cases"], row["n_debtors"]) == ("张三", 3, 2)
+    assert row["case_nos"] == C.LIST_SEP.join([no(1), no(2), no(3)])
+    wang_id = g.parties.set_index("name").at["王五", "party_id"]
+    assert row["repeat_pairs"] == f"{wang_id}×2"
+
+
+def test_common_debtor_counts_amounts_and_no_property_cases(tmp_path):
+    g = graph(tmp_path, debt(no(1), Z, A, amount="100", status="终结本次执行"), debt(no(2), W, A, amount="250.5"),
+              debt(no(3), L, A, amount="", cause="探望权纠纷", status="终本"), debt(no(4), Z, B))
+    d = common_debtors(g)
+    assert d["name"].tolist() == ["上海甲有限公司"]
+    row = d.iloc[0]
+    assert (row["n_cases"], row["n_applicants"], row["total_amount"], row["n_no_property"]) == (3, 3, 350.5, 2)
+
+
+def test_bilateral_offset_sums_each_direction(tmp_path):
+    g = graph(tmp_path, debt(no(1), A, B, amount="100"), debt(no(2), A, B, amount="50"), debt(no(3), B, A, amount="120"))
+    o = offsets(g)
+    assert o["kind"].tolist() == ["bilateral"]
+    assert o.iloc[0]["amount"] == 120
+    assert o.iloc[0]["case_nos"] == C.LIST_SEP.join([no(1), no(2), no(3)])
+
+
+def test_personal_and_non_money_cases_are_never_offsets(tmp_path):
+    g = graph(tmp_path, debt(no(1), Z, W, cause="抚养费纠纷", amount="300"), debt(no(2), W, Z, amount="500"),
+              debt(no(3), L, Z, cause="探望权纠纷", amount=""), debt(no(4), Z, L, amount="10"),
+              debt(no(5), A, B, amount=""), debt(no(6), B, A, amount="10"))
+    assert offsets(g).empty
+
+
+def test_cycle_of_three_and_its_smallest_debt(tmp_path):
+    # A owes B owes C owes A: B applies against A, C against B, A against C.
+    g = graph(tmp_path, debt(no(1), B, A, amount="300"), debt(no(2), Cc, B, amount="200"), debt(no(3), A, Cc, amount="400"))
+    o = offsets(g)
+    assert o["kind"].tolist() == ["multilateral"]
+    assert o.iloc[0]["amount"] == 200
+    assert "agreement" in o.iloc[0]["note"]
+    ids = g.parties.set_index("name")["party_id"]
+    order = o.iloc[0]["parties"].split(C.LIST_SEP)
+    chain = [ids["上海甲有限公司"], ids["上海乙有限公司"], ids["上海丙有限公司"]]
+    i = chain.index(min(chain))
+    assert order == chain[i:] + chain[:i]
+
+
+def test_chain_without_return_is_no_cycle(tmp_path):
+    g = graph(tmp_path, debt(no(1), B, A), debt(no(2), Cc, B), debt(no(3), Z, Cc))
+    assert offsets(g).empty
+
+
+def test_shared_asset(tmp_path):
+    assets = [{"case_no": no(1), "asset_id": "沪A12345", "asset_type": "车辆", "action": "查封"},
+              {"case_no": no(2), "asset_id": "沪A 12345", "asset_type": "车辆", "action": "扣押"},
+              {"case_no": no(3), "asset_id": "沪B00001", "asset_type": "车辆", "action": "查封"}]
+    g = graph(tmp_path, debt(no(1), Z, W), debt(no(2), L, A), debt(no(3), B, Cc), assets=assets)
+    s = shared_assets(g)
+    assert s[["asset_id", "n_cases"]].values.tolist() == [["沪A12345", 2]]
+    b = bundles(g)
+    assert set(b["case_no"]) == {no(1), no(2)} and b["reasons"].tolist() == ["asset:沪A12345"] * 2
+
+
+def test_bundles_join_through_any_role_and_ids_are_stable(tmp_path):
+    g = graph(tmp_path, debt(no(1), Z, W), debt(no(2), W, L), debt(no(3), A, B), debt(no(4), Cc, ("孙七", rid("31011319900101555"))))
+    b = bundles(g)
+    assert sorted(b["case_no"]) == [no(1), no(2)]
+    assert b["bundle_id"].nunique() == 1
+    again = bundles(graph(tmp_path / "again", debt(no(2), W, L), debt(no(1), Z, W)))
+    assert again["bundle_id"].iloc[0] == b["bundle_id"].iloc[0]
+
+
+def test_mass_applicant_does_not_make_one_giant_bundle(tmp_path):
+    bank = ("某银行股份有限公司上海分行", BANK)
+    debts = [debt(no(i), bank, (f"借款人{i}", rid(f"3101131980010{i:04d}"))) for i in range(1, 5)]
+    g = graph(tmp_path, *debts, options=C.Options(hub_threshold=3))
+    assert bundles(g).empty
+    r = repeat_applicants(g)
+    assert r["mass_applicant"].tolist() == [True] and r["n_cases"].tolist() == [4]
+    # below the threshold the same cases are one bundle
+    g = graph(tmp_path / "low", *debts, options=C.Options(hub_threshold=4))
+    assert bundles(g)["bundle_id"].nunique() == 1
+
+
+def test_unidentified_namesakes_do_not_bundle(tmp_path):
+    g = graph(tmp_path, debt(no(1), ("王伟", ""), A), debt(no(2), ("王伟", ""), B))
+    assert bundles(g).empty

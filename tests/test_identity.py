@@ -1,0 +1,96 @@
+import os
+import stat
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+from stdnum.cn import ric
+
+from casegraph.identity import (EMPTY, INVALID, MASKED, RIC, USCC, keyed_hash, mask, masked_agrees, parse_id,
+                                parse_ids, secret_key)
+from handmade import CO_A, ZHANG, rid
+
+
+def test_noise_is_cleaned():
+    assert parse_id(ZHANG.lower()).canonical == ZHANG
+    full_width = ZHANG.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    assert parse_id(full_width).canonical == ZHANG
+    assert parse_id(" ".join([ZHANG[:6], ZHANG[6:14], ZHANG[14:]])).canonical == ZHANG
+
+
+def test_fifteen_digit_ids_are_upgraded():
+    old = ZHANG[:6] + ZHANG[8:17]
+    assert parse_id(old) == parse_id(ZHANG)
+
+
+def test_region_code_is_not_checked_against_birth_date():
+    # 110105 region, born 1900: stdnum's cn.ric.validate rejects such real IDs.
+    real = rid("11010519000101001")
+    assert parse_id(real).status == RIC
+
+
+@pytest.mark.parametrize("bad,problem", [
+    (ZHANG[:-1] + ("1" if ZHANG[-1] != "1" else "2"), "wrong check character"),
+    ("110105" + "19491331" + "0021", "impossible birth date"),
+    ("1101051949", "not 18"),
+])
+def test_invalid_ids_say_why(bad, problem):
+    p = parse_id(bad, "自然人")
+    assert p.status == INVALID and problem in p.problem
+
+
+def test_credit_codes():
+    assert parse_id(CO_A, "法人").status == USCC
+    assert parse_id(CO_A[:-1] + ("0" if CO_A[-1] != "0" else "1"), "法人").status == INVALID
+
+
+def test_masked_and_empty():
+    assert parse_id("310113********123X").status == MASKED
+    assert parse_id("").status == EMPTY
+    assert parse_id(None).status == EMPTY
+    assert parse_id("******************").status == INVALID
+
+
+def test_mask_shows_first_six_and_last_four():
+    assert mask(ZHANG) == ZHANG[:6] + "********" + ZHANG[-4:]
+    assert masked_agrees(mask(ZHANG), ZHANG)
+    assert not masked_agrees(mask(ZHANG)[:-1] + "9", ZHANG)
+
+
+def test_keyed_hash_depends_on_the_secret():
+    assert keyed_hash(ZHANG, b"a") != keyed_hash(ZHANG, b"b")
+    assert ZHANG not in keyed_hash(ZHANG, b"a")
+
+
+def test_key_file_is_created_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("CASEGRAPH_SECRET", raising=False)
+    monkeypatch.setenv("CASEGRAPH_KEY_FILE", str(tmp_path / "k" / "secret.key"))
+    key = secret_key()
+    assert key == secret_key()
+    mode = stat.S_IMODE(os.stat(tmp_path / "k" / "secret.key").st_mode)
+    assert mode == 0o600
+
+
+digits17 = st.text(alphabet="0123456789", min_size=17, max_size=17)
+
+
+@given(st.lists(st.one_of(
+    digits17.map(lambda d: d + ric.calc_check_digit(d + "0")),   # valid-looking check char
+    digits17.map(lambda d: d + "7"),
+    st.text(max_size=20),
+), max_size=30))
+@settings(max_examples=200)
+def test_vectorised_parse_agrees_with_scalar(values):
+    s = pd.Series(values, dtype=object)
+    kinds = pd.Series(["自然人"] * len(values), dtype=object)
+    got = parse_ids(s, kinds)
+    for v, (status, canonical) in zip(values, got[["status", "canonical"]].itertuples(index=False)):
+        p = parse_id(v, "自然人")
+        assert (status, canonical) == (p.status, p.canonical)
+
+
+@given(st.text(max_size=30))
+def test_parser_never_crashes_and_canonical_round_trips(text):
+    p = parse_id(text)
+    if p.status in (RIC, USCC):
+        assert parse_id(p.canonical) == p or parse_id(p.canonical, "法人").canonical == p.canonical
