@@ -131,6 +131,18 @@ def masked_agrees(masked: str, full: str) -> bool:
     return len(masked) == len(full) and all(m == "*" or m == f for m, f in zip(masked, full))
 
 
+def masks_agree(a: str, b: str) -> bool:
+    """Whether two masked forms can be the same number: equal length and
+    equal wherever both show a character.
+
+    >>> masks_agree("110105********002X", "110105********002X")
+    True
+    >>> masks_agree("110105**********2X", "110105********003X")
+    False
+    """
+    return len(a) == len(b) and all(x == y or x == "*" or y == "*" for x, y in zip(a, b))
+
+
 _RIC18 = re.compile(r"^\d{17}[\dX]$")
 _RIC_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 
@@ -157,9 +169,8 @@ def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame
         expected = np.array(list("10X98765432"))[total % 11]
         last = cand.view("U1").reshape(-1, 18)[:, 17]
         births = pd.to_datetime(pd.Series(cand).str.slice(6, 14), format="%Y%m%d", errors="coerce")
-        ok = (expected == last) & births.notna().to_numpy() & (births.dt.year.fillna(0).to_numpy() >= 1880) & (
-            births.fillna(pd.Timestamp.max).to_numpy() <= np.datetime64(_dt.date.today())
-        )
+        in_range = (births >= pd.Timestamp(1880, 1, 1)) & (births <= pd.Timestamp.today())
+        ok = (expected == last) & in_range.to_numpy(bool)
         fast_idx = np.flatnonzero(fast)
         good = fast_idx[ok]
         status.iloc[good] = RIC

@@ -20,7 +20,8 @@ import pandas as pd
 
 from . import contract as C
 from .cells import join_per_group, mode_per_group
-from .identity import MASKED, RIC, USCC, keyed_hash, mask, masked_agrees, secret_key
+from .cells import content_id
+from .identity import MASKED, RIC, USCC, keyed_hash, mask, masks_agree, secret_key
 
 # 张某, 李某某, 欧阳某: a published judgment's stand-in identifies nobody.
 # Organisations too: 上海某某贸易有限公司.
@@ -39,7 +40,7 @@ class Rule:
 
 def _by_id(status: str, prefix: str):
     def keys(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
-        return (prefix + r["id_canonical"]).where(r["id_status"] == status)
+        return (prefix + r["id_key"]).where(r["id_status"] == status)
     return keys
 
 
@@ -53,8 +54,9 @@ def _named(r: pd.DataFrame) -> pd.Series:
 
 def _org_name_of_one_code(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
     coded = r[(r["id_status"] == USCC) & _is_org(r)]
-    codes_per_name = coded.groupby("name_norm")["id_canonical"].agg(lambda s: set(s))
-    only = codes_per_name[codes_per_name.map(len) == 1].map(lambda s: "uscc:" + next(iter(s)))
+    codes = coded.drop_duplicates(["name_norm", "id_key"])
+    n_codes = codes["name_norm"].value_counts()
+    only = codes[codes["name_norm"].map(n_codes) == 1].set_index("name_norm")["id_key"].map(lambda k: "uscc:" + k)
     cand = taken.isna() & _is_org(r) & _named(r) & (r["id_status"] != USCC)
     return r["name_norm"].where(cand).map(only)
 
@@ -64,12 +66,18 @@ def _masked_id_and_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
     out = pd.Series(None, index=r.index, dtype=object)
     if not cand.any():
         return out
-    known = r[r["id_status"] == RIC].drop_duplicates(["name_norm", "id_canonical"])
-    by_name = known.groupby("name_norm")["id_canonical"].agg(list)
-    for i, name, masked in zip(r.index[cand], r["name_norm"][cand], r["id_canonical"][cand]):
-        fits = [full for full in by_name.get(name, []) if masked_agrees(masked, full)]
+    # Full IDs are compared through their masked form: a record's full ID
+    # never needs to be kept, here or in the database.
+    known = r[r["id_status"] == RIC].drop_duplicates(["name_norm", "id_key"])
+    known = known[known["name_norm"].isin(set(r.loc[cand, "name_norm"]))]
+    by_name = known.groupby("name_norm")[["id_key", "id_masked"]].agg(list)
+    for i, name, masked in zip(r.index[cand], r["name_norm"][cand], r["id_masked"][cand]):
+        if name not in by_name.index:
+            continue
+        keys, masks = by_name.at[name, "id_key"], by_name.at[name, "id_masked"]
+        fits = {k for k, m in zip(keys, masks) if masks_agree(masked, m)}
         if len(fits) == 1:
-            out[i] = "id:" + fits[0]
+            out[i] = "id:" + fits.pop()
     return out
 
 
@@ -78,7 +86,7 @@ def _same_org_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
 
 
 def _unidentified(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
-    return "record:" + r["source_key"]
+    return "record:" + r["record_key"]
 
 
 RULES: tuple[Rule, ...] = (
@@ -94,9 +102,6 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _display_key(key: str) -> str:
-    kind, _, value = key.partition(":")
-    return f"{kind}:{mask(value)}" if kind in ("id", "uscc") else key
 
 
 @dataclass
@@ -114,8 +119,18 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
     ``party_id`` is a keyed hash of the matching key: the same person gets
     the same id in every run and in both engines, and the id reveals no ID.
     """
+    secret = key or secret_key()
     r = parties.copy()
-    r["source_key"] = "parties:" + r["row"].astype(str)
+    ident = r["id_status"].isin([RIC, USCC])
+    hashes = {c: keyed_hash(c, secret) for c in pd.unique(r.loc[ident, "id_canonical"])}
+    r["id_key"] = r["id_canonical"].map(hashes).where(ident, "")
+    r["id_masked"] = [mask(c) if s in (RIC, USCC) else c if s == MASKED else ""
+                      for c, s in zip(r["id_canonical"], r["id_status"])]
+    r = r.drop(columns=["id_canonical"])  # from here on, only the keyed hash and the masked form
+    # A record's identity that survives re-exports (row numbers do not).
+    content = (r["case_no"] + "|" + r["role"] + "|" + r["name_norm"] + "|" + r["id_status"] + "|"
+               + r["id_key"].where(ident, r["id_masked"]))
+    r["record_key"] = [content_id("R", c) for c in content]
     taken = pd.Series(None, index=r.index, dtype=object)
     rule_of = pd.Series(None, index=r.index, dtype=object)
     for rule in rules:
@@ -125,13 +140,11 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
         rule_of[new] = rule.name
     r["match_key"] = taken
     r["rule"] = rule_of
-    secret = key or secret_key()
     uniq = pd.unique(r["match_key"])
     ids = {k: "P" + keyed_hash(k, secret)[:12] for k in uniq}  # one hash per party, not per row
     r["party_id"] = r["match_key"].map(ids)
-    r["key"] = r["match_key"].map({k: _display_key(k) for k in uniq})
-    r["id_masked"] = [mask(c) if s in (RIC, USCC) else c if s == MASKED else ""
-                      for c, s in zip(r["id_canonical"], r["id_status"])]
+    kind = r["match_key"].str.partition(":")[0]
+    r["key"] = (kind + ":" + r["id_masked"]).where(kind.isin(["id", "uscc"]), r["match_key"])
 
     # A party's name and kind: what most of its records say (ties: the first in sort order).
     pid = r["party_id"]
