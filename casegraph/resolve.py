@@ -114,23 +114,29 @@ class Resolved:
 
 
 def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes | None = None) -> Resolved:
-    """Resolve clean party rows (from :func:`casegraph.normalise.normalise`).
+    """Resolve clean party rows (from :func:`casegraph.normalise.normalise`),
+    or records resolved before (columns ``id_key``, ``id_masked`` and
+    ``record_key`` instead of ``id_canonical``), e.g. a database's records
+    together with a newer export's, so that both are resolved as one.
 
     ``party_id`` is a keyed hash of the matching key: the same person gets
     the same id in every run and in both engines, and the id reveals no ID.
     """
     secret = key or secret_key()
     r = parties.copy()
-    ident = r["id_status"].isin([RIC, USCC])
-    hashes = {c: keyed_hash(c, secret) for c in pd.unique(r.loc[ident, "id_canonical"])}
-    r["id_key"] = r["id_canonical"].map(hashes).where(ident, "")
-    r["id_masked"] = [mask(c) if s in (RIC, USCC) else c if s == MASKED else ""
-                      for c, s in zip(r["id_canonical"], r["id_status"])]
-    r = r.drop(columns=["id_canonical"])  # from here on, only the keyed hash and the masked form
-    # A record's identity that survives re-exports (row numbers do not).
-    content = (r["case_no"] + "|" + r["role"] + "|" + r["name_norm"] + "|" + r["id_status"] + "|"
-               + r["id_key"].where(ident, r["id_masked"]))
-    r["record_key"] = [content_id("R", c) for c in content]
+    if "id_canonical" in r:
+        ident = r["id_status"].isin([RIC, USCC])
+        hashes = {c: keyed_hash(c, secret) for c in pd.unique(r.loc[ident, "id_canonical"])}
+        r["id_key"] = r["id_canonical"].map(hashes).where(ident, "")
+        r["id_masked"] = [mask(c) if s in (RIC, USCC) else c if s == MASKED else ""
+                          for c, s in zip(r["id_canonical"], r["id_status"])]
+        r = r.drop(columns=["id_canonical"])  # from here on, only the keyed hash and the masked form
+        # A record's identity that survives re-exports (row numbers do not).
+        content = (r["case_no"] + "|" + r["role"] + "|" + r["name_norm"] + "|" + r["id_status"] + "|"
+                   + r["id_key"].where(ident, r["id_masked"]))
+        r["record_key"] = [content_id("R", c) for c in content]
+    # else: records kept earlier (the Neo4j engine's PartyRecord nodes) already
+    # carry id_key, id_masked and record_key, and never the ID itself.
     taken = pd.Series(None, index=r.index, dtype=object)
     rule_of = pd.Series(None, index=r.index, dtype=object)
     for rule in rules:
