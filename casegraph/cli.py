@@ -143,5 +143,34 @@ def demo(out, n_cases):
     click.echo(f"the export is in {out / 'export'}/; start with {out / 'results' / 'common_debtors.csv'}")
 
 
+@main.command()
+@click.argument("export", required=False, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the plan (its own).")
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
+              help="neo4j without EXPORT: plan the cases already in the database.")
+@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (NEO4J_URI).")
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
+@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
+@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@friendly
+def clearing(export, out, backend, uri, user, password, database):
+    """How much debt can be extinguished at once: the optimal multilateral
+    clearing plan of the money cases in EXPORT (or in Neo4j)."""
+    from .clearing import plan_clearing, write_plan
+
+    if export is None and backend == "embedded":
+        _fail("give an EXPORT to read, or --backend neo4j to plan the cases in the database")
+    args = {"uri": uri, "user": user, "password": password, "database": database} if backend == "neo4j" else {}
+    plan = plan_clearing(export, backend=backend, **args)
+    write_plan(plan, out)
+    s = plan.summary
+    click.echo(f"{s['cases_in_plan']} cases between {s['parties']} parties: {s['debt_before']:,.2f} yuan owed; "
+               f"{s['cleared']:,.2f} can be extinguished at once ({s['cleared_bilateral']:,.2f} by bilateral set-off, "
+               f"{s['cleared_multilateral']:,.2f} only with every party's agreement)")
+    click.echo(f"{s['debt_after']:,.2f} remains (no plan can go below {s['floor']:,.2f}); {s['cases_cleared']} cases "
+               f"shrink, {s['cases_extinguished']} are extinguished; {len(plan.left_out)} cases left out with a reason")
+    click.echo(f"plan in {out}/")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

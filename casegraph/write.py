@@ -30,6 +30,14 @@ def _csv(df: pd.DataFrame, path: Path, columns) -> None:
 def write_result(result, out_dir: str | Path) -> Path:
     """Write every table of ``result`` (a :class:`casegraph.analyze.Result`)
     into ``out_dir``; returns the folder."""
+    return write_tables(result.tables(), C.OUTPUTS, result.summary, out_dir)
+
+
+def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], summary: dict,
+                 out_dir: str | Path) -> Path:
+    """Write ``tables`` (by name; ``outputs[name]`` gives file and columns)
+    and ``summary`` into ``out_dir``, staged and moved in with the summary
+    last (see the module docstring); returns the folder."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -37,9 +45,9 @@ def write_result(result, out_dir: str | Path) -> Path:
     except OSError as e:
         raise OutputError(f"{out}: cannot write the results here ({e.strerror})") from None
     try:
-        for name, df in result.tables().items():
-            _csv(df, stage / C.OUTPUTS[name].filename, C.OUTPUTS[name].columns)
-        (stage / C.SUMMARY_FILE).write_text(json.dumps(result.summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        for name, df in tables.items():
+            _csv(df, stage / outputs[name].filename, outputs[name].columns)
+        (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
         (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
         for f in sorted(stage.iterdir(), key=lambda p: p.name == C.SUMMARY_FILE):
             os.replace(f, out / f.name)
