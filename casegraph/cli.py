@@ -96,6 +96,7 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
     args = {"uri": uri, "user": user, "password": password, "database": database} if backend == "neo4j" else {}
     result = run(export, judges=judges, options=_options(hub_threshold), backend=backend, **args)
     write_result(result, out)
+    _write_report(result, out / "report")
     _report(result.summary, out)
 
 
@@ -139,6 +140,7 @@ def demo(out, n_cases):
     make_sample(n_cases, out / "export")
     result = run(out / "export")
     write_result(result, out / "results")
+    _write_report(result, out / "results" / "report")
     _report(result.summary, out / "results")
     click.echo(f"the export is in {out / 'export'}/; start with {out / 'results' / 'common_debtors.csv'}")
 
@@ -170,6 +172,56 @@ def clearing(export, out, backend, uri, user, password, database):
     click.echo(f"{s['debt_after']:,.2f} remains (no plan can go below {s['floor']:,.2f}); {s['cases_cleared']} cases "
                f"shrink, {s['cases_extinguished']} are extinguished; {len(plan.left_out)} cases left out with a reason")
     click.echo(f"plan in {out}/")
+
+
+def _write_report(result, folder: Path) -> None:
+    from .report import write_report
+
+    write_report(result, folder)
+    click.echo(f"report in {folder / 'index.html'}")
+
+
+@main.command()
+@click.argument("export", required=False, type=click.Path(path_type=Path))
+@click.option("--case", "case_no", help="Case number (案号), as typed.")
+@click.option("--party", help="party_id, ID number (full or masked) or exact name.")
+@click.option("--hops", type=click.IntRange(min=0, max=12), default=2, show_default=True,
+              help="Steps out from the start: 1 reaches a case's parties (a party's cases), 2 their other cases (parties).")
+@click.option("--max-nodes", type=click.IntRange(min=10), default=200, show_default=True,
+              help="Larger neighbourhoods are cut to their most connected part.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The page to write (FILE.html).")
+@click.option("--inline", is_flag=True, help="Put vis-network inside the page (one file) instead of lib/ beside it.")
+@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI when there is no EXPORT (NEO4J_URI).")
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
+@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
+@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@friendly
+def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, password, database):
+    """Draw the network around one case or party as an interactive page.
+
+    With EXPORT (a folder or workbook) casegraph reads it; without, the Neo4j
+    database loaded by `analyze --backend neo4j` answers. The page works
+    offline: vis-network is written beside it (lib/) or, with --inline, into it.
+
+      casegraph show export/ --party 王建国 --out wang.html
+    """
+    from . import show as S
+
+    if (case_no is None) == (party is None):
+        _fail("give one of --case or --party")
+    if out.suffix.lower() not in (".html", ".htm"):
+        _fail(f"{out}: the page must end in .html")
+    if export is not None:
+        page, g = S.show(export, out, case=case_no, party=party, hops=hops, max_nodes=max_nodes, inline=inline)
+    else:
+        if not uri:
+            _fail("without EXPORT, show asks Neo4j: give --uri or set NEO4J_URI")
+        g = S.neighbourhood_from_neo4j(uri, case=case_no, party=party, hops=hops, max_nodes=max_nodes, user=user,
+                                       password=password, database=database)
+        page = S.render(g, out, inline=inline)
+    click.echo(f"{g.graph['title']}: {S.counts_line(g)} -> {page}")
+    if g.graph.get("cut"):
+        click.echo(f"cut to the {g.graph['shown_nodes']} most connected of {g.graph['total_nodes']} nodes (--max-nodes)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,410 @@
+"""The report site: one page of sortable tables over a result, and a network
+page for each of the largest bundles, the busiest common debtors and the
+offsets.
+
+Plain HTML with a few lines of inline JavaScript for sorting; the network
+pages load vis-network from ``lib/`` beside them. Nothing comes from the
+internet, so the site works on a court intranet, from a shared folder or a
+USB stick.
+
+>>> from casegraph import analyze
+>>> write_report(analyze("export/"), "out/report")              # doctest: +SKIP
+PosixPath('out/report')
+
+Layout::
+
+    report/index.html                  summary, common debtors, repeat applicants,
+                                       offsets, bundles, shared assets
+    report/lib/vis-network.min.js|css  from the pyvis package
+    report/networks/bundle-B….html     one page per bundle (the largest ``top``)
+    report/networks/debtor-P….html     one page per common debtor (the ``top`` by cases)
+    report/networks/offset-O….html     one page per offset (the ``top`` by amount)
+"""
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import contract as C
+from . import show
+from .graph import CaseGraph
+
+TOP = 30
+MAX_ROWS = 1000
+
+
+@dataclass
+class Column:
+    """A table column: header, the row's value, whether it sorts as a number,
+    and an optional link (relative href) for the cell."""
+
+    header: str
+    value: object
+    numeric: bool = False
+    link: object = None
+    fmt: object = None
+
+
+def write_report(result, out_dir: str | Path, top: int = TOP, max_rows: int = MAX_ROWS,
+                 max_nodes: int = show.DEFAULT_MAX_NODES) -> Path:
+    """Write the report site of ``result`` (a :class:`casegraph.analyze.Result`)
+    into ``out_dir``; returns the folder.
+
+    Network pages are written for the ``top`` largest bundles, the ``top``
+    common debtors by case count and the ``top`` offsets by amount; the index
+    says how many have none. Tables longer than ``max_rows`` are cut (the CSV
+    files have every row) and say so.
+
+    The site is built in a staging folder and moved in whole: a failed run
+    leaves the previous report, never half of one.
+    """
+    from .write import OutputError
+
+    out = Path(out_dir)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".report-", dir=out.parent))
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write the report here ({e.strerror})") from None
+    try:
+        _build(result, stage, top, max_rows, max_nodes)
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}-old-{os.getpid()}"
+            os.replace(out, old)
+        os.replace(stage, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as e:
+        raise OutputError(f"{out}: writing the report failed ({e.strerror})") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return out
+
+
+# --------------------------------------------------------------------------- the site
+
+def _build(result, site: Path, top: int, max_rows: int, max_nodes: int) -> None:
+    f = result.findings
+    graph: CaseGraph = result.graph
+    lib = show.copy_lib(site)
+    bundles = bundle_table(graph, f["bundles"])
+    debtors = f["common_debtors"]
+    offsets = f["offsets"]
+    pages_b = bundles.head(top)
+    pages_d = debtors.head(top)
+    pages_o = offsets.sort_values("amount", ascending=False, kind="stable").head(top)
+
+    wanted = set()
+    for col in (pages_d["case_nos"], pages_o["case_nos"]):
+        for cell in col:
+            wanted.update(cell.split(C.LIST_SEP))
+    wanted.update(f["bundles"].loc[f["bundles"]["bundle_id"].isin(pages_b["bundle_id"]), "case_no"])
+    small = restrict(graph, wanted)
+    hubs = small.hub_applicants()
+
+    names = graph.parties.set_index("party_id")["name"]
+    nets = site / "networks"
+    back = ("../index.html", "← report 报告")
+    for bid, case_nos in _cases_by_bundle(f["bundles"], pages_b["bundle_id"]):
+        g = show.case_set(small, case_nos, title=f"Bundle {bid} ({len(case_nos)} cases)", max_nodes=max_nodes,
+                          hubs=hubs)
+        show.render(g, nets / f"bundle-{bid}.html", lib=lib, back=back)
+    for pid, name, cells in pages_d[["party_id", "name", "case_nos"]].itertuples(index=False):
+        case_nos = cells.split(C.LIST_SEP)
+        g = show.case_set(small, case_nos, title=f"Debtor {name} ({len(case_nos)} cases)", center=f"party:{pid}",
+                          max_nodes=max_nodes, hubs=hubs)
+        show.render(g, nets / f"debtor-{pid}.html", lib=lib, back=back)
+    for oid, kind, parties, cells in pages_o[["offset_id", "kind", "parties", "case_nos"]].itertuples(index=False):
+        who = " → ".join(str(names.get(p, p)) for p in parties.split(C.LIST_SEP))
+        g = show.case_set(small, cells.split(C.LIST_SEP), title=f"Offset {oid} ({kind}): {who}",
+                          max_nodes=max_nodes, hubs=hubs)
+        show.render(g, nets / f"offset-{oid}.html", lib=lib, back=back)
+
+    linked = {"bundle": set(pages_b["bundle_id"]), "debtor": set(pages_d["party_id"]),
+              "offset": set(pages_o["offset_id"])}
+    (site / "index.html").write_text(index_page(result, bundles, linked, top, max_rows), encoding="utf-8")
+
+
+def restrict(graph: CaseGraph, case_nos) -> CaseGraph:
+    """The part of ``graph`` that pages about ``case_nos`` need: those cases,
+    their assets, and every role of their parties (so that a party's case
+    counts stay those of the whole data). Drawing many pages from it is fast
+    at a million cases."""
+    keep = set(case_nos)
+    roles = graph.roles
+    pids = set(roles.loc[roles["case_no"].isin(keep), "party_id"])
+    return CaseGraph(
+        cases=graph.cases[graph.cases["case_no"].isin(keep)],
+        roles=roles[roles["party_id"].isin(pids)],
+        assets=graph.assets[graph.assets["case_no"].isin(keep)],
+        parties=graph.parties[graph.parties["party_id"].isin(pids)],
+        judges=graph.judges,
+        options=graph.options,
+    )
+
+
+def _cases_by_bundle(bundles: pd.DataFrame, ids) -> list[tuple[str, list[str]]]:
+    b = bundles[bundles["bundle_id"].isin(set(ids))]
+    groups = b.groupby("bundle_id")["case_no"].agg(list)
+    return [(bid, groups[bid]) for bid in ids]
+
+
+def bundle_table(graph: CaseGraph, bundles: pd.DataFrame) -> pd.DataFrame:
+    """One row per bundle, largest first: bundle_id, n_cases, n_parties,
+    total_amount, ties (what links its cases: parties named, assets counted).
+
+    >>> bundle_table(graph, result.findings["bundles"]).head(1)     # doctest: +SKIP
+    """
+    cols = ["bundle_id", "n_cases", "n_parties", "total_amount", "ties"]
+    if bundles.empty:
+        return pd.DataFrame(columns=cols)
+    amount = graph.cases.set_index("case_no")["amount"]
+    b = bundles.assign(amount=amount.reindex(bundles["case_no"]).to_numpy())
+    roles = graph.roles[graph.roles["case_no"].isin(set(bundles["case_no"]))]
+    n_parties = roles.merge(bundles[["case_no", "bundle_id"]], on="case_no").groupby("bundle_id")["party_id"].nunique()
+    links = b[["bundle_id", "reasons"]].assign(link=b["reasons"].str.split(C.LIST_SEP)).explode("link")
+    links = links[links["link"].fillna("") != ""]
+    per_link = links.groupby(["bundle_id", "link"]).size().reset_index(name="n")
+    names = graph.parties.set_index("party_id")["name"]
+    ties = {}
+    for bid, grp in per_link.sort_values(["bundle_id", "n", "link"], ascending=[True, False, True]).groupby("bundle_id"):
+        party = [f"{names.get(l[6:], l[6:])} ({n})" for l, n in zip(grp["link"], grp["n"]) if l.startswith("party:")]
+        n_assets = sum(1 for l in grp["link"] if l.startswith("asset:"))
+        text = ", ".join(party[:4]) + (f" +{len(party) - 4} more" if len(party) > 4 else "")
+        if n_assets:
+            text += ("; " if text else "") + f"{n_assets} shared asset{'s' if n_assets > 1 else ''}"
+        ties[bid] = text
+    out = b.groupby("bundle_id").agg(n_cases=("case_no", "nunique"), total_amount=("amount", "sum")).reset_index()
+    out["n_parties"] = n_parties.reindex(out["bundle_id"]).fillna(0).astype(int).to_numpy()
+    out["total_amount"] = out["total_amount"].round(2)
+    out["ties"] = out["bundle_id"].map(ties).fillna("")
+    return out.sort_values(["n_cases", "total_amount", "bundle_id"], ascending=[False, False, True])[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- HTML
+
+def _money(x) -> str:
+    return show._money(x).lstrip("¥") if show._money(x) else ""
+
+
+def _num(x) -> str:
+    try:
+        return "" if pd.isna(x) else f"{x:g}" if isinstance(x, float) else str(int(x))
+    except (TypeError, ValueError):
+        return str(x)
+
+
+def table(table_id: str, df: pd.DataFrame, columns: list[Column], max_rows: int, csv: str | None = None) -> str:
+    """A sortable table (click a header; numbers sort as numbers)."""
+    head = "".join(f'<th data-type="{"num" if c.numeric else "text"}" title="click to sort">{html.escape(c.header)}</th>'
+                   for c in columns)
+    rows = []
+    for rec in df.head(max_rows).to_dict("records"):
+        cells = []
+        for c in columns:
+            v = c.value(rec) if callable(c.value) else rec.get(c.value)
+            shown = c.fmt(v) if c.fmt else ("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+            text = html.escape(shown)
+            href = c.link(rec) if c.link else None
+            if href:
+                text = f'<a href="{html.escape(href)}">{text}</a>'
+            sort = f' data-v="{html.escape(_num(v))}"' if c.numeric else ""
+            cells.append(f"<td{sort}>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if len(df) > max_rows:
+        more = (f'<p class="note">Showing the first {max_rows:,} of {len(df):,} rows'
+                + (f"; every row is in {html.escape(csv)}" if csv else "") + ".</p>")
+    if df.empty:
+        return f'<p class="note" id="{table_id}-empty">None found.</p>'
+    return (f'<table class="sortable" id="{table_id}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>{more}')
+
+
+def _first(cell: str, n: int = 3) -> str:
+    items = [c for c in str(cell).split(C.LIST_SEP) if c]
+    return "; ".join(items[:n]) + (f" +{len(items) - n} more" if len(items) > n else "")
+
+
+def _left_out(n_total: int, n_pages: int, what: str, csv: str) -> str:
+    if n_total <= n_pages:
+        return f'<p class="note">Every {what} has a network page.</p>' if n_total else ""
+    return (f'<p class="note left-out">Network pages for the {n_pages} largest; {n_total - n_pages:,} more {what}s '
+            f'have none (all are in {csv}).</p>')
+
+
+def summary_rows(s: dict) -> list[tuple[str, str]]:
+    acc, rej = s.get("accepted", {}), s.get("rejected", {})
+    offsets = s.get("offsets", {})
+    rows = [
+        ("Cases 案件", acc.get("cases")),
+        ("Party rows 当事人记录", acc.get("parties")),
+        ("Resolved parties 当事人", s.get("resolved_parties")),
+        ("Records merged into another party", s.get("merged_records")),
+        ("Assets attached 查控财产", acc.get("assets")),
+        ("Rows rejected", sum(rej.values()) if rej else 0),
+        ("Warnings", s.get("warnings")),
+        ("Common debtors 共同被执行人", s.get("common_debtors")),
+        ("Repeat applicants 重复申请人", s.get("repeat_applicants")),
+        ("of them mass applicants", s.get("mass_applicants")),
+        ("Bilateral offsets 双方互负债务", offsets.get("bilateral", 0)),
+        ("Offset cycles 多方循环债务", offsets.get("multilateral", 0)),
+        ("Shared assets 同一执行标的物", s.get("shared_assets")),
+        ("Bundles 关联案件组", s.get("bundles")),
+        ("Cases in bundles", s.get("cases_in_bundles")),
+        ("Largest bundle (cases)", s.get("largest_bundle")),
+    ]
+    if s.get("assigned") is not None:
+        rows += [("Cases assigned", s.get("assigned")), ("Cases without a judge with room", s.get("unassigned"))]
+    return [(k, "" if v is None else f"{v:,}" if isinstance(v, int) else str(v)) for k, v in rows]
+
+
+def index_page(result, bundles: pd.DataFrame, linked: dict, top: int, max_rows: int) -> str:
+    f = result.findings
+    graph = result.graph
+    parties = graph.parties.set_index("party_id")
+    name = parties["name"]
+    masked = parties["id_masked"]
+
+    def who(pid):
+        return str(name.get(pid, pid))
+
+    debtors = f["common_debtors"].assign(id_masked=lambda d: masked.reindex(d["party_id"]).fillna("").to_numpy())
+    deb_cols = [
+        Column("Debtor 被执行人", "name",
+               link=lambda r: f"networks/debtor-{r['party_id']}.html" if r["party_id"] in linked["debtor"] else None),
+        Column("Kind", "kind"), Column("ID 证件 (masked)", "id_masked"),
+        Column("Cases", "n_cases", numeric=True), Column("Applicants", "n_applicants", numeric=True),
+        Column("Total amount ¥", "total_amount", numeric=True, fmt=_money),
+        Column("终本 cases", "n_no_property", numeric=True),
+        Column("Case numbers", lambda r: _first(r["case_nos"])),
+    ]
+    rep = f["repeat_applicants"].assign(id_masked=lambda d: masked.reindex(d["party_id"]).fillna("").to_numpy())
+
+    def pairs(r):
+        out = []
+        for item in filter(None, str(r["repeat_pairs"]).split(C.LIST_SEP)):
+            pid, _, n = item.partition("×")
+            out.append(f"{who(pid)} ×{n}")
+        return ", ".join(out)
+
+    rep_cols = [
+        Column("Applicant 申请执行人", "name"), Column("Kind", "kind"), Column("ID 证件 (masked)", "id_masked"),
+        Column("Cases", "n_cases", numeric=True), Column("Debtors", "n_debtors", numeric=True),
+        Column("Again and again against", pairs),
+        Column("Mass applicant", lambda r: "yes" if r["mass_applicant"] else ""),
+    ]
+    off_cols = [
+        Column("Offset", "offset_id",
+               link=lambda r: f"networks/offset-{r['offset_id']}.html" if r["offset_id"] in linked["offset"] else None),
+        Column("Kind", "kind"),
+        Column("Parties (who owes whom)", lambda r: " → ".join(who(p) for p in r["parties"].split(C.LIST_SEP))
+               + (" → " + who(r["parties"].split(C.LIST_SEP)[0]) if r["kind"] == "multilateral" else "")),
+        Column("Amount ¥", "amount", numeric=True, fmt=_money),
+        Column("Cases", lambda r: _first(r["case_nos"], 6)),
+        Column("Note", "note"),
+    ]
+    bun_cols = [
+        Column("Bundle", "bundle_id",
+               link=lambda r: f"networks/bundle-{r['bundle_id']}.html" if r["bundle_id"] in linked["bundle"] else None),
+        Column("Cases", "n_cases", numeric=True), Column("Parties", "n_parties", numeric=True),
+        Column("Total amount ¥", "total_amount", numeric=True, fmt=_money),
+        Column("What ties them (cases)", "ties"),
+    ]
+    asset_cols = [Column("Asset 财产", "asset_id"), Column("Type", "asset_type"),
+                  Column("Cases", "n_cases", numeric=True), Column("Case numbers", lambda r: _first(r["case_nos"], 4))]
+    O = C.OUTPUTS
+    summary = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary_rows(result.summary))
+    sections = [
+        ("summary", "Summary 概况", f'<table id="summary-table" class="summary">{summary}</table>'),
+        ("debtors", "Common debtors 共同被执行人",
+         "<p>Debtors in two or more cases: candidates for centralised enforcement (集中执行); many 终本 cases "
+         "suggest enforcement to bankruptcy (执转破).</p>"
+         + table("debtors-table", debtors, deb_cols, max_rows, O["common_debtors"].filename)
+         + _left_out(len(debtors), len(linked["debtor"]), "debtor", O["common_debtors"].filename)),
+        ("applicants", "Repeat applicants 重复申请执行人",
+         "<p>Applicants in two or more cases; the same applicant against the same debtor again and again "
+         "(e.g. child support) belongs with one judge.</p>"
+         + table("applicants-table", rep, rep_cols, max_rows, O["repeat_applicants"].filename)),
+        ("offsets", "Offsets 抵销",
+         "<p>Mutual money debts (bilateral) and cycles (A owes B owes C owes A, multilateral). Support and "
+         "non-money claims are left out.</p>"
+         + table("offsets-table", f["offsets"], off_cols, max_rows, O["offsets"].filename)
+         + _left_out(len(f["offsets"]), len(linked["offset"]), "offset", O["offsets"].filename)),
+        ("bundles", "Largest bundles 关联案件组",
+         "<p>Cases tied by a shared party or asset, to be enforced together (捆绑执行).</p>"
+         + table("bundles-table", bundles, bun_cols, max_rows, O["bundles"].filename)
+         + _left_out(len(bundles), len(linked["bundle"]), "bundle", O["bundles"].filename)),
+        ("assets", "Shared assets 同一执行标的物",
+         table("assets-table", f["shared_assets"], asset_cols, max_rows, O["shared_assets"].filename)),
+    ]
+    nav = " · ".join(f'<a href="#{sid}">{html.escape(title)}</a>' for sid, title, _ in sections)
+    body = "".join(f'<section id="{sid}"><h2>{html.escape(title)}</h2>{content}</section>'
+                   for sid, title, content in sections)
+    return INDEX.format(css=INDEX_CSS, js=SORT_JS, nav=nav, body=body, backend=html.escape(str(result.summary.get("backend", ""))))
+
+
+INDEX_CSS = """
+body{margin:0 auto;max-width:1400px;padding:0 16px 40px;font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;color:#222;font-size:14px}
+h1{font-size:22px;margin:16px 0 4px} h2{font-size:17px;margin:28px 0 6px;border-bottom:1px solid #ddd;padding-bottom:3px}
+nav{font-size:13px;margin-bottom:8px} .note{color:#666;font-size:13px}
+table{border-collapse:collapse;margin:6px 0} td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
+table.sortable th{background:#f3f5f8;cursor:pointer;user-select:none;white-space:nowrap}
+table.sortable th[aria-sort=ascending]::after{content:" ▲"} table.sortable th[aria-sort=descending]::after{content:" ▼"}
+td[data-v]{text-align:right;font-variant-numeric:tabular-nums}
+table.summary th{background:#f3f5f8;font-weight:normal} table.summary td{text-align:right}
+tbody tr:nth-child(even){background:#fafbfc} a{color:#1f5fa8}
+"""
+
+SORT_JS = """
+document.querySelectorAll("table.sortable").forEach(function (t) {
+  var heads = t.tHead.rows[0].cells;
+  Array.prototype.forEach.call(heads, function (th, i) {
+    th.addEventListener("click", function () {
+      var asc = th.getAttribute("aria-sort") !== "ascending";
+      Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+      var num = th.getAttribute("data-type") === "num";
+      var body = t.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      function key(r) {
+        var c = r.cells[i];
+        if (!num) return c.textContent;
+        var v = parseFloat(c.getAttribute("data-v"));
+        return isNaN(v) ? -Infinity : v;
+      }
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        var d = num ? x - y : x.localeCompare(y, "zh");
+        return asc ? d : -d;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
+"""
+
+INDEX = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>casegraph report 关联案件分析报告</title>
+<style>{css}</style>
+</head>
+<body>
+<h1>casegraph report 关联案件分析报告</h1>
+<p class="note">Engine: {backend}. Click a column header to sort; a linked bundle, debtor or offset opens its network.
+IDs are masked. Every table is also a CSV file beside this folder.</p>
+<nav>{nav}</nav>
+{body}
+<script>{js}</script>
+</body>
+</html>
+"""
