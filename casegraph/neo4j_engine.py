@@ -1,0 +1,251 @@
+"""The Neo4j engine: casegraph's persistent store, shared by a court's assigners and analysts.
+
+Same path as the embedded engine up to the graph (read → normalise → resolve →
+graph); then :mod:`casegraph.neo4j_load` writes the graph into Neo4j and
+:mod:`casegraph.neo4j_find` answers the findings from the database with the
+queries in the repository's ``cypher/`` folder (one commented, parameterised
+file per finding, runnable as they are in Neo4j Browser or cypher-shell).
+Both engines give the same findings.
+
+The connection is configured the way Neo4j's own tools are: ``NEO4J_URI``,
+``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``, or the arguments of
+:func:`connect`. Without a URI, casegraph uses the local server started by
+``casegraph neo4j start`` (:mod:`casegraph.server`).
+
+>>> from casegraph import neo4j_engine as ne                   # doctest: +SKIP
+>>> with ne.connect("neo4j://127.0.0.1:7687") as db:           # doctest: +SKIP
+...     ne.load(db, "export/")                                 # cases, parties, roles, assets, judges
+...     findings = ne.find_all(db)                             # same tables as casegraph.find.find_all
+...     ne.query(db, "related_cases", {"case_no": "（2024）沪0113执1号"})
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import contract as C
+
+# The queries live in the repository's cypher/ folder (not copied into the
+# package), where analysts open them in Neo4j Browser.
+CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+DEFAULT_URI = "neo4j://localhost:7687"
+DEFAULT_DATABASE = "neo4j"
+
+
+class DatabaseError(Exception):
+    """Neo4j could not do what was asked; the message is one line for a clerk."""
+
+
+@dataclass
+class Database:
+    """A driver bound to one database. Use :func:`connect` to make one."""
+
+    driver: object
+    uri: str
+    database: str
+
+    def read(self, query: str, params: dict | None = None) -> pd.DataFrame:
+        """Run a read query (routed to any member of a cluster); rows as a DataFrame."""
+        return self._run(query, params, write=False)
+
+    def write(self, query: str, params: dict | None = None) -> pd.DataFrame:
+        """Run a write query in one managed transaction (retried on transient errors)."""
+        return self._run(query, params, write=True)
+
+    def _run(self, query: str, params: dict | None, write: bool) -> pd.DataFrame:
+        import neo4j
+
+        routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
+        with translate_errors(self):
+            keys, rows = self.driver.execute_query(
+                query, params or {}, database_=self.database, routing_=routing,
+                result_transformer_=_keys_and_values)
+        return pd.DataFrame(rows, columns=keys)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _keys_and_values(result) -> tuple[list[str], list[list]]:
+    keys = list(result.keys())
+    return keys, [r.values() for r in result]
+
+
+def default_uri() -> str:
+    """``NEO4J_URI``; else the running local server's; else neo4j://localhost:7687."""
+    if os.environ.get("NEO4J_URI"):
+        return os.environ["NEO4J_URI"]
+    try:
+        from . import server
+
+        info = server.status()
+        if info is not None:
+            return info.uri
+    except Exception:  # noqa: BLE001 - no local server is not an error here
+        pass
+    return DEFAULT_URI
+
+
+def connect(uri: str | None = None, user: str | None = None, password: str | None = None,
+            database: str | None = None) -> Database:
+    """Connect and check the server answers; raises :class:`DatabaseError` if not.
+
+    Arguments left out come from ``NEO4J_URI``, ``NEO4J_USER``,
+    ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``. Without a password no
+    credentials are sent (the local development server needs none).
+    """
+    import neo4j
+
+    uri = uri or default_uri()
+    user = user or os.environ.get("NEO4J_USER") or "neo4j"
+    password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+    database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
+    auth = (user, password) if password else None
+    try:
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=10, max_transaction_retry_time=15,
+                                            user_agent="casegraph",
+                                            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF)
+    except (ValueError, neo4j.exceptions.ConfigurationError) as e:
+        raise DatabaseError(f"bad Neo4j URI {uri!r}: {_first_line(e)}") from None
+    db = Database(driver, uri, database)
+    try:
+        with translate_errors(db):
+            driver.verify_connectivity()
+    except DatabaseError:
+        driver.close()
+        raise
+    return db
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+@contextlib.contextmanager
+def translate_errors(db: Database):
+    """Neo4j's exceptions as one-line :class:`DatabaseError` s that name the
+    URI (never the credentials) and say what to do."""
+    import neo4j.exceptions as nx
+
+    try:
+        yield
+    except nx.AuthError:
+        raise DatabaseError(f"Neo4j at {db.uri} refused the credentials (set NEO4J_USER and NEO4J_PASSWORD, "
+                            "or --user/--password)") from None
+    except (nx.ServiceUnavailable, nx.SessionExpired, OSError) as e:
+        raise DatabaseError(f"cannot reach Neo4j at {db.uri} ({_first_line(e)}); start the local server with "
+                            "`casegraph neo4j start`, or set NEO4J_URI / --uri") from None
+    except nx.Neo4jError as e:
+        if getattr(e, "code", "") == "Neo.ClientError.Database.DatabaseNotFound":
+            raise DatabaseError(f"Neo4j at {db.uri} has no database {db.database!r} (set NEO4J_DATABASE or "
+                                "--database)") from None
+        raise DatabaseError(f"Neo4j at {db.uri}: {getattr(e, 'code', '') or type(e).__name__}: "
+                            f"{_first_line(getattr(e, 'message', None) or e)}") from None
+    except nx.DriverError as e:
+        raise DatabaseError(f"Neo4j at {db.uri}: {type(e).__name__}: {_first_line(e)}") from None
+
+
+# -- the cypher/ folder ------------------------------------------------------
+
+def cypher_names() -> list[str]:
+    """The queries in ``cypher/``, by file name without ``.cypher``."""
+    return sorted(p.stem for p in CYPHER_DIR.glob("*.cypher"))
+
+
+def cypher(name: str) -> str:
+    """The text of ``cypher/<name>.cypher``."""
+    path = CYPHER_DIR / f"{name}.cypher"
+    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
+        raise DatabaseError(f"no query {name!r} in {CYPHER_DIR} (there are: {', '.join(cypher_names())})")
+    return path.read_text(encoding="utf-8")
+
+
+def statements(name: str) -> list[str]:
+    """The statements of a file, split at the ``;`` that end lines, comments dropped."""
+    lines = [ln for ln in cypher(name).splitlines() if not ln.lstrip().startswith("//")]
+    parts = re.split(r";\s*$", "\n".join(lines), flags=re.M)
+    return [p.strip() for p in parts if p.strip()]
+
+
+_PARAM = re.compile(r"^\s*//\s*:param\s+(\w+)\s*=>\s*(.+?)\s*$", re.M)
+
+
+def defaults(name: str) -> dict:
+    """The ``// :param name => value`` defaults written in a file's comment."""
+    return {k: json.loads(v) for k, v in _PARAM.findall(cypher(name))}
+
+
+def params_of(options: C.Options) -> dict:
+    """The parameters the queries take, from a run's options."""
+    return {
+        "hub_threshold": options.hub_threshold,
+        "personal_causes": list(options.personal_causes),
+        "max_cycle_length": options.max_cycle_length,
+        "no_property_markers": list(C.NO_PROPERTY_MARKERS),
+    }
+
+
+def query(db: Database, name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run ``cypher/<name>.cypher`` with its commented defaults overridden by ``params``.
+
+    >>> query(db, "common_debtors").head(3)                    # doctest: +SKIP
+    """
+    stmts = statements(name)
+    merged = {**defaults(name), **(params or {})}
+    out = pd.DataFrame()
+    for s in stmts:
+        out = db.read(s, merged) if name != "schema" and name != "owes" else db.write(s, merged)
+    return out
+
+
+# -- the whole engine ----------------------------------------------------------
+
+def load(db: Database, export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
+         progress: bool = False):
+    """Read, normalise and resolve an export and load it into the database.
+    See :func:`casegraph.neo4j_load.load_graph`."""
+    from .analyze import prepare
+    from .neo4j_load import load_graph
+
+    _, resolved, graph = prepare(export, judges, options)
+    return load_graph(db, graph, resolved, progress=progress)
+
+
+def find_all(db: Database, options: C.Options | None = None) -> dict[str, pd.DataFrame]:
+    """Every finding, answered by the database. See :mod:`casegraph.neo4j_find`."""
+    from .neo4j_find import find_all as _find_all
+
+    return _find_all(db, options or C.Options())
+
+
+def load_and_find(graph, resolved, uri: str | None = None, user: str | None = None, password: str | None = None,
+                  database: str | None = None, progress: bool = False) -> dict[str, pd.DataFrame]:
+    """``casegraph.analyze(..., backend="neo4j")``: load a prepared export,
+    then answer every finding from the database (which may hold earlier
+    exports too: the findings are the database's)."""
+    from .neo4j_load import load_graph
+
+    with connect(uri, user, password, database) as db:
+        load_graph(db, graph, resolved, progress=progress)
+        return find_all(db, graph.options)
+
+
+def clear(db: Database, batch: int = 20_000) -> None:
+    """Delete every node and relationship (constraints and indexes stay)."""
+    while True:
+        n = db.write("MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n", {"batch": batch})
+        if int(n.iloc[0, 0]) == 0:
+            return

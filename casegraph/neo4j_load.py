@@ -1,0 +1,445 @@
+"""Loading an export into Neo4j: idempotent, incremental, and safe to re-run after a crash.
+
+What a load does, in this order (each step a series of batched ``UNWIND``
+writes, :data:`BATCH` rows per transaction, values only ever as parameters):
+
+1. the schema (``cypher/schema.cypher``: uniqueness constraints first);
+2. read the party records already in the database and resolve them together
+   with the export's (:func:`casegraph.resolve.resolve` over the union), so a
+   newer export re-resolves parties consistently with what is there;
+3. write what differs from the database: parties, cases, party records
+   (re-pointed when a party's id changed), the party–case roles, orphaned
+   parties removed, assets, judges;
+4. rebuild the ``OWES`` projection (``cypher/owes.cypher``) for the debtors
+   the load touched.
+
+Loading the same export twice writes nothing new. A ``(:CasegraphMeta)`` node
+says ``state: 'loading'`` until a load finishes: the next load after an
+interrupted one (server killed, connection lost) compares against what the
+database really holds and rebuilds the derived edges, so running ``load``
+again finishes the job with nothing lost and nothing duplicated. One loader
+at a time.
+
+>>> from casegraph import neo4j_engine as ne                     # doctest: +SKIP
+>>> with ne.connect() as db:                                      # doctest: +SKIP
+...     report = ne.load(db, "export/")
+>>> report.written                                                # doctest: +SKIP
+{'parties': 4425, 'cases': 2000, 'records': 4579, 'roles': 4511, ...}
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import contract as C
+from .graph import CaseGraph
+from .identity import keyed_hash, secret_key
+from .neo4j_engine import Database, DatabaseError, params_of, statements
+from .resolve import Resolved, resolve
+
+BATCH = 10_000
+META = "casegraph"
+
+# What a (:PartyRecord) keeps: enough to resolve it again with a later export,
+# never the ID itself. ``n``: how many rows of the export carried it.
+RECORD_INPUT = ["record_key", "case_no", "role", "name", "name_norm", "kind", "id_status", "id_key", "id_masked"]
+RECORD_PROPS = RECORD_INPUT + ["n", "party_id", "rule", "key"]
+PARTY_PROPS = ["party_id", "name", "kind", "id_masked", "n_records", "rules"]
+CASE_PROPS = ["case_no", "filed_on", "cause", "amount", "status", "judge", "type_code"]
+ROLE_TYPES = {C.APPLICANT: "APPLICANT_IN", C.DEBTOR: "DEBTOR_IN"}
+
+# Relationship types cannot be parameters: one statement per role, chosen
+# from this fixed table, never built from data.
+ADD_ROLE = {
+    t: f"""MATCH (p:Party {{party_id: r.party_id}})
+MATCH (c:Case {{case_no: r.case_no}})
+MERGE (p)-[:{t}]->(c)"""
+    for t in ROLE_TYPES.values()
+}
+DROP_ROLE = {
+    t: f"""MATCH (:Party {{party_id: r.party_id}})-[x:{t}]->(:Case {{case_no: r.case_no}})
+DELETE x"""
+    for t in ROLE_TYPES.values()
+}
+
+WRITE_PARTIES = """MERGE (p:Party {party_id: r.party_id})
+SET p += r"""
+
+WRITE_CASES = """MERGE (c:Case {case_no: r.case_no})
+SET c += r"""
+
+# A record is new, changed, or points at another party now: one statement
+# that leaves it pointing at exactly one party, however often it runs.
+WRITE_RECORDS = """MATCH (p:Party {party_id: r.party_id})
+MERGE (x:PartyRecord {record_key: r.record_key})
+SET x += r
+WITH x, p
+OPTIONAL MATCH (x)-[old:OF]->(other:Party) WHERE other <> p
+DELETE old
+WITH DISTINCT x, p
+MERGE (x)-[:OF]->(p)"""
+
+DROP_PARTIES = """UNWIND $ids AS id
+MATCH (p:Party {party_id: id})
+DETACH DELETE p"""
+
+WRITE_ASSETS = """MERGE (a:Asset {asset_id: r.asset_id})
+SET a.asset_type = CASE WHEN coalesce(a.asset_type, '') = '' THEN r.asset_type ELSE a.asset_type END"""
+
+WRITE_ATTACHES = """MATCH (c:Case {case_no: r.case_no})
+MATCH (a:Asset {asset_id: r.asset_id})
+MERGE (c)-[x:ATTACHES]->(a)
+SET x.action = r.action, x.asset_type = r.asset_type"""
+
+WRITE_JUDGES = """MERGE (j:Judge {judge: r.judge})
+SET j.team = r.team, j.capacity = r.capacity"""
+
+DROP_ALL_OWES = """MATCH ()-[o:OWES]->()
+WITH o LIMIT $batch
+DELETE o
+RETURN count(*) AS n"""
+
+READ_RECORDS = """MATCH (r:PartyRecord)
+RETURN r.record_key AS record_key, r.case_no AS case_no, r.role AS role, r.name AS name,
+       r.name_norm AS name_norm, r.kind AS kind, r.id_status AS id_status, r.id_key AS id_key,
+       r.id_masked AS id_masked, r.n AS n, r.party_id AS party_id, r.rule AS rule, r.key AS key"""
+
+READ_PARTIES = """MATCH (p:Party)
+RETURN p.party_id AS party_id, p.name AS name, p.kind AS kind, p.id_masked AS id_masked,
+       p.n_records AS n_records, p.rules AS rules"""
+
+READ_ROLES = """MATCH (p:Party)-[r:APPLICANT_IN|DEBTOR_IN]->(c:Case)
+RETURN c.case_no AS case_no, CASE type(r) WHEN 'APPLICANT_IN' THEN 'applicant' ELSE 'debtor' END AS role,
+       p.party_id AS party_id"""
+
+
+@dataclass
+class LoadReport:
+    """What a load changed: rows written per kind, parties removed, seconds per step."""
+
+    cases: int = 0
+    written: dict = field(default_factory=dict)
+    removed: dict = field(default_factory=dict)
+    recovered: bool = False
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool = False,
+               batch: int = BATCH, key: bytes | None = None) -> LoadReport:
+    """Write a prepared export (:func:`casegraph.analyze.prepare`) into the database.
+
+    Returns a :class:`LoadReport`. Raises :class:`DatabaseError` (one line)
+    if the server cannot be reached or fails; run it again to finish.
+    """
+    report = LoadReport(cases=len(graph.cases))
+    secret = key or secret_key()
+    clock = _Clock(report.seconds)
+
+    with clock("schema"):
+        for s in statements("schema"):
+            db.write(s)
+        db.write("CALL db.awaitIndexes(300)")
+    with clock("begin"):
+        report.recovered = _begin(db, secret)
+    with clock("read"):
+        old_records = _frame(db.read(READ_RECORDS), RECORD_PROPS)
+        old_parties = _frame(db.read(READ_PARTIES), PARTY_PROPS)
+        if report.recovered:
+            old_roles = _frame(db.read(READ_ROLES), ["case_no", "role", "party_id"])
+        else:
+            old_roles = old_records[["case_no", "role", "party_id"]].drop_duplicates()
+    with clock("resolve"):
+        union = union_records(resolved.records, old_records)
+        res = resolve(union, key=secret) if len(union) else resolved
+        records = _stored_records(res.records)
+        parties = res.parties[PARTY_PROPS]
+        new_roles = records[["case_no", "role", "party_id"]].drop_duplicates()
+
+    plan = _Plan()
+    plan.parties = _changed(parties, old_parties, "party_id")
+    plan.cases = _cases(graph.cases)
+    plan.records = _changed(records, old_records, "record_key")
+    added, dropped = _diff(new_roles, old_roles, ["case_no", "role", "party_id"])
+    plan.roles_added, plan.roles_dropped = added, dropped
+    plan.orphans = sorted(set(old_parties["party_id"]) - set(parties["party_id"]))
+    plan.assets = _assets(graph.assets)
+    plan.attaches = graph.assets[["case_no", "asset_id", "action", "asset_type"]].drop_duplicates(["case_no", "asset_id"])
+    plan.judges = _judges(graph.judges)
+    full_owes = report.recovered or old_records.empty
+    if full_owes:
+        plan.debtors = sorted(set(records.loc[records["role"] == C.DEBTOR, "party_id"]))
+    else:
+        touched = pd.concat([added, dropped, records[records["case_no"].isin(set(graph.cases["case_no"]))]])
+        plan.debtors = sorted(set(touched["party_id"]) - set(plan.orphans))
+
+    bar = _progress(plan.total(), progress)
+    try:
+        with clock("parties"):
+            _write(db, WRITE_PARTIES, plan.parties, bar, batch, {"n_records": "toIntegerOrNull"})
+        with clock("cases"):
+            _write(db, WRITE_CASES, plan.cases, bar, batch, {"amount": "toFloatOrNull"})
+        with clock("records"):
+            _write(db, WRITE_RECORDS, plan.records, bar, batch, {"n": "toIntegerOrNull"})
+        with clock("roles"):
+            for role, t in ROLE_TYPES.items():
+                _write(db, DROP_ROLE[t], plan.roles_dropped.loc[plan.roles_dropped["role"] == role, ["case_no", "party_id"]],
+                       bar, batch)
+            for role, t in ROLE_TYPES.items():
+                _write(db, ADD_ROLE[t], plan.roles_added.loc[plan.roles_added["role"] == role, ["case_no", "party_id"]],
+                       bar, batch)
+        with clock("orphans"):
+            for i in range(0, len(plan.orphans), batch):
+                db.write(DROP_PARTIES, {"ids": plan.orphans[i:i + batch]})
+                bar.update(len(plan.orphans[i:i + batch]))
+        with clock("assets"):
+            _write(db, WRITE_ASSETS, plan.assets, bar, batch)
+            _write(db, WRITE_ATTACHES, plan.attaches, bar, batch)
+        with clock("judges"):
+            _write(db, WRITE_JUDGES, plan.judges, bar, batch, {"capacity": "toFloatOrNull"})
+        with clock("owes"):
+            _rebuild_owes(db, plan.debtors, graph.options, full_owes, bar, batch)
+        with clock("finish"):
+            _finish(db, graph.options)
+    finally:
+        bar.close()
+    report.written = {"parties": len(plan.parties), "cases": len(plan.cases), "records": len(plan.records),
+                      "roles": len(plan.roles_added), "assets": len(plan.assets), "attachments": len(plan.attaches),
+                      "judges": len(plan.judges), "owes_debtors": len(plan.debtors)}
+    report.removed = {"parties": len(plan.orphans), "roles": len(plan.roles_dropped)}
+    return report
+
+
+# -- the steps -----------------------------------------------------------------
+
+def union_records(new: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
+    """The export's party records plus the database's that the export does not
+    carry (each repeated as often as its export had it), ready for
+    :func:`casegraph.resolve.resolve`.
+
+    An export's own rows win: on an empty database the union is the export,
+    so both engines resolve exactly the same records.
+    """
+    mine = new[RECORD_INPUT]
+    if old.empty:
+        return mine.reset_index(drop=True)
+    kept = old[~old["record_key"].isin(set(mine["record_key"]))]
+    kept = kept.loc[kept.index.repeat(kept["n"].fillna(1).astype(int).clip(lower=1)), RECORD_INPUT]
+    return pd.concat([mine, kept], ignore_index=True)
+
+
+def _stored_records(resolved_records: pd.DataFrame) -> pd.DataFrame:
+    """One row per record_key with its multiplicity ``n``: what a
+    (:PartyRecord) holds."""
+    r = resolved_records
+    n = r.groupby("record_key", sort=False).size()
+    first = r.drop_duplicates("record_key").set_index("record_key", drop=False)
+    out = first[[c for c in RECORD_PROPS if c != "n"]].copy()
+    out["n"] = n.reindex(out.index).to_numpy().astype(int)
+    return out[RECORD_PROPS].reset_index(drop=True)
+
+
+def _cases(cases: pd.DataFrame) -> pd.DataFrame:
+    return cases[CASE_PROPS]
+
+
+def _assets(assets: pd.DataFrame) -> pd.DataFrame:
+    """One row per asset; its type is the first non-empty one in export order
+    (what the embedded engine reports)."""
+    a = assets.copy()
+    typed = a[a["asset_type"] != ""].drop_duplicates("asset_id").set_index("asset_id")["asset_type"]
+    ids = a.drop_duplicates("asset_id")["asset_id"]
+    return pd.DataFrame({"asset_id": ids.to_numpy(), "asset_type": typed.reindex(ids).fillna("").to_numpy()})
+
+
+def _judges(judges: pd.DataFrame) -> pd.DataFrame:
+    if judges.empty:
+        return pd.DataFrame(columns=["judge", "team", "capacity"])
+    j = judges[["judge", "team", "capacity"]].copy()
+    j["capacity"] = j["capacity"].astype(object).where(j["capacity"].notna(), None)
+    return j
+
+
+def _frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return df.reindex(columns=columns) if not df.empty else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _comparable(df: pd.DataFrame) -> pd.DataFrame:
+    """Values as the database gives them back, so that equal means unchanged."""
+    out = df.astype(object).where(df.notna(), None)
+    for c in out.columns:
+        out[c] = [int(v) if isinstance(v, (np.integer,)) else float(v) if isinstance(v, np.floating) else v
+                  for v in out[c]]
+    return out
+
+
+def _changed(new: pd.DataFrame, old: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows of ``new`` that are not in ``old`` exactly as they are."""
+    new = _comparable(new.reset_index(drop=True))
+    if old.empty:
+        return new
+    old = _comparable(old[new.columns].reset_index(drop=True))
+    as_tuples = lambda df: pd.Series(list(zip(*(df[c] for c in df.columns))), index=df[key])  # noqa: E731
+    known = as_tuples(old)
+    mine = as_tuples(new)
+    same = known.reindex(mine.index)
+    unchanged = np.array([a == b for a, b in zip(mine.to_numpy(), same.to_numpy())], dtype=bool)
+    return new[~unchanged].reset_index(drop=True)
+
+
+def _diff(new: pd.DataFrame, old: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows only in new, rows only in old)."""
+    m = new[cols].merge(old[cols], how="outer", on=cols, indicator=True)
+    return (m.loc[m["_merge"] == "left_only", cols].reset_index(drop=True),
+            m.loc[m["_merge"] == "right_only", cols].reset_index(drop=True))
+
+
+def _begin(db: Database, secret: bytes) -> bool:
+    """Mark a load as running; True if the previous one did not finish.
+
+    Refuses a database loaded with another secret key: its keyed hashes
+    would never match this key's, and every party would be doubled.
+    """
+    check = keyed_hash("casegraph key check", secret)
+    meta = db.write("""MERGE (m:CasegraphMeta {name: $name})
+ON CREATE SET m.created = datetime(), m.key_check = $check, m.state = 'new'
+WITH m, m.state AS previous
+SET m.state = CASE WHEN m.key_check = $check THEN 'loading' ELSE m.state END
+RETURN previous, m.key_check = $check AS same_key""", {"name": META, "check": check})
+    if not bool(meta.at[0, "same_key"]):
+        raise DatabaseError(f"the database at {db.uri} was loaded with another casegraph key (CASEGRAPH_SECRET or "
+                            "~/.config/casegraph/secret.key): use that key, or load into an empty database")
+    return meta.at[0, "previous"] not in ("ready", "new")
+
+
+def _finish(db: Database, options: C.Options) -> None:
+    db.write("""MATCH (m:CasegraphMeta {name: $name})
+SET m.state = 'ready', m.loaded_at = datetime(), m.loads = coalesce(m.loads, 0) + 1,
+    m.personal_causes = $personal_causes""", {"name": META, "personal_causes": list(options.personal_causes)})
+
+
+def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, full: bool, bar, batch: int) -> None:
+    if full:
+        while int(db.write(DROP_ALL_OWES, {"batch": batch * 5}).iloc[0, 0]):
+            pass
+    query = statements("owes")[0]
+    causes = params_of(options)["personal_causes"]
+    step = max(batch // 4, 1)  # a debtor expands to a few rows: smaller batches, similar transactions
+    for i in range(0, len(debtors), step):
+        chunk = debtors[i:i + step]
+        db.write(query, {"debtors": chunk, "personal_causes": causes})
+        bar.update(len(chunk))
+
+
+def refresh_owes(db: Database, options: C.Options, batch: int = BATCH) -> None:
+    """Rebuild the whole OWES projection, e.g. for other ``personal_causes``
+    than the last load's."""
+    debtors = db.read("MATCH (p:Party) WHERE EXISTS { (p)-[:DEBTOR_IN]->() } RETURN p.party_id AS id")["id"].tolist()
+    _rebuild_owes(db, sorted(debtors), options, True, _progress(0, False), batch)
+    db.write("MATCH (m:CasegraphMeta {name: $name}) SET m.personal_causes = $causes",
+             {"name": META, "causes": list(options.personal_causes)})
+
+
+@dataclass
+class _Plan:
+    parties: pd.DataFrame = None
+    cases: pd.DataFrame = None
+    records: pd.DataFrame = None
+    roles_added: pd.DataFrame = None
+    roles_dropped: pd.DataFrame = None
+    orphans: list = None
+    assets: pd.DataFrame = None
+    attaches: pd.DataFrame = None
+    judges: pd.DataFrame = None
+    debtors: list = None
+
+    def total(self) -> int:
+        return sum(len(x) for x in (self.parties, self.cases, self.records, self.roles_added, self.roles_dropped,
+                                    self.orphans, self.assets, self.attaches, self.judges, self.debtors))
+
+
+# The Python driver packs every value of a parameter in Python (a few µs
+# each): at a million cases that alone takes minutes. So a batch travels as
+# one string per column, its values joined with the unit separator, and the
+# statement splits it again on the server. Still parameters, never values
+# in the query text; no value can hold the separator (normalise folds it
+# away as whitespace, keys and hashes are hex).
+SEP = "\x1f"
+
+
+def _packed(df: pd.DataFrame, numeric: dict[str, str]) -> dict:
+    out = {"sep": SEP}
+    for c in df.columns:
+        values = df[c].tolist()
+        if c in numeric:
+            text = ["" if v is None or v != v else repr(float(v)) if isinstance(v, float) else str(int(v))
+                    for v in values]
+        else:
+            text = ["" if v is None else str(v) for v in values]
+        joined = SEP.join(text)
+        if joined.count(SEP) != len(text) - 1:
+            raise ValueError(f"a value of {c} holds the separator U+001F")
+        out[c] = joined
+    return out
+
+
+def _unpacking(columns: list[str], numeric: dict[str, str]) -> str:
+    """The head of a batched write: one row ``r`` per packed value.
+    Column names come from this module's constants, never from data."""
+    split = ", ".join(f"split(${c}, $sep) AS {c}" for c in columns)
+    def one(c):
+        return f"{c}: {numeric[c]}({c}[i])" if c in numeric else f"{c}: {c}[i]"
+    fields = ", ".join(one(c) for c in columns)
+    return f"WITH {split}\nUNWIND range(0, size({columns[0]}) - 1) AS i\nWITH {{{fields}}} AS r\n"
+
+
+def _write(db: Database, body: str, df: pd.DataFrame, bar, batch: int, numeric: dict[str, str] | None = None) -> None:
+    """``body`` (which reads each row as ``r``) over ``df``, ``batch`` rows per
+    transaction. ``numeric`` maps number columns to their Cypher conversion."""
+    numeric = numeric or {}
+    if df.empty:
+        return
+    query = _unpacking(list(df.columns), numeric) + body
+    for i in range(0, len(df), batch):
+        chunk = df.iloc[i:i + batch]
+        db.write(query, _packed(chunk, numeric))
+        bar.update(len(chunk))
+
+
+class _Clock:
+    def __init__(self, seconds: dict):
+        self.seconds = seconds
+
+    def __call__(self, name: str):
+        clock = self
+
+        class _Timer:
+            def __enter__(self):
+                self.t = time.perf_counter()
+
+            def __exit__(self, *exc):
+                clock.seconds[name] = clock.seconds.get(name, 0.0) + time.perf_counter() - self.t
+
+        return _Timer()
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, show: bool):
+    if not show or total == 0:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="row", desc="loading into Neo4j", leave=False)

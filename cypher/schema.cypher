@@ -1,0 +1,27 @@
+// casegraph's schema in Neo4j: uniqueness constraints (each backed by an
+// index) on every key the loader MERGEs on, plus indexes for looking things
+// up in Neo4j Browser. The loader runs this file before every load; every
+// statement is IF NOT EXISTS, so running it again changes nothing.
+//
+// The graph:
+//   (:Case {case_no, filed_on, cause, amount, status, judge, type_code})
+//   (:Party {party_id, name, kind, id_masked, n_records, rules})
+//   (:PartyRecord {record_key, case_no, role, name, name_norm, kind, id_status,
+//                  id_key, id_masked, n, party_id, rule, key})-[:OF]->(:Party)
+//   (:Party)-[:APPLICANT_IN]->(:Case)      (:Party)-[:DEBTOR_IN]->(:Case)
+//   (:Case)-[:ATTACHES {action, asset_type}]->(:Asset {asset_id, asset_type})
+//   (:Judge {judge, team, capacity})
+//   (:Party)-[:OWES {amount, case_nos}]->(:Party)   derived: money debts per pair
+//   (:CasegraphMeta {name: 'casegraph', state, ...}) the loader's bookkeeping
+// No full ID number is ever stored: id_key is a keyed hash, id_masked shows
+// the first 6 and last 4 characters.
+
+CREATE CONSTRAINT case_no IF NOT EXISTS FOR (c:Case) REQUIRE c.case_no IS UNIQUE;
+CREATE CONSTRAINT party_id IF NOT EXISTS FOR (p:Party) REQUIRE p.party_id IS UNIQUE;
+CREATE CONSTRAINT record_key IF NOT EXISTS FOR (r:PartyRecord) REQUIRE r.record_key IS UNIQUE;
+CREATE CONSTRAINT asset_id IF NOT EXISTS FOR (a:Asset) REQUIRE a.asset_id IS UNIQUE;
+CREATE CONSTRAINT judge IF NOT EXISTS FOR (j:Judge) REQUIRE j.judge IS UNIQUE;
+CREATE CONSTRAINT casegraph_meta IF NOT EXISTS FOR (m:CasegraphMeta) REQUIRE m.name IS UNIQUE;
+// Analysts look parties up by name (MATCH (p:Party {name: '张三'})) and cases by judge.
+CREATE INDEX party_name IF NOT EXISTS FOR (p:Party) ON (p.name);
+CREATE INDEX case_judge IF NOT EXISTS FOR (c:Case) ON (c.judge);
