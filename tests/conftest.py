@@ -1,0 +1,31 @@
+"""Shared pytest fixtures.
+
+Server fixtures: ``neo4j_server`` runs one real local Neo4j for the whole test
+session (see casegraph/server.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from casegraph import server
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[server.ServerInfo]:
+    """A real Neo4j server on a free loopback port with its own throwaway store.
+
+    Connect with ``GraphDatabase.driver(neo4j_server.uri)`` (no auth) and pass
+    ``database_="neo4j"``. The store is shared by every test in the session, so
+    tests should write data they can tell apart (or clean up after themselves).
+    The first use builds neo4j/ with Maven if it has not been built yet.
+    """
+    data_dir = tmp_path_factory.mktemp("neo4j-session")
+    # Smaller than the defaults: test stores are tiny, and the machine also
+    # runs the rest of the suite (and a second server in test_server.py).
+    info = server.start(data_dir, heap="1g", pagecache="512m")
+    try:
+        yield info
+    finally:
+        server.stop(data_dir)
