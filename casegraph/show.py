@@ -168,7 +168,9 @@ def neighbourhood(graph: CaseGraph, case: str | None = None, party: str | None =
     g.remove_nodes_from(drop)
     _fill_parties(graph, g)
     title = f"Case {case}" if case is not None else f"Party {g.nodes[start].get('name', party)}"
-    return finish(g, start, title=title, hops=hops, max_nodes=max_nodes, hubs=hubs)
+    g = finish(g, start, title=title, hops=hops, max_nodes=max_nodes, hubs=hubs)
+    _add_teams(graph, g)
+    return g
 
 
 def case_set(graph: CaseGraph, case_nos, title: str, center: str | None = None,
@@ -185,7 +187,9 @@ def case_set(graph: CaseGraph, case_nos, title: str, center: str | None = None,
     if not mark:
         center = max(g.degree, key=lambda nd: (nd[1], str(nd[0])))[0] if len(g) else None
     hubs = graph.hub_applicants() if hubs is None else hubs
-    return finish(g, center, title=title, hops=None, max_nodes=max_nodes, hubs=hubs, mark=mark)
+    g = finish(g, center, title=title, hops=None, max_nodes=max_nodes, hubs=hubs, mark=mark)
+    _add_teams(graph, g)
+    return g
 
 
 def _fill_parties(graph: CaseGraph, g: nx.Graph) -> None:
@@ -266,20 +270,196 @@ def cut(g: nx.Graph, start: str, max_nodes: int) -> nx.Graph:
 
 # --------------------------------------------------------------------------- Neo4j
 
-def neighbourhood_from_neo4j(driver_or_uri, case: str | None = None, party: str | None = None,
+# The model is the Neo4j engine's (cypher/schema.cypher):
+#   (:Party)-[:APPLICANT_IN|DEBTOR_IN]->(:Case)-[:ATTACHES {action}]->(:Asset), (:Judge {judge, team}).
+# The walk is the embedded one, hop by hop, so both engines draw the same picture.
+Q_CASE_SIDES = """
+UNWIND $case_nos AS no
+MATCH (c:Case {case_no: no})
+CALL (c) {
+  MATCH (c)<-[:APPLICANT_IN|DEBTOR_IN]-(p:Party) RETURN 'party' AS kind, p.party_id AS id
+  UNION
+  MATCH (c)-[:ATTACHES]->(a:Asset) RETURN 'asset' AS kind, a.asset_id AS id
+}
+RETURN DISTINCT kind, id"""
+# A mass applicant's applicant cases are not walked through (CaseGraph.links, bundles.cypher).
+Q_PARTY_CASES = """
+UNWIND $party_ids AS pid
+MATCH (p:Party {party_id: pid})-[r:APPLICANT_IN|DEBTOR_IN]->(c:Case)
+WHERE NOT (r:APPLICANT_IN AND pid IN $hubs)
+RETURN DISTINCT c.case_no AS case_no"""
+Q_ASSET_CASES = """
+UNWIND $asset_ids AS aid
+MATCH (:Asset {asset_id: aid})<-[:ATTACHES]-(c:Case)
+RETURN DISTINCT c.case_no AS case_no"""
+Q_HUBS = """
+UNWIND $party_ids AS pid
+MATCH (p:Party {party_id: pid})
+WHERE COUNT { (p)-[:APPLICANT_IN]->(:Case) } > $hub_threshold
+RETURN p.party_id AS party_id"""
+Q_CASES = """
+UNWIND $case_nos AS no
+MATCH (c:Case {case_no: no})
+RETURN c.case_no AS case_no, c.filed_on AS filed_on, c.cause AS cause, c.amount AS amount,
+       c.status AS status, c.judge AS judge, c.type_code AS type_code"""
+Q_PARTIES = """
+UNWIND $party_ids AS pid
+MATCH (p:Party {party_id: pid})
+RETURN p.party_id AS party_id, p.name AS name, p.kind AS kind, p.id_masked AS id_masked,
+       COUNT { (p)-[:DEBTOR_IN]->(:Case) } AS n_debtor_cases,
+       COUNT { (p)-[:APPLICANT_IN]->(:Case) } AS n_applicant_cases"""
+Q_ROLES = """
+UNWIND $case_nos AS no
+MATCH (p:Party)-[r:APPLICANT_IN|DEBTOR_IN]->(c:Case {case_no: no})
+WHERE p.party_id IN $party_ids
+RETURN c.case_no AS case_no, p.party_id AS party_id,
+       CASE type(r) WHEN 'APPLICANT_IN' THEN 'applicant' ELSE 'debtor' END AS role"""
+Q_ATTACHES = """
+UNWIND $case_nos AS no
+MATCH (c:Case {case_no: no})-[r:ATTACHES]->(a:Asset)
+WHERE a.asset_id IN $asset_ids
+RETURN c.case_no AS case_no, a.asset_id AS asset_id, coalesce(a.asset_type, r.asset_type, '') AS asset_type,
+       r.action AS action"""
+Q_TEAMS = """
+UNWIND $judges AS j
+MATCH (x:Judge {judge: j})
+RETURN x.judge AS judge, x.team AS team"""
+# How a user may name a party, each answered by an index where the model has one.
+_PARTY_OUT = """
+RETURN DISTINCT p.party_id AS party_id, p.kind AS kind, p.id_masked AS id_masked,
+       COUNT { (p)-[:APPLICANT_IN|DEBTOR_IN]->(:Case) } AS n_cases
+ORDER BY n_cases DESC, party_id"""
+Q_PARTY_BY = {
+    "party_id": "MATCH (p:Party {party_id: $text})" + _PARTY_OUT,
+    "id_key": "MATCH (:PartyRecord {id_key: $text})-[:OF]->(p:Party)" + _PARTY_OUT,
+    "id_masked": "MATCH (p:Party {id_masked: $text})" + _PARTY_OUT,
+    "name": "MATCH (p:Party {name: $text})" + _PARTY_OUT,
+}
+
+
+def neighbourhood_from_neo4j(db_or_uri, case: str | None = None, party: str | None = None,
                              hops: int = DEFAULT_HOPS, max_nodes: int = DEFAULT_MAX_NODES,
-                             user: str = "neo4j", password: str = "", database: str = "neo4j") -> nx.Graph:
+                             user: str | None = None, password: str | None = None, database: str | None = None,
+                             hub_threshold: int | None = None) -> nx.Graph:
     """:func:`neighbourhood`, answered by the Neo4j database that
     ``casegraph analyze --backend neo4j`` loaded.
 
-    ``driver_or_uri`` is a neo4j Driver or a URI. ``party`` may be a party_id
-    or an exact name. The same picture as the embedded engine's for the same
-    data (mass applicants are not passed through either).
-    """
-    from . import show_neo4j
+    ``db_or_uri`` is a :class:`casegraph.neo4j_engine.Database` or a URI.
+    ``case`` is a case number as typed; ``party`` a party_id, an ID number
+    (full, matched through its keyed hash, or masked) or an exact name. The
+    graph has the same nodes, attributes and edges as the embedded engine's
+    for the same data.
 
-    return show_neo4j.neighbourhood(driver_or_uri, case=case, party=party, hops=hops, max_nodes=max_nodes,
-                                    user=user, password=password, database=database)
+    >>> g = neighbourhood_from_neo4j("neo4j://127.0.0.1:7687", party="王建国")   # doctest: +SKIP
+    """
+    from . import neo4j_engine as ne
+
+    if (case is None) == (party is None):
+        raise ValueError("give one of case or party")
+    hub_threshold = C.Options().hub_threshold if hub_threshold is None else hub_threshold
+    own = not isinstance(db_or_uri, ne.Database)
+    db = ne.connect(db_or_uri, user, password, database) if own else db_or_uri
+    try:
+        return _walk_neo4j(db, case, party, hops, max_nodes, hub_threshold)
+    finally:
+        if own:
+            db.close()
+
+
+def _walk_neo4j(db, case, party, hops, max_nodes, hub_threshold) -> nx.Graph:
+    def col(df, name):
+        return set(df[name]) if len(df) else set()
+
+    if case is not None:
+        parsed = parse_case_no(case)
+        case = parsed.official if parsed else str(case).strip()
+        if db.read("MATCH (c:Case {case_no: $no}) RETURN count(c) AS n", {"no": case}).iloc[0, 0] == 0:
+            raise NotFound(f"case {case!r} is not in the database")
+    else:
+        party = _neo4j_party(db, party)
+    start = f"case:{case}" if case is not None else f"party:{party}"
+    cases = {case} if case is not None else set()
+    parties = {party} if party is not None else set()
+    assets: set[str] = set()
+    f_cases, f_parties, f_assets = set(cases), set(parties), set()
+    for _ in range(hops):
+        sides = db.read(Q_CASE_SIDES, {"case_nos": sorted(f_cases)}) if f_cases else pd.DataFrame(columns=["kind", "id"])
+        new_parties = set(sides.loc[sides["kind"] == "party", "id"]) - parties
+        new_assets = set(sides.loc[sides["kind"] == "asset", "id"]) - assets
+        hubs = col(db.read(Q_HUBS, {"party_ids": sorted(f_parties), "hub_threshold": hub_threshold}), "party_id")
+        hubs -= {party}
+        reached = set()
+        if f_parties:
+            reached |= col(db.read(Q_PARTY_CASES, {"party_ids": sorted(f_parties), "hubs": sorted(hubs)}), "case_no")
+        if f_assets:
+            reached |= col(db.read(Q_ASSET_CASES, {"asset_ids": sorted(f_assets)}), "case_no")
+        new_cases = reached - cases
+        parties |= new_parties
+        assets |= new_assets
+        cases |= new_cases
+        f_cases, f_parties, f_assets = new_cases, new_parties, new_assets
+        if not (f_cases or f_parties or f_assets):
+            break
+
+    g = nx.Graph()
+    case_nos, party_ids, asset_ids = sorted(cases), sorted(parties), sorted(assets)
+    for rec in db.read(Q_CASES, {"case_nos": case_nos}).to_dict("records"):
+        rec = {k: _plain(v) for k, v in rec.items()}
+        g.add_node("case:" + rec["case_no"], kind="case", **rec)
+    for rec in db.read(Q_PARTIES, {"party_ids": party_ids}).to_dict("records"):
+        g.add_node("party:" + rec["party_id"], kind="person" if rec["kind"] == C.PERSON else "organisation",
+                   party_id=rec["party_id"], name=rec["name"], id_masked=rec["id_masked"] or "",
+                   party_kind=rec["kind"], n_debtor_cases=int(rec["n_debtor_cases"]),
+                   n_applicant_cases=int(rec["n_applicant_cases"]))
+    for no, pid, role in db.read(Q_ROLES, {"case_nos": case_nos, "party_ids": party_ids}).itertuples(index=False):
+        g.add_edge("party:" + pid, "case:" + no, role=role)
+    if asset_ids:
+        for no, aid, atype, action in db.read(Q_ATTACHES, {"case_nos": case_nos, "asset_ids": asset_ids}).itertuples(
+                index=False):
+            g.add_node("asset:" + aid, kind="asset", asset_id=aid, asset_type=atype or "")
+            g.add_edge("asset:" + aid, "case:" + no, role=action or "attached")
+    all_hubs = col(db.read(Q_HUBS, {"party_ids": party_ids, "hub_threshold": hub_threshold}), "party_id")
+    title = f"Case {case}" if case is not None else f"Party {g.nodes[start].get('name', party)}"
+    g = finish(g, start, title=title, hops=hops, max_nodes=max_nodes, hubs=all_hubs - {party})
+    judges = [d["judge"] for _, d in g.nodes(data=True) if d.get("kind") == "judge"]
+    if judges:
+        team = dict(db.read(Q_TEAMS, {"judges": judges}).itertuples(index=False))
+        for j in judges:
+            if team.get(j):
+                g.nodes[f"judge:{j}"]["team"] = team[j]
+    return g
+
+
+def _plain(v):
+    """Neo4j temporal values as ISO text, as the embedded engine shows them."""
+    return v.iso_format() if hasattr(v, "iso_format") else v
+
+
+def _neo4j_party(db, text: str) -> str:
+    """:func:`find_party`, asked of the database."""
+    from .identity import MASKED, RIC, USCC, keyed_hash, parse_id
+
+    text = str(text).strip()
+    if not db.read(Q_PARTY_BY["party_id"], {"text": text}).empty:
+        return text
+    parsed = parse_id(text)
+    if parsed.status in (RIC, USCC):
+        hits = db.read(Q_PARTY_BY["id_key"], {"text": keyed_hash(parsed.canonical)})
+        if hits.empty:
+            raise NotFound("no party has that ID number in the database")
+        what = "ID number"
+    else:
+        hits = db.read(Q_PARTY_BY["id_masked"], {"text": parsed.canonical}) if parsed.status == MASKED else None
+        if hits is None or hits.empty:
+            hits = db.read(Q_PARTY_BY["name"], {"text": text})
+        what = text
+    if hits.empty:
+        raise NotFound(f"no party named {text!r} in the database (give a party_id, ID number or exact name)")
+    if len(hits) == 1:
+        return hits.at[0, "party_id"]
+    listed = "; ".join(f"{r.party_id} {r.kind} {r.id_masked or 'no ID'} ({r.n_cases} cases)"
+                       for r in hits.head(8).itertuples())
+    raise NotFound(f"{len(hits)} parties match {what!r}: {listed}; pass one party_id")
 
 
 # --------------------------------------------------------------------------- rendering
@@ -588,7 +768,6 @@ def show(export: str | Path, out: str | Path, case: str | None = None, party: st
         g = neighbourhood(graph, case=find_case(graph, case), hops=hops, max_nodes=max_nodes)
     else:
         g = neighbourhood(graph, party=find_party(graph, party, resolved.records), hops=hops, max_nodes=max_nodes)
-    _add_teams(graph, g)
     return render(g, out, inline=inline), g
 
 
@@ -597,5 +776,5 @@ def _add_teams(graph: CaseGraph, g: nx.Graph) -> None:
         return
     team = graph.judges.drop_duplicates("judge").set_index("judge")["team"]
     for n, d in g.nodes(data=True):
-        if d.get("kind") == "judge" and d["judge"] in team.index:
+        if d.get("kind") == "judge" and d["judge"] in team.index and team[d["judge"]]:
             d["team"] = team[d["judge"]]

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from browser import Browser
 from casegraph import contract as C
+from casegraph.analyze import prepare
 from casegraph import show as S
 from casegraph.cli import main
 from handmade import BANK, CO_A, LI, WANG, ZHANG, case, combine, debt, graph_of, party, rid, write_export
@@ -258,4 +259,56 @@ def test_cut_page_says_so_in_chromium(browser, tmp_path):
     note = page.page.inner_text("#cut-note")
     assert "43 nodes" in note and "showing the 25 most connected" in note and "18 left out" in note
     page.screenshot("show-cut")
+    assert page.problems == []
+
+
+# ----------------------------------------------------------------------------- Neo4j
+
+def test_neo4j_draws_the_same_neighbourhood_and_show_without_export(neo4j_server, browser, tmp_path):
+    from casegraph import neo4j_engine as ne
+
+    cases, parties, assets = wang_web()
+    bank = [debt(f"（2023）沪0113执{i}号", ("某银行股份有限公司", BANK), (f"借款人{i}", rid(f"3101151980010{i}111")),
+                 judge="许法官") for i in range(1, 4)]
+    more_cases, more_parties = combine(*bank)
+    judges = [{"judge": "许法官", "team": "执行一组", "capacity": "100"}]
+    export = write_export(tmp_path / "export", cases + more_cases, parties + more_parties
+                          + [party("（2024）沪0113执1号", "申请执行人", "某银行股份有限公司", BANK)], assets, judges)
+    options = C.Options(hub_threshold=2)
+    _, resolved, graph = prepare(export, options=options)
+    wang = pid_of(graph, "王五")
+    with ne.connect(neo4j_server.uri) as db:
+        ne.clear(db)
+        try:
+            ne.load(db, export, options=options)
+            for kw in (dict(party=wang, hops=1), dict(party=wang, hops=3), dict(case="（2024）沪0113执1号", hops=2),
+                       dict(case="（2023）沪0113执2号", hops=4), dict(case="（2024）沪0113执1号", hops=3, max_nodes=6)):
+                a = S.neighbourhood(graph, **kw)
+                b = S.neighbourhood_from_neo4j(db, hub_threshold=2, **kw)
+                assert set(a.nodes) == set(b.nodes), kw
+                assert {frozenset(e) for e in a.edges} == {frozenset(e) for e in b.edges}, kw
+                assert a.graph == b.graph, kw
+                for n in a.nodes:
+                    va, vb = S.node_view(n, a.nodes[n]), S.node_view(n, b.nodes[n])
+                    assert va == vb, n
+            # the bank (3 applicant cases > 2) is drawn but not walked through, as in the embedded engine
+            g = S.neighbourhood_from_neo4j(db, case="（2024）沪0113执1号", hops=2, hub_threshold=2)
+            assert not any(n.startswith("case:（2023）") for n in g)
+            # a party by full ID (through its keyed hash), by masked ID and by name
+            for text in (WANG, WANG[:6] + "*" * 8 + WANG[-4:], "王五"):
+                assert S.neighbourhood_from_neo4j(db, party=text, hops=1).graph["start"] == f"party:{wang}"
+            with pytest.raises(S.NotFound):
+                S.neighbourhood_from_neo4j(db, party="周九")
+            with pytest.raises(S.NotFound):
+                S.neighbourhood_from_neo4j(db, case="（2024）沪0113执99号")
+            res = CliRunner().invoke(main, ["show", "--party", "王五", "--hops", "2", "--out", str(tmp_path / "n.html"),
+                                            "--uri", neo4j_server.uri])
+            assert res.exit_code == 0, res.output
+            text = (tmp_path / "n.html").read_text(encoding="utf-8")
+            assert "http" not in text and WANG not in text and WANG[:6] + "********" in text
+        finally:
+            ne.clear(db)
+    page = browser.open(tmp_path / "n.html")
+    assert page.wait_for_network()["nodes"] == S.neighbourhood(graph, party=wang, hops=2).number_of_nodes()
+    page.screenshot("show-from-neo4j")
     assert page.problems == []
