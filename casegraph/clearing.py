@@ -140,34 +140,53 @@ class ClearingPlan:
 
 # ------------------------------------------------------------ what is cleared
 def clearable(g: CaseGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The debts the plan may clear (``g.debts()`` of cases with one applicant
-    and one debtor, not paid, enforcing a fixed claim) and ``left_out``:
-    every other case with its reason."""
-    cases = g.cases.drop_duplicates("case_no").set_index("case_no")
-    reason = pd.Series("", index=cases.index, dtype=object)
+    """The debts the plan may clear and ``left_out``: every other case with
+    its reason.
 
-    def mark(mask, why):
-        reason[(reason == "") & np.asarray(mask, bool)] = why
-
-    r = g.roles.drop_duplicates(["case_no", "party_id", "role"])
-    n_app = r[r["role"] == C.APPLICANT].groupby("case_no").size().reindex(cases.index, fill_value=0)
-    n_deb = r[r["role"] == C.DEBTOR].groupby("case_no").size().reindex(cases.index, fill_value=0)
+    The debts are the rows of :meth:`CaseGraph.debts` (money, not personal,
+    debtor and creditor different) of the cases with exactly one applicant and
+    one debtor that are not paid in full and enforce a fixed claim. They are
+    worked out here on plain arrays, in the same terms, because this runs on
+    every case of a court (a test checks they are ``debts()``'s rows).
+    """
+    cases = g.cases.drop_duplicates("case_no").reset_index(drop=True)
+    n = len(cases)
+    # Integer codes throughout: string columns are slow to compare one by one at a million rows.
+    codes, _ = pd.factorize(pd.concat([cases["case_no"], g.roles["case_no"]], ignore_index=True))
+    rc = np.full(len(g.roles), -1, np.int64)
+    known = codes[n:] < n
+    rc[known] = codes[n:][known]
+    pcode, pnames = pd.factorize(g.roles["party_id"])
+    role = g.roles["role"].to_numpy()
+    sides = {}
+    for side in (C.APPLICANT, C.DEBTOR):
+        on = (role == side) & (rc >= 0)
+        key = np.unique(rc[on] * (len(pnames) + 1) + pcode[on])  # each (case, party) once
+        case, who_ = np.divmod(key, len(pnames) + 1)
+        who = np.full(n, -1, np.int64)
+        who[case] = who_  # the party, where there is exactly one
+        sides[side] = (np.bincount(case, minlength=n), who)
+    (n_app, creditor), (n_deb, debtor) = sides[C.APPLICANT], sides[C.DEBTOR]
     cause = cases["cause"].fillna("").astype(str)
     status = cases["status"].fillna("").astype(str)
-    ctype = cases["type_code"] if "type_code" in cases else pd.Series(None, index=cases.index)
-    amount = pd.to_numeric(cases["amount"], errors="coerce")
-    mark(cause.str.contains("|".join(g.options.personal_causes)), PERSONAL)
-    mark(~(amount > 0), NO_MONEY)
-    mark(ctype == "执保", PRESERVATION)
-    mark(ctype.isin(NOT_CLAIM_TYPES), NOT_A_CLAIM)
-    mark(status.str.contains("|".join(PAID_MARKERS)), PAID)
-    mark((n_app == 0) | (n_deb == 0), ONE_SIDED)
-    mark((n_app > 1) | (n_deb > 1), SEVERAL)
-    d = g.debts()
-    mark(~cases.index.isin(d["case_no"]), SAME_PARTY)  # what debts() drops beyond the above
-    ok = reason.index[reason == ""]
-    debts = d[d["case_no"].isin(ok)].reset_index(drop=True)
-    left = reason[reason != ""].rename("reason").rename_axis("case_no").reset_index()
+    ctype = cases["type_code"] if "type_code" in cases else pd.Series([None] * n)
+    amount = pd.to_numeric(cases["amount"], errors="coerce").to_numpy(float)
+    checks = [
+        (cause.str.contains("|".join(g.options.personal_causes)).to_numpy(bool), PERSONAL),
+        (~(amount > 0), NO_MONEY),
+        ((ctype == "执保").fillna(False).to_numpy(bool), PRESERVATION),
+        (ctype.isin(NOT_CLAIM_TYPES).to_numpy(bool), NOT_A_CLAIM),
+        (status.str.contains("|".join(PAID_MARKERS)).to_numpy(bool), PAID),
+        ((n_app == 0) | (n_deb == 0), ONE_SIDED),
+        ((n_app > 1) | (n_deb > 1), SEVERAL),
+        (debtor == creditor, SAME_PARTY),  # what debts() drops beyond the above
+    ]
+    reason = np.select([c for c, _ in checks], [w for _, w in checks], "")
+    ok = np.flatnonzero(reason == "")
+    out = np.flatnonzero(reason != "")
+    debts = pd.DataFrame({"case_no": cases["case_no"].to_numpy()[ok], "debtor": pnames[debtor[ok]],
+                          "creditor": pnames[creditor[ok]], "amount": amount[ok]})
+    left = pd.DataFrame({"case_no": cases["case_no"].to_numpy()[out], "reason": reason[out]})
     return debts, left.sort_values("case_no").reset_index(drop=True)
 
 
@@ -207,8 +226,7 @@ def optimal_remaining(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> tuple[np
     inside = np.flatnonzero(label[u] == label[v])
     if not len(inside):
         return x, facts
-    back = pd.Series(np.arange(len(u)), index=pd.MultiIndex.from_arrays([u, v]))
-    rev = back.reindex(pd.MultiIndex.from_arrays([v, u])).to_numpy()  # index of the reverse pair, or NaN
+    rev = _reverse(u, v)
     order = inside[np.argsort(label[u[inside]], kind="stable")]
     comp = label[u[order]]
     starts = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1]])
@@ -220,6 +238,12 @@ def optimal_remaining(u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> tuple[np
         for i, flow in _solve_component(idx, u, v, cap, rev).items():
             x[i] = flow
     return x, facts
+
+
+def _reverse(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """For each pair ``u[i] → v[i]``, the index of ``v[i] → u[i]``, or -1."""
+    n = int(max(u.max(), v.max())) + 1 if len(u) else 1
+    return pd.Index(u * n + v).get_indexer(v * n + u)
 
 
 def _solve_component(idx, u, v, cap, rev) -> dict[int, int]:
@@ -236,9 +260,9 @@ def _solve_component(idx, u, v, cap, rev) -> dict[int, int]:
     members = set(idx)
     m_sum = 0
     for i in idx:
-        j = rev[i]
-        if j == j and int(j) in members:
-            m_sum += min(int(cap[i]), int(cap[int(j)]))
+        j = int(rev[i])
+        if j in members:
+            m_sum += min(int(cap[i]), int(cap[j]))
     m_sum //= 2
     K = 2 * m_sum + 1
     g = nx.MultiDiGraph()
@@ -247,11 +271,10 @@ def _solve_component(idx, u, v, cap, rev) -> dict[int, int]:
         a, b, c = int(u[i]), int(v[i]), int(cap[i])
         balance[a] = balance.get(a, 0) - c
         balance[b] = balance.get(b, 0) + c
-        j = rev[i]
-        if not (j == j and int(j) in members):
+        j = int(rev[i])
+        if j not in members:
             g.add_edge(a, b, key=("net", i), capacity=c, weight=K)
             continue
-        j = int(j)
         cj = int(cap[j])
         if c > cj or (c == cj and i < j):  # the larger direction: it carries the pair's own net difference
             if c > cj:
@@ -283,7 +306,9 @@ def clearing_plan(source: CaseGraph | pd.DataFrame, names: pd.Series | dict | No
     t0 = time.perf_counter()
     if isinstance(source, CaseGraph):
         debts, left_out = clearable(source)
-        names = source.parties.set_index("party_id")["name"] if names is None else names
+        if names is None:
+            names = pd.Series(source.parties["name"].to_numpy(dtype=object),
+                              index=source.parties["party_id"].to_numpy(dtype=object))
     else:
         debts, left_out = _one_pair_each(source)
     names = pd.Series(names if names is not None else {}, dtype=object)
@@ -291,38 +316,44 @@ def clearing_plan(source: CaseGraph | pd.DataFrame, names: pd.Series | dict | No
 
     cents = np.rint(debts["amount"].to_numpy(float) * 100).astype(np.int64)
     codes, parties = pd.factorize(pd.concat([debts["debtor"], debts["creditor"]], ignore_index=True))
+    n_parties = len(parties)
     du, dv = codes[: len(debts)], codes[len(debts):]
-    pair_codes, pair_index = pd.factorize(pd.MultiIndex.from_arrays([du, dv]))
-    pu = np.asarray(pair_index.get_level_values(0), np.int64)
-    pv = np.asarray(pair_index.get_level_values(1), np.int64)
-    pcap = pd.Series(cents).groupby(pair_codes).sum().reindex(range(len(pair_index)), fill_value=0).to_numpy(np.int64)
+    pair_codes, pair_keys = pd.factorize(du * n_parties + dv)  # one code per ordered pair of parties
+    pu, pv = np.divmod(np.asarray(pair_keys, np.int64), max(n_parties, 1))
+    pcap = np.zeros(len(pair_keys), np.int64)
+    np.add.at(pcap, pair_codes, cents)
     x, facts = optimal_remaining(pu, pv, pcap)
     t2 = time.perf_counter()
 
     cleared = pcap - x
-    rev = pd.Series(np.arange(len(pu)), index=pd.MultiIndex.from_arrays([pu, pv])).reindex(
-        pd.MultiIndex.from_arrays([pv, pu])).to_numpy()
-    has_back = ~np.isnan(rev) if len(rev) else np.zeros(0, bool)
-    back_cleared = np.zeros(len(pu), np.int64)
-    back_cleared[has_back] = cleared[rev[has_back].astype(np.int64)]
+    rev = _reverse(pu, pv)
+    has_back = rev >= 0
+    back_cleared = np.where(has_back, cleared[rev], 0)
     bilateral = np.where(has_back, np.minimum(cleared, back_cleared), 0)
-    back_cap = np.zeros(len(pu), np.int64)
-    back_cap[has_back] = pcap[rev[has_back].astype(np.int64)]
-    bilateral_alone = int(np.where(has_back, np.minimum(pcap, back_cap), 0).sum())
+    bilateral_alone = int(np.where(has_back, np.minimum(pcap, pcap[rev]), 0).sum())
 
-    # Spread each pair's cleared amount over its cases, smallest first; bilateral first within it.
-    order = np.lexsort((debts["case_no"].to_numpy(), cents, pair_codes))
-    pc, amt = pair_codes[order], cents[order]
-    before = _cumsum_within(pc, amt) - amt
-    case_cleared = np.clip(cleared[pc] - before, 0, amt)
-    case_bilateral = np.clip(bilateral[pc] - before, 0, amt)
-    out = debts.iloc[order].reset_index(drop=True)
-    out["amount"] = amt / 100
+    # Spread each pair's cleared amount over its cases, smallest first, bilateral first within it.
+    # Only the few pairs that clear anything need it.
+    case_cleared = np.zeros(len(debts), np.int64)
+    case_bilateral = np.zeros(len(debts), np.int64)
+    touched = np.flatnonzero(cleared[pair_codes] > 0)
+    if len(touched):
+        names_of = debts["case_no"].to_numpy()[touched]
+        order = touched[np.lexsort((names_of, cents[touched], pair_codes[touched]))]
+        pc, amt = pair_codes[order], cents[order]
+        before = _cumsum_within(pc, amt) - amt
+        case_cleared[order] = np.clip(cleared[pc] - before, 0, amt)
+        case_bilateral[order] = np.clip(bilateral[pc] - before, 0, amt)
+    out = debts[["case_no", "debtor", "creditor"]].copy()
+    out["amount"] = cents / 100
     out["cleared_bilateral"] = case_bilateral / 100
     out["cleared_multilateral"] = (case_cleared - case_bilateral) / 100
-    out["remaining"] = (amt - case_cleared) / 100
-    out = out.sort_values(["cleared_bilateral", "cleared_multilateral", "case_no"], ascending=[False, False, True],
-                          kind="stable")[list(OUTPUTS["debts"].columns)].reset_index(drop=True)
+    out["remaining"] = (cents - case_cleared) / 100
+    # The cases that shrink first (most cleared first), then the rest by case number.
+    first = out.iloc[touched].sort_values(["cleared_bilateral", "cleared_multilateral", "case_no"],
+                                          ascending=[False, False, True], kind="stable")
+    rest = out.drop(index=out.index[touched]).sort_values("case_no", kind="stable")
+    out = pd.concat([first, rest], ignore_index=True)[list(OUTPUTS["debts"].columns)]
 
     by_party = _by_party(out, names)
     owed = pd.Series(cents).groupby(dv).sum().reindex(range(len(parties)), fill_value=0)
@@ -444,8 +475,39 @@ def plan_clearing(export: str | Path | None = None, judges=None, options: C.Opti
     return plan
 
 
-def _graph_from_neo4j(export, judges, options, **engine_args) -> CaseGraph:  # pragma: no cover - replaced below
-    raise NotImplementedError
+def _graph_from_neo4j(export, judges, options, **engine_args) -> CaseGraph:
+    """The case–party tables as the database holds them (loading ``export``
+    first if given), read with ``cypher/clearing_cases.cypher``."""
+    from . import neo4j_engine as ne
+
+    options = options or C.Options()
+    with ne.connect(**engine_args) as db:
+        if export is not None:
+            ne.load(db, export, judges, options)
+        rows = ne.query(db, "clearing_cases")
+    return graph_from_rows(rows, options)
+
+
+def graph_from_rows(rows: pd.DataFrame, options: C.Options | None = None) -> CaseGraph:
+    """A :class:`CaseGraph` (cases, roles, parties; no assets or judges) from
+    one row per case and party: case_no, cause, amount, status, type_code,
+    party_id, name, kind, role."""
+    cols = ["case_no", "cause", "amount", "status", "type_code", "party_id", "name", "kind", "role"]
+    rows = rows.reindex(columns=cols)
+    cases = rows.drop_duplicates("case_no")[["case_no", "cause", "amount", "status", "type_code"]].copy()
+    for col in ("cause", "status"):
+        cases[col] = cases[col].fillna("").astype(str)
+    cases["amount"] = pd.to_numeric(cases["amount"], errors="coerce")
+    cases["type_code"] = cases["type_code"].where(cases["type_code"].notna(), None)
+    cases = cases.assign(filed_on=None, judge="")[["case_no", "filed_on", "cause", "amount", "status", "judge",
+                                                   "type_code"]].reset_index(drop=True)
+    r = rows[rows["party_id"].notna() & rows["role"].notna()]
+    roles = r[["case_no", "party_id", "role"]].drop_duplicates().reset_index(drop=True)
+    parties = r.drop_duplicates("party_id")[["party_id", "name", "kind"]].fillna("").reset_index(drop=True)
+    parties["id_masked"] = ""
+    empty = pd.DataFrame
+    return CaseGraph(cases, roles, empty(columns=["case_no", "asset_id", "asset_type", "action"]), parties,
+                     empty(columns=["judge", "team", "capacity"]), options or C.Options())
 
 
 def write_plan(plan: ClearingPlan, out_dir: str | Path) -> Path:
