@@ -122,7 +122,7 @@ def _build(result, site: Path, top: int, max_rows: int, max_nodes: int) -> None:
                           max_nodes=max_nodes, hubs=hubs)
         show.render(g, nets / f"debtor-{pid}.html", lib=lib, back=back)
     for oid, kind, parties, cells in pages_o[["offset_id", "kind", "parties", "case_nos"]].itertuples(index=False):
-        who = " → ".join(str(names.get(p, p)) for p in parties.split(C.LIST_SEP))
+        who = owing_chain([str(names.get(p, p)) for p in parties.split(C.LIST_SEP)], kind)
         g = show.case_set(small, cells.split(C.LIST_SEP), title=f"Offset {oid} ({kind}): {who}",
                           max_nodes=max_nodes, hubs=hubs)
         show.render(g, nets / f"offset-{oid}.html", lib=lib, back=back)
@@ -148,6 +148,19 @@ def restrict(graph: CaseGraph, case_nos) -> CaseGraph:
         judges=graph.judges,
         options=graph.options,
     )
+
+
+def owing_chain(names: list[str], kind: str) -> str:
+    """Who owes whom, as text.
+
+    >>> owing_chain(["甲", "乙"], "bilateral")
+    '甲 ⇄ 乙'
+    >>> owing_chain(["甲", "乙", "丙"], "multilateral")
+    '甲 → 乙 → 丙 → 甲'
+    """
+    if kind == "bilateral":
+        return " ⇄ ".join(names)
+    return " → ".join(names + names[:1])
 
 
 def _cases_by_bundle(bundles: pd.DataFrame, ids) -> list[tuple[str, list[str]]]:
@@ -305,8 +318,8 @@ def index_page(result, bundles: pd.DataFrame, linked: dict, top: int, max_rows: 
         Column("Offset", "offset_id",
                link=lambda r: f"networks/offset-{r['offset_id']}.html" if r["offset_id"] in linked["offset"] else None),
         Column("Kind", "kind"),
-        Column("Parties (who owes whom)", lambda r: " → ".join(who(p) for p in r["parties"].split(C.LIST_SEP))
-               + (" → " + who(r["parties"].split(C.LIST_SEP)[0]) if r["kind"] == "multilateral" else "")),
+        Column("Parties (who owes whom)",
+               lambda r: owing_chain([who(p) for p in r["parties"].split(C.LIST_SEP)], r["kind"])),
         Column("Amount ¥", "amount", numeric=True, fmt=_money),
         Column("Cases", lambda r: _first(r["case_nos"], 6)),
         Column("Note", "note"),
