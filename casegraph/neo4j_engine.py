@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ from . import contract as C
 CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
 DEFAULT_URI = "neo4j://localhost:7687"
 DEFAULT_DATABASE = "neo4j"
+
+# The driver logs what it then raises; casegraph says it once, in one line.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 class DatabaseError(Exception):
@@ -209,6 +213,14 @@ def query(db: Database, name: str, params: dict | None = None) -> pd.DataFrame:
     for s in stmts:
         out = db.read(s, merged) if name != "schema" and name != "owes" else db.write(s, merged)
     return out
+
+
+def printable(table: pd.DataFrame, width: int = 60) -> pd.DataFrame:
+    """A query's rows for a terminal: lists joined with ``;``, long cells cut."""
+    def cell(v):
+        text = C.LIST_SEP.join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
+        return text if len(text) <= width else text[:width - 1] + "…"
+    return table.apply(lambda col: col.map(cell)) if len(table) else table
 
 
 # -- the whole engine ----------------------------------------------------------
