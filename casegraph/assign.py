@@ -57,9 +57,8 @@ class _Pool:
         skipped, chosen = [], None
         while self.heap:
             load, name = heapq.heappop(self.heap)
-            if load != self.book[name]["load"]:  # stale: the judge took cases elsewhere
-                heapq.heappush(self.heap, (self.book[name]["load"], name))
-                continue
+            if load != self.book[name]["load"]:
+                continue  # stale: the judge took cases elsewhere and has a fresh entry
             if self.book[name]["room"] >= size:
                 chosen = name
                 break
@@ -70,6 +69,10 @@ class _Pool:
             _charge(self.book, chosen, size)
             heapq.heappush(self.heap, (self.book[chosen]["load"], chosen))
         return chosen
+
+    def refresh(self, name: str) -> None:
+        """A judge of this pool took cases outside it: re-rank them."""
+        heapq.heappush(self.heap, (self.book[name]["load"], name))
 
 
 def _charge(book, name, size):
@@ -97,26 +100,34 @@ def assign(cases: pd.DataFrame, bundles: pd.DataFrame, judges: pd.DataFrame,
     # Units whose holder is known go first; then the largest bundles, so that
     # the small ones fill the gaps and loads end even.
     units = (units.rename_axis("unit").reset_index()
-             .sort_values(["held", "size", "unit"], ascending=[False, False, True]).set_index("unit"))
-    by_unit = {u: g for u, g in c.groupby("unit", sort=False)}
+             .sort_values(["held", "size", "unit"], ascending=[False, False, True]).reset_index(drop=True))
+    c["rank"] = c["unit"].map(pd.Series(units.index, index=units["unit"]))
+    c = c.sort_values(["rank", "case_no"]).reset_index(drop=True)
+    starts = c["rank"].searchsorted(units.index, side="left")
+    ends = list(starts[1:]) + [len(c)]
+    case_no_a, judge_a = c["case_no"].to_numpy(), c["judge"].to_numpy()
+    bundle_a, has_a = c["bundle_id"].to_numpy(), c["has_judge"].to_numpy()
 
     out = []
-    for unit, size, minors, held in units[["size", "minors", "held"]].itertuples(name=None):
-        g = by_unit[unit]
-        bundle_id = g["bundle_id"].iat[0]
-        for case_no, judge in g.loc[g["has_judge"], ["case_no", "judge"]].itertuples(index=False):
-            out.append((case_no, bundle_id, judge, book.get(judge, {}).get("team", ""), "kept: the case already has this judge"))
-        rest = g.loc[~g["has_judge"], "case_no"].tolist()
+    for (size, minors, held), lo, hi in zip(units[["size", "minors", "held"]].itertuples(index=False, name=None), starts, ends):
+        bundle_id = bundle_a[lo]
+        rest = []
+        for i in range(lo, hi):
+            if has_a[i]:
+                j = judge_a[i]
+                out.append((case_no_a[i], bundle_id, j, book.get(j, {}).get("team", ""), "kept: the case already has this judge"))
+            else:
+                rest.append(case_no_a[i])
         if not rest:
             continue
         judge, reason = None, ""
         if held:
-            counts = g.loc[g["has_judge"], "judge"].value_counts()
+            counts = pd.Series(judge_a[lo:hi][has_a[lo:hi]]).value_counts()
             holder = sorted(counts.index, key=lambda j: (-counts[j], j))[0]
-            if holder not in book:
-                judge, reason = holder, f"follows_holder: {holder} holds {counts[holder]} of {size} cases of the bundle"
-            elif book[holder]["room"] >= len(rest):
-                _charge(book, holder, len(rest))
+            if holder not in book or book[holder]["room"] >= len(rest):
+                if holder in book:
+                    _charge(book, holder, len(rest))
+                    pools[options.minors_team if book[holder]["team"] == options.minors_team else GENERAL].refresh(holder)
                 judge, reason = holder, f"follows_holder: {holder} holds {counts[holder]} of {size} cases of the bundle"
             else:
                 reason = f"holder {holder} has no room; "
@@ -131,7 +142,7 @@ def assign(cases: pd.DataFrame, bundles: pd.DataFrame, judges: pd.DataFrame,
                 reason += f"least_loaded: minors' case, but no judge in team {options.minors_team}"
             else:
                 reason += f"{rule}: least-loaded judge of {team_name} with room for {len(rest)} cases"
-        for case_no in rest:
-            out.append((case_no, bundle_id, judge, book.get(judge, {}).get("team", ""), reason))
+        team_of = book.get(judge, {}).get("team", "")
+        out.extend((case_no, bundle_id, judge, team_of, reason) for case_no in rest)
     cols = list(C.OUTPUTS["assignments"].columns)
     return pd.DataFrame(out, columns=cols).sort_values("case_no").reset_index(drop=True)

@@ -38,10 +38,14 @@ def join_per_group(keys: pd.Series, values: pd.Series, sep: str = LIST_SEP) -> p
 def mode_per_group(keys: pd.Series, values: pd.Series) -> pd.Series:
     """The most frequent value of each key (ties: the smallest), indexed by key."""
     df = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()})
+    # Most keys have a single value: no counting needed for them.
+    single = ~df["k"].duplicated(keep=False)
+    fast = pd.Series(df["v"][single].to_numpy(), index=df["k"][single].to_numpy())
+    df = df[~single]
     counts = df.groupby(["k", "v"], sort=False).size().reset_index(name="n")
     counts = counts.sort_values(["k", "n", "v"], ascending=[True, False, True], kind="stable")
     first = counts.drop_duplicates("k")
-    return pd.Series(first["v"].to_numpy(), index=first["k"].to_numpy())
+    return pd.concat([fast, pd.Series(first["v"].to_numpy(), index=first["k"].to_numpy())])
 
 
 def content_id(prefix: str, content: str) -> str:

@@ -147,6 +147,29 @@ _RIC18 = re.compile(r"^\d{17}[\dX]$")
 _RIC_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 
 
+_USCC18 = re.compile(r"^\d{8}[0-9A-HJ-NP-RTUW-Y]{10}$")
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], dtype=np.int64)
+_USCC_VALUE = np.full(128, -1, dtype=np.int64)
+_USCC_VALUE[[ord(c) for c in _USCC_ALPHABET]] = np.arange(len(_USCC_ALPHABET))
+
+
+def _ric_ok(cand: np.ndarray) -> np.ndarray:
+    """GB 11643 check characters and birth dates of clean 18-character IDs."""
+    codes = cand.view(np.uint32).reshape(-1, 18).astype(np.int64) - ord("0")
+    expected = np.array(list("10X98765432"))[(codes[:, :17] * _RIC_WEIGHTS).sum(axis=1) % 11]
+    births = pd.to_datetime(pd.Series(cand).str.slice(6, 14), format="%Y%m%d", errors="coerce")
+    in_range = (births >= pd.Timestamp(1880, 1, 1)) & (births <= pd.Timestamp.today())
+    return (expected == cand.view("U1").reshape(-1, 18)[:, 17]) & in_range.to_numpy(bool)
+
+
+def _uscc_ok(cand: np.ndarray) -> np.ndarray:
+    """GB 32100 check characters of clean 18-character codes."""
+    values = _USCC_VALUE[cand.view(np.uint32).reshape(-1, 18)]
+    check = (31 - (values[:, :17] * _USCC_WEIGHTS).sum(axis=1) % 31) % 31
+    return check == values[:, 17]
+
+
 def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame:
     """Vectorised :func:`parse_id` over a column: columns ``status``,
     ``canonical``, ``problem``, aligned with ``values``.
@@ -161,21 +184,19 @@ def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame
     canonical = pd.Series("", index=s.index, dtype=object)
     problem = pd.Series("", index=s.index, dtype=object)
 
-    fast = s.str.fullmatch(_RIC18.pattern).fillna(False).to_numpy(bool) & (kinds == "自然人").to_numpy(bool)
-    if fast.any():
-        cand = s[fast].to_numpy(dtype="U18")
-        codes = cand.view(np.uint32).reshape(-1, 18).astype(np.int64) - ord("0")
-        total = (codes[:, :17] * _RIC_WEIGHTS).sum(axis=1)
-        expected = np.array(list("10X98765432"))[total % 11]
-        last = cand.view("U1").reshape(-1, 18)[:, 17]
-        births = pd.to_datetime(pd.Series(cand).str.slice(6, 14), format="%Y%m%d", errors="coerce")
-        in_range = (births >= pd.Timestamp(1880, 1, 1)) & (births <= pd.Timestamp.today())
-        ok = (expected == last) & in_range.to_numpy(bool)
-        fast_idx = np.flatnonzero(fast)
-        good = fast_idx[ok]
-        status.iloc[good] = RIC
-        canonical.iloc[good] = cand[ok]
-        fast[fast_idx[~ok]] = False  # let the slow path say what is wrong
+    person = (kinds == "自然人").to_numpy(bool)
+    is_ric = s.str.fullmatch(_RIC18.pattern).fillna(False).to_numpy(bool) & person
+    is_uscc = s.str.fullmatch(_USCC18.pattern).fillna(False).to_numpy(bool) & ~person
+    fast = is_ric | is_uscc
+    for which, ok_fn, label in ((is_ric, _ric_ok, RIC), (is_uscc, _uscc_ok, USCC)):
+        if not which.any():
+            continue
+        idx = np.flatnonzero(which)
+        cand = s.iloc[idx].to_numpy(dtype="U18")
+        ok = ok_fn(cand)
+        status.iloc[idx[ok]] = label
+        canonical.iloc[idx[ok]] = cand[ok]
+        fast[idx[~ok]] = False  # let the slow path say what is wrong
     rest = np.flatnonzero(~fast & (s != "").to_numpy())
     if len(rest):
         parsed = [parse_id(v, k) for v, k in zip(s.iloc[rest], kinds.iloc[rest])]

@@ -58,9 +58,11 @@ def _canonical_columns(df: pd.DataFrame, table: Table, name: str) -> pd.DataFram
     return df
 
 
-def _finish(df: pd.DataFrame, table: Table, name: str, first_row: int) -> pd.DataFrame:
+def _finish(df: pd.DataFrame, table: Table, name: str, first_row: int, text: bool) -> pd.DataFrame:
     df = _canonical_columns(df, table, name)
-    df = df.fillna("").astype(str)
+    df = df.fillna("")
+    if not text:  # a workbook's cells may be numbers, dates or formulas' values
+        df = df.astype(object).map(lambda v: v if isinstance(v, str) else str(v))
     df.insert(0, "row", range(first_row, first_row + len(df)))
     # Empty lines and Excel's trailing blank rows carry nothing to lose.
     blank = (df[list(table.columns)].apply(lambda c: c.str.strip()) == "").all(axis=1)
@@ -75,13 +77,13 @@ def read_csv(path: Path, table: Table) -> pd.DataFrame:
     text = decode(data, str(path))
     try:
         df = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, on_bad_lines="error"
+            io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=False, on_bad_lines="error"
         )
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: the file is empty") from None
     except pd.errors.ParserError as e:
         raise InputError(f"{path}: not a well-formed CSV ({str(e).splitlines()[-1]})") from None
-    return _finish(df, table, str(path), first_row=2)
+    return _finish(df, table, str(path), first_row=2, text=True)
 
 
 def _header_row(raw: pd.DataFrame, table: Table) -> int:
@@ -110,7 +112,7 @@ def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
         h = _header_row(raw, table)
         df = raw.iloc[h + 1 :].copy()
         df.columns = [str(c) if c == c else f"unnamed{i}" for i, c in enumerate(raw.iloc[h].tolist())] if len(raw) else []
-        out[table.name] = _finish(df, table, f"{path}[{sheet}]", first_row=h + 2)
+        out[table.name] = _finish(df, table, f"{path}[{sheet}]", first_row=h + 2, text=False)
     return out
 
 
