@@ -26,11 +26,13 @@ def child(n: int, seed: int) -> None:
     from casegraph.sample import make_sample
 
     folder = OUT / f"make-sample-{n}"
+    before = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
     truth = make_sample(n, folder, seed=seed)
     wall = time.perf_counter() - t
     use = resource.getrusage(resource.RUSAGE_SELF)
-    peak_mb, cpu = use.ru_maxrss / 1024, use.ru_utime + use.ru_stime
+    peak_mb = use.ru_maxrss / 1024
+    cpu = use.ru_utime + use.ru_stime - before.ru_utime - before.ru_stime
     size_mb = sum(f.stat().st_size for f in folder.iterdir()) / 2**20
     print(json.dumps({"n": n, "wall": wall, "cpu": cpu, "peak_mb": peak_mb, "size_mb": size_mb,
                       "party_rows": truth["counts"]["party_rows"], "asset_rows": truth["counts"]["asset_rows"]}))

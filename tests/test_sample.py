@@ -97,8 +97,11 @@ class Export:
         return g
 
     def record(self, rec):
-        hits = [p for p in self.parties if p["cno"] == rec["case_no"] and p["role"] == rec["role"]
-                and p["name"] == rec["name"] and p["id_no"] == rec["id_no"]]
+        if not hasattr(self, "_records"):
+            self._records = defaultdict(list)
+            for p in self.parties:
+                self._records[p["cno"], p["role"], p["name"], p["id_no"]].append(p)
+        hits = self._records[rec["case_no"], rec["role"], rec["name"], rec["id_no"]]
         assert len(hits) == 1, rec
         return hits[0]
 
