@@ -20,8 +20,7 @@ import pandas as pd
 
 from . import contract as C
 from .cells import join_per_group, mode_per_group
-from .cells import content_id
-from .identity import MASKED, RIC, USCC, keyed_hash, mask, masks_agree, secret_key
+from .identity import MASKED, RIC, USCC, keyed_hash, mask, secret_key
 
 # 张某, 李某某, 欧阳某: a published judgment's stand-in identifies nobody.
 # Organisations too: 上海某某贸易有限公司.
@@ -62,23 +61,31 @@ def _org_name_of_one_code(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
 
 
 def _masked_id_and_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
-    cand = taken.isna() & (r["id_status"] == MASKED) & _named(r)
+    cand = r.loc[taken.isna() & (r["id_status"] == MASKED) & _named(r), ["name_norm", "id_masked"]]
     out = pd.Series(None, index=r.index, dtype=object)
-    if not cand.any():
+    if cand.empty:
         return out
     # Full IDs are compared through their masked form: a record's full ID
     # never needs to be kept, here or in the database.
-    known = r[r["id_status"] == RIC].drop_duplicates(["name_norm", "id_key"])
-    known = known[known["name_norm"].isin(set(r.loc[cand, "name_norm"]))]
-    by_name = known.groupby("name_norm")[["id_key", "id_masked"]].agg(list)
-    for i, name, masked in zip(r.index[cand], r["name_norm"][cand], r["id_masked"][cand]):
-        if name not in by_name.index:
-            continue
-        keys, masks = by_name.at[name, "id_key"], by_name.at[name, "id_masked"]
-        fits = {k for k, m in zip(keys, masks) if masks_agree(masked, m)}
-        if len(fits) == 1:
-            out[i] = "id:" + fits.pop()
+    known = r.loc[r["id_status"] == RIC, ["name_norm", "id_key", "id_masked"]].drop_duplicates(["name_norm", "id_key"])
+    pairs = cand.rename_axis("rec").reset_index().merge(known, on="name_norm", suffixes=("", "_full"))
+    pairs = pairs[pairs["id_masked"].str.len() == pairs["id_masked_full"].str.len()]
+    if pairs.empty:
+        return out
+    a = _chars(pairs["id_masked"])
+    b = _chars(pairs["id_masked_full"])
+    star = ord("*")
+    fits = pairs[((a == b) | (a == star) | (b == star)).all(axis=1)]
+    n = fits.groupby("rec")["id_key"].nunique()
+    one = fits[fits["rec"].isin(n[n == 1].index)].drop_duplicates("rec")
+    out[one["rec"].to_numpy()] = ("id:" + one["id_key"]).to_numpy()
     return out
+
+
+def _chars(s: pd.Series) -> np.ndarray:
+    """Strings as a matrix of code points (padded with 0)."""
+    width = max(int(s.str.len().max()), 1)
+    return s.to_numpy(dtype=f"U{width}").view(np.uint32).reshape(len(s), width)
 
 
 def _same_org_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
@@ -134,7 +141,8 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
         # A record's identity that survives re-exports (row numbers do not).
         content = (r["case_no"] + "|" + r["role"] + "|" + r["name_norm"] + "|" + r["id_status"] + "|"
                    + r["id_key"].where(ident, r["id_masked"]))
-        r["record_key"] = [content_id("R", c) for c in content]
+        hashed = pd.util.hash_pandas_object(content, index=False).to_numpy()  # fixed key: same in every run
+        r["record_key"] = [f"R{h:016x}" for h in hashed]
     # else: records kept earlier (the Neo4j engine's PartyRecord nodes) already
     # carry id_key, id_masked and record_key, and never the ID itself.
     taken = pd.Series(None, index=r.index, dtype=object)
@@ -147,7 +155,10 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
     r["match_key"] = taken
     r["rule"] = rule_of
     uniq = pd.unique(r["match_key"])
-    ids = {k: "P" + keyed_hash(k, secret)[:12] for k in uniq}  # one hash per party, not per row
+    # One id per party, never per row: an identified party's id comes from the
+    # keyed hash of its number; other keys are hashed here.
+    ids = {k: "P" + (k.partition(":")[2][:12] if k.startswith(("id:", "uscc:")) else keyed_hash(k, secret)[:12])
+           for k in uniq}
     r["party_id"] = r["match_key"].map(ids)
     kind = r["match_key"].str.partition(":")[0]
     r["key"] = (kind + ":" + r["id_masked"]).where(kind.isin(["id", "uscc"]), r["match_key"])
