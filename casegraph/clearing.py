@@ -19,9 +19,9 @@ debts. Amounts are integer cents, so networkx's network simplex is exact.
 
 ``floor``, the sum of the positive net positions, is what would remain if new
 debts could be drawn freely between any parties; with only the existing
-debts allowed to shrink the optimum may sit above it (A owes B 100, C owes
-B 100: nothing clears, the floor is 200 and so is the plan). Both are
-reported.
+debts allowed to shrink the optimum may sit above it (A owes B 100, B owes
+C 60: nothing clears and 160 remains, while the floor is 100, reached only
+by a new debt of A to C). Both are reported.
 
 Debts between the same two parties in the same direction are summed into
 one flow edge (they cost the same) and the pair's cleared amount is then
@@ -67,7 +67,9 @@ listed in ``left_out`` with the reason, as are cases paid in full
 (执行完毕: nothing left to set off) and cases that are not the enforcement
 of a fixed claim (执保 preservation, 执异 objections and the like). The
 amount is the sum applied for: what was paid in part is not in the export,
-so the judge checks the balance before relying on a figure.
+so the judge checks the balance before relying on a figure; likewise a
+resumed case (执恢) whose earlier case (终本) is still listed restates the
+same claim, and both appear in the plan.
 
 >>> import pandas as pd
 >>> d = pd.DataFrame({"case_no": ["1", "2", "3"], "debtor": ["A", "B", "C"],
@@ -149,19 +151,28 @@ def clearable(g: CaseGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     worked out here on plain arrays, in the same terms, because this runs on
     every case of a court (a test checks they are ``debts()``'s rows).
     """
-    cases = g.cases.drop_duplicates("case_no").reset_index(drop=True)
-    n = len(cases)
+    debts, left, du, dv, pnames = _clearable_coded(g)
+    return debts.assign(debtor=pnames.take(du), creditor=pnames.take(dv))[["case_no", "debtor", "creditor", "amount"]], left
+
+
+def _clearable_coded(g: CaseGraph):
+    """:func:`clearable`, with debtor and creditor as integer codes into the
+    party ids (the debts' case_no and amount only, and the codes, and the ids)."""
     # Integer codes throughout: string columns are slow to compare one by one at a million rows.
-    codes, _ = pd.factorize(pd.concat([cases["case_no"], g.roles["case_no"]], ignore_index=True))
-    rc = np.full(len(g.roles), -1, np.int64)
-    known = codes[n:] < n
-    rc[known] = codes[n:][known]
+    n_rows = len(g.cases)
+    codes, _ = pd.factorize(pd.concat([g.cases["case_no"], g.roles["case_no"]], ignore_index=True))
+    case_code, rc = codes[:n_rows], codes[n_rows:]
+    n = int(case_code.max()) + 1 if n_rows else 0
+    first = np.full(n, -1, np.int64)  # codes follow first appearance: case k is the first row coded k
+    first[case_code[::-1]] = np.arange(n_rows)[::-1]
+    cases = g.cases.iloc[first] if n < n_rows else g.cases
+    rc = np.where(rc < n, rc, -1)  # roles of cases that are not in the cases table
     pcode, pnames = pd.factorize(g.roles["party_id"])
     role = g.roles["role"].to_numpy()
     sides = {}
     for side in (C.APPLICANT, C.DEBTOR):
         on = (role == side) & (rc >= 0)
-        key = np.unique(rc[on] * (len(pnames) + 1) + pcode[on])  # each (case, party) once
+        key = pd.unique(rc[on] * (len(pnames) + 1) + pcode[on])  # each (case, party) once
         case, who_ = np.divmod(key, len(pnames) + 1)
         who = np.full(n, -1, np.int64)
         who[case] = who_  # the party, where there is exactly one
@@ -181,13 +192,14 @@ def clearable(g: CaseGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
         ((n_app > 1) | (n_deb > 1), SEVERAL),
         (debtor == creditor, SAME_PARTY),  # what debts() drops beyond the above
     ]
-    reason = np.select([c for c, _ in checks], [w for _, w in checks], "")
-    ok = np.flatnonzero(reason == "")
-    out = np.flatnonzero(reason != "")
-    debts = pd.DataFrame({"case_no": cases["case_no"].to_numpy()[ok], "debtor": pnames[debtor[ok]],
-                          "creditor": pnames[creditor[ok]], "amount": amount[ok]})
-    left = pd.DataFrame({"case_no": cases["case_no"].to_numpy()[out], "reason": reason[out]})
-    return debts, left.sort_values("case_no").reset_index(drop=True)
+    why = np.select([c for c, _ in checks], np.arange(1, len(checks) + 1), 0)  # the first that holds; 0: none
+    ok = np.flatnonzero(why == 0)
+    out = np.flatnonzero(why > 0)
+    case_no = cases["case_no"]
+    debts = pd.DataFrame({"case_no": case_no.iloc[ok].to_numpy(), "amount": amount[ok]})
+    reasons = np.array([""] + [w for _, w in checks], dtype=object)
+    left = pd.DataFrame({"case_no": case_no.iloc[out].to_numpy(), "reason": reasons[why[out]]})
+    return debts, left.sort_values("case_no").reset_index(drop=True), debtor[ok], creditor[ok], pnames
 
 
 def _one_pair_each(debts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -300,24 +312,26 @@ def clearing_plan(source: CaseGraph | pd.DataFrame, names: pd.Series | dict | No
     ``source``: a :class:`CaseGraph` (its :meth:`~CaseGraph.debts`, with the
     cases that cannot be cleared left out, see :func:`clearable`) or a
     DataFrame with case_no, debtor, creditor, amount (one row per case;
-    cases with several rows are left out). ``names``: party_id → name, for
-    ``by_party`` (a graph brings its own).
+    cases with several rows are left out). ``names``: party_id → name (a
+    dict, Series or a frame with party_id and name columns) for ``by_party``;
+    a graph brings its own.
     """
     t0 = time.perf_counter()
     if isinstance(source, CaseGraph):
-        debts, left_out = clearable(source)
+        debts, left_out, du, dv, parties = _clearable_coded(source)
         if names is None:
-            names = pd.Series(source.parties["name"].to_numpy(dtype=object),
-                              index=source.parties["party_id"].to_numpy(dtype=object))
+            names = source.parties[["party_id", "name"]]
     else:
         debts, left_out = _one_pair_each(source)
-    names = pd.Series(names if names is not None else {}, dtype=object)
+        codes, parties = pd.factorize(pd.concat([debts["debtor"], debts["creditor"]], ignore_index=True))
+        du, dv = codes[: len(debts)], codes[len(debts):]
+    if names is None or isinstance(names, (dict, pd.Series)):
+        names = pd.Series(names if names is not None else {}, dtype=object)
+        names = pd.DataFrame({"party_id": names.index.astype(object), "name": names.to_numpy(dtype=object)})
     t1 = time.perf_counter()
 
     cents = np.rint(debts["amount"].to_numpy(float) * 100).astype(np.int64)
-    codes, parties = pd.factorize(pd.concat([debts["debtor"], debts["creditor"]], ignore_index=True))
     n_parties = len(parties)
-    du, dv = codes[: len(debts)], codes[len(debts):]
     pair_codes, pair_keys = pd.factorize(du * n_parties + dv)  # one code per ordered pair of parties
     pu, pv = np.divmod(np.asarray(pair_keys, np.int64), max(n_parties, 1))
     pcap = np.zeros(len(pair_keys), np.int64)
@@ -344,7 +358,8 @@ def clearing_plan(source: CaseGraph | pd.DataFrame, names: pd.Series | dict | No
         before = _cumsum_within(pc, amt) - amt
         case_cleared[order] = np.clip(cleared[pc] - before, 0, amt)
         case_bilateral[order] = np.clip(bilateral[pc] - before, 0, amt)
-    out = debts[["case_no", "debtor", "creditor"]].copy()
+    out = pd.DataFrame({"case_no": debts["case_no"].to_numpy(), "debtor": parties.take(du),
+                        "creditor": parties.take(dv)})
     out["amount"] = cents / 100
     out["cleared_bilateral"] = case_bilateral / 100
     out["cleared_multilateral"] = (case_cleared - case_bilateral) / 100
@@ -397,7 +412,7 @@ def _cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     return total - offset
 
 
-def _by_party(debts: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+def _by_party(debts: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
     d = debts[debts["remaining"] < debts["amount"]]
     common = {"case_no": d["case_no"].to_numpy(), "before": d["amount"].to_numpy(), "after": d["remaining"].to_numpy(),
               "cleared": (d["cleared_bilateral"] + d["cleared_multilateral"]).round(2).to_numpy(),
@@ -405,7 +420,9 @@ def _by_party(debts: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
     rows = pd.concat([pd.DataFrame({"party_id": d["debtor"].to_numpy(), "role": C.DEBTOR, **common}),
                       pd.DataFrame({"party_id": d["creditor"].to_numpy(), "role": C.APPLICANT, **common})],
                      ignore_index=True)
-    rows["name"] = names.reindex(rows["party_id"]).fillna("").to_numpy() if len(names) else rows["party_id"]
+    mine = names[names["party_id"].isin(rows["party_id"].unique())].drop_duplicates("party_id")
+    rows = rows.merge(mine, on="party_id", how="left")
+    rows["name"] = rows["name"].fillna(rows["party_id"]) if len(names) else rows["party_id"]
     return rows.sort_values(["party_id", "role", "case_no"])[list(OUTPUTS["by_party"].columns)].reset_index(drop=True)
 
 
