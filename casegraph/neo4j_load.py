@@ -7,18 +7,18 @@ writes, :data:`BATCH` rows per transaction, values only ever as parameters):
 2. read the party records already in the database and resolve them together
    with the export's (:func:`casegraph.resolve.resolve` over the union), so a
    newer export re-resolves parties consistently with what is there;
-3. write what differs from the database: parties, cases, party records
-   (re-pointed when a party's id changed), the party–case roles, orphaned
-   parties removed, assets, judges;
-4. rebuild the ``OWES`` projection (``cypher/owes.cypher``) for the debtors
-   the load touched.
+3. write what differs from the database (``CREATE`` what it lacks, ``SET``
+   what changed): parties, cases, party records (re-pointed when a party's
+   id changed), the party–case roles, orphaned parties removed, assets,
+   judges;
+4. rebuild the ``OWES`` projection (``cypher/owes.cypher``) between the
+   parties that both owe and are owed.
 
 Loading the same export twice writes nothing new. A ``(:CasegraphMeta)`` node
 says ``state: 'loading'`` until a load finishes: the next load after an
-interrupted one (server killed, connection lost) compares against what the
-database really holds and rebuilds the derived edges, so running ``load``
-again finishes the job with nothing lost and nothing duplicated. One loader
-at a time.
+interrupted one (server killed, connection lost) compares against the roles
+the database really holds, so running ``load`` again finishes the job with
+nothing lost and nothing duplicated. One loader at a time.
 
 >>> from casegraph import neo4j_engine as ne                     # doctest: +SKIP
 >>> with ne.connect() as db:                                      # doctest: +SKIP
@@ -51,29 +51,24 @@ PARTY_PROPS = ["party_id", "name", "kind", "id_masked", "n_records", "rules"]
 CASE_PROPS = ["case_no", "filed_on", "cause", "amount", "status", "judge", "type_code"]
 ROLE_TYPES = {C.APPLICANT: "APPLICANT_IN", C.DEBTOR: "DEBTOR_IN"}
 
-# Relationship types cannot be parameters: one statement per role, chosen
-# from this fixed table, never built from data.
-ADD_ROLE = {
-    t: f"""MATCH (p:Party {{party_id: r.party_id}})
-MATCH (c:Case {{case_no: r.case_no}})
-MERGE (p)-[:{t}]->(c)"""
-    for t in ROLE_TYPES.values()
-}
-DROP_ROLE = {
-    t: f"""MATCH (:Party {{party_id: r.party_id}})-[x:{t}]->(:Case {{case_no: r.case_no}})
-DELETE x"""
-    for t in ROLE_TYPES.values()
-}
-
-WRITE_PARTIES = """MERGE (p:Party {party_id: r.party_id})
+# Each kind of row has a statement for rows the database does not hold yet
+# (CREATE: the load read what is there, and the uniqueness constraints stop
+# a duplicate anyway) and one for rows it holds in another state. Every
+# statement reads its row as ``r``; see _unpacking.
+CREATE_PARTIES = "CREATE (p:Party) SET p = r"
+UPDATE_PARTIES = """MATCH (p:Party {party_id: r.party_id})
 SET p += r"""
 
-WRITE_CASES = """MERGE (c:Case {case_no: r.case_no})
+CREATE_CASES = "CREATE (c:Case) SET c = r"
+UPDATE_CASES = """MATCH (c:Case {case_no: r.case_no})
 SET c += r"""
 
-# A record is new, changed, or points at another party now: one statement
-# that leaves it pointing at exactly one party, however often it runs.
-WRITE_RECORDS = """MATCH (p:Party {party_id: r.party_id})
+CREATE_RECORDS = """MATCH (p:Party {party_id: r.party_id})
+CREATE (x:PartyRecord)-[:OF]->(p)
+SET x = r"""
+# A record that changed, or points at another party now: one statement that
+# leaves it pointing at exactly one party, however often it runs.
+UPDATE_RECORDS = """MATCH (p:Party {party_id: r.party_id})
 MERGE (x:PartyRecord {record_key: r.record_key})
 SET x += r
 WITH x, p
@@ -82,16 +77,32 @@ DELETE old
 WITH DISTINCT x, p
 MERGE (x)-[:OF]->(p)"""
 
+# Relationship types cannot be parameters: one statement per role, chosen
+# from this fixed table, never built from data.
+CREATE_ROLE = {
+    t: f"""MATCH (p:Party {{party_id: r.party_id}})
+MATCH (c:Case {{case_no: r.case_no}})
+CREATE (p)-[:{t}]->(c)"""
+    for t in ROLE_TYPES.values()
+}
+DROP_ROLE = {
+    t: f"""MATCH (:Party {{party_id: r.party_id}})-[x:{t}]->(:Case {{case_no: r.case_no}})
+DELETE x"""
+    for t in ROLE_TYPES.values()
+}
+
 DROP_PARTIES = """UNWIND $ids AS id
 MATCH (p:Party {party_id: id})
 DETACH DELETE p"""
 
-WRITE_ASSETS = """MERGE (a:Asset {asset_id: r.asset_id})
-SET a.asset_type = CASE WHEN coalesce(a.asset_type, '') = '' THEN r.asset_type ELSE a.asset_type END"""
+CREATE_ASSETS = "CREATE (a:Asset) SET a = r"
+UPDATE_ASSETS = """MATCH (a:Asset {asset_id: r.asset_id})
+SET a += r"""
 
-WRITE_ATTACHES = """MATCH (c:Case {case_no: r.case_no})
+CREATE_ATTACHES = """MATCH (c:Case {case_no: r.case_no})
 MATCH (a:Asset {asset_id: r.asset_id})
-MERGE (c)-[x:ATTACHES]->(a)
+CREATE (c)-[:ATTACHES {action: r.action, asset_type: r.asset_type}]->(a)"""
+UPDATE_ATTACHES = """MATCH (:Case {case_no: r.case_no})-[x:ATTACHES]->(:Asset {asset_id: r.asset_id})
 SET x.action = r.action, x.asset_type = r.asset_type"""
 
 WRITE_JUDGES = """MERGE (j:Judge {judge: r.judge})
@@ -111,9 +122,21 @@ READ_PARTIES = """MATCH (p:Party)
 RETURN p.party_id AS party_id, p.name AS name, p.kind AS kind, p.id_masked AS id_masked,
        p.n_records AS n_records, p.rules AS rules"""
 
+READ_CASES = """MATCH (c:Case)
+RETURN c.case_no AS case_no, c.filed_on AS filed_on, c.cause AS cause, c.amount AS amount,
+       c.status AS status, c.judge AS judge, c.type_code AS type_code"""
+
+READ_ASSETS = "MATCH (a:Asset) RETURN a.asset_id AS asset_id, a.asset_type AS asset_type"
+
+READ_ATTACHES = """MATCH (c:Case)-[x:ATTACHES]->(a:Asset)
+RETURN c.case_no AS case_no, a.asset_id AS asset_id, x.action AS action, x.asset_type AS asset_type"""
+
 READ_ROLES = """MATCH (p:Party)-[r:APPLICANT_IN|DEBTOR_IN]->(c:Case)
 RETURN c.case_no AS case_no, CASE type(r) WHEN 'APPLICANT_IN' THEN 'applicant' ELSE 'debtor' END AS role,
        p.party_id AS party_id"""
+
+ROLE_COLS = ["case_no", "role", "party_id"]
+ATTACH_COLS = ["case_no", "asset_id", "action", "asset_type"]
 
 
 @dataclass
@@ -149,68 +172,79 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     with clock("begin"):
         report.recovered = _begin(db, secret)
     with clock("read"):
-        old_records = _frame(db.read(READ_RECORDS), RECORD_PROPS)
-        old_parties = _frame(db.read(READ_PARTIES), PARTY_PROPS)
-        if report.recovered:
-            old_roles = _frame(db.read(READ_ROLES), ["case_no", "role", "party_id"])
-        else:
-            old_roles = old_records[["case_no", "role", "party_id"]].drop_duplicates()
+        old = {
+            "records": _frame(db.read(READ_RECORDS), RECORD_PROPS),
+            "parties": _frame(db.read(READ_PARTIES), PARTY_PROPS),
+            "cases": _frame(db.read(READ_CASES), CASE_PROPS),
+            "assets": _frame(db.read(READ_ASSETS), ["asset_id", "asset_type"]),
+            "attaches": _frame(db.read(READ_ATTACHES), ATTACH_COLS),
+        }
+        # The roles are what the records say, unless a load was cut short
+        # between writing records and roles: then ask the database.
+        old["roles"] = (_frame(db.read(READ_ROLES), ROLE_COLS) if report.recovered
+                        else old["records"][ROLE_COLS].drop_duplicates())
     with clock("resolve"):
-        union = union_records(resolved.records, old_records)
-        res = resolve(union, key=secret) if len(union) else resolved
+        if old["records"].empty:
+            res = resolved  # nothing to resolve with: the export's own resolution
+        else:
+            res = resolve(union_records(resolved.records, old["records"]), key=secret)
         records = _stored_records(res.records)
         parties = res.parties[PARTY_PROPS]
-        new_roles = records[["case_no", "role", "party_id"]].drop_duplicates()
+        roles = records[ROLE_COLS].drop_duplicates()
 
     plan = _Plan()
-    plan.parties = _changed(parties, old_parties, "party_id")
-    plan.cases = _cases(graph.cases)
-    plan.records = _changed(records, old_records, "record_key")
-    added, dropped = _diff(new_roles, old_roles, ["case_no", "role", "party_id"])
-    plan.roles_added, plan.roles_dropped = added, dropped
-    plan.orphans = sorted(set(old_parties["party_id"]) - set(parties["party_id"]))
-    plan.assets = _assets(graph.assets)
-    plan.attaches = graph.assets[["case_no", "asset_id", "action", "asset_type"]].drop_duplicates(["case_no", "asset_id"])
+    plan.parties = _split(parties, old["parties"], ["party_id"])
+    plan.cases = _split(graph.cases[CASE_PROPS], old["cases"], ["case_no"])
+    plan.records = _split(records, old["records"], ["record_key"])
+    plan.roles_added, plan.roles_dropped = _diff(roles, old["roles"], ROLE_COLS)
+    plan.orphans = sorted(set(old["parties"]["party_id"]) - set(parties["party_id"]))
+    plan.assets = _split(_assets(graph.assets, old["assets"]), old["assets"], ["asset_id"])
+    attaches = graph.assets[ATTACH_COLS].drop_duplicates(["case_no", "asset_id"])
+    plan.attaches = _split(attaches, old["attaches"], ["case_no", "asset_id"])
     plan.judges = _judges(graph.judges)
-    full_owes = report.recovered or old_records.empty
-    if full_owes:
-        plan.debtors = sorted(set(records.loc[records["role"] == C.DEBTOR, "party_id"]))
-    else:
-        touched = pd.concat([added, dropped, records[records["case_no"].isin(set(graph.cases["case_no"]))]])
-        plan.debtors = sorted(set(touched["party_id"]) - set(plan.orphans))
+    # Only a party that both owes and is owed can sit on an offset.
+    both = roles.groupby("party_id")["role"].nunique()
+    plan.debtors = sorted(both.index[both.to_numpy() == 2])
 
     bar = _progress(plan.total(), progress)
+    count = {"n_records": "toIntegerOrNull", "n": "toIntegerOrNull"}
     try:
         with clock("parties"):
-            _write(db, WRITE_PARTIES, plan.parties, bar, batch, {"n_records": "toIntegerOrNull"})
+            _write(db, CREATE_PARTIES, plan.parties[0], bar, batch, count)
+            _write(db, UPDATE_PARTIES, plan.parties[1], bar, batch, count)
         with clock("cases"):
-            _write(db, WRITE_CASES, plan.cases, bar, batch, {"amount": "toFloatOrNull"})
+            _write(db, CREATE_CASES, plan.cases[0], bar, batch, {"amount": "toFloatOrNull"})
+            _write(db, UPDATE_CASES, plan.cases[1], bar, batch, {"amount": "toFloatOrNull"})
         with clock("records"):
-            _write(db, WRITE_RECORDS, plan.records, bar, batch, {"n": "toIntegerOrNull"})
+            _write(db, CREATE_RECORDS, plan.records[0], bar, batch, count)
+            _write(db, UPDATE_RECORDS, plan.records[1], bar, batch, count)
         with clock("roles"):
             for role, t in ROLE_TYPES.items():
-                _write(db, DROP_ROLE[t], plan.roles_dropped.loc[plan.roles_dropped["role"] == role, ["case_no", "party_id"]],
-                       bar, batch)
+                dropped = plan.roles_dropped
+                _write(db, DROP_ROLE[t], dropped.loc[dropped["role"] == role, ["case_no", "party_id"]], bar, batch)
             for role, t in ROLE_TYPES.items():
-                _write(db, ADD_ROLE[t], plan.roles_added.loc[plan.roles_added["role"] == role, ["case_no", "party_id"]],
-                       bar, batch)
+                added = plan.roles_added
+                _write(db, CREATE_ROLE[t], added.loc[added["role"] == role, ["case_no", "party_id"]], bar, batch)
         with clock("orphans"):
             for i in range(0, len(plan.orphans), batch):
                 db.write(DROP_PARTIES, {"ids": plan.orphans[i:i + batch]})
                 bar.update(len(plan.orphans[i:i + batch]))
         with clock("assets"):
-            _write(db, WRITE_ASSETS, plan.assets, bar, batch)
-            _write(db, WRITE_ATTACHES, plan.attaches, bar, batch)
+            _write(db, CREATE_ASSETS, plan.assets[0], bar, batch)
+            _write(db, UPDATE_ASSETS, plan.assets[1], bar, batch)
+            _write(db, CREATE_ATTACHES, plan.attaches[0], bar, batch)
+            _write(db, UPDATE_ATTACHES, plan.attaches[1], bar, batch)
         with clock("judges"):
             _write(db, WRITE_JUDGES, plan.judges, bar, batch, {"capacity": "toFloatOrNull"})
         with clock("owes"):
-            _rebuild_owes(db, plan.debtors, graph.options, full_owes, bar, batch)
+            _rebuild_owes(db, plan.debtors, graph.options, bar, batch)
         with clock("finish"):
             _finish(db, graph.options)
     finally:
         bar.close()
-    report.written = {"parties": len(plan.parties), "cases": len(plan.cases), "records": len(plan.records),
-                      "roles": len(plan.roles_added), "assets": len(plan.assets), "attachments": len(plan.attaches),
+    n = lambda pair: len(pair[0]) + len(pair[1])  # noqa: E731
+    report.written = {"parties": n(plan.parties), "cases": n(plan.cases), "records": n(plan.records),
+                      "roles": len(plan.roles_added), "assets": n(plan.assets), "attachments": n(plan.attaches),
                       "judges": len(plan.judges), "owes_debtors": len(plan.debtors)}
     report.removed = {"parties": len(plan.orphans), "roles": len(plan.roles_dropped)}
     return report
@@ -245,17 +279,14 @@ def _stored_records(resolved_records: pd.DataFrame) -> pd.DataFrame:
     return out[RECORD_PROPS].reset_index(drop=True)
 
 
-def _cases(cases: pd.DataFrame) -> pd.DataFrame:
-    return cases[CASE_PROPS]
-
-
-def _assets(assets: pd.DataFrame) -> pd.DataFrame:
-    """One row per asset; its type is the first non-empty one in export order
-    (what the embedded engine reports)."""
-    a = assets.copy()
-    typed = a[a["asset_type"] != ""].drop_duplicates("asset_id").set_index("asset_id")["asset_type"]
-    ids = a.drop_duplicates("asset_id")["asset_id"]
-    return pd.DataFrame({"asset_id": ids.to_numpy(), "asset_type": typed.reindex(ids).fillna("").to_numpy()})
+def _assets(assets: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
+    """One row per asset; its type is the first non-empty one seen, in the
+    database or else in export order (what the embedded engine reports)."""
+    typed = assets[assets["asset_type"] != ""].drop_duplicates("asset_id").set_index("asset_id")["asset_type"]
+    known = old[old["asset_type"].fillna("") != ""].set_index("asset_id")["asset_type"]
+    ids = assets.drop_duplicates("asset_id")["asset_id"]
+    kind = known.reindex(ids).fillna(typed.reindex(ids)).fillna("")
+    return pd.DataFrame({"asset_id": ids.to_numpy(), "asset_type": kind.to_numpy()})
 
 
 def _judges(judges: pd.DataFrame) -> pd.DataFrame:
@@ -272,25 +303,24 @@ def _frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _comparable(df: pd.DataFrame) -> pd.DataFrame:
     """Values as the database gives them back, so that equal means unchanged."""
-    out = df.astype(object).where(df.notna(), None)
-    for c in out.columns:
-        out[c] = [int(v) if isinstance(v, (np.integer,)) else float(v) if isinstance(v, np.floating) else v
-                  for v in out[c]]
-    return out
+    # astype(object) turns numpy numbers into Python ints and floats
+    return df.astype(object).where(df.notna(), None)
 
 
-def _changed(new: pd.DataFrame, old: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Rows of ``new`` that are not in ``old`` exactly as they are."""
+def _split(new: pd.DataFrame, old: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows of ``new`` the database lacks, rows it holds with other values)."""
     new = _comparable(new.reset_index(drop=True))
     if old.empty:
-        return new
-    old = _comparable(old[new.columns].reset_index(drop=True))
-    as_tuples = lambda df: pd.Series(list(zip(*(df[c] for c in df.columns))), index=df[key])  # noqa: E731
-    known = as_tuples(old)
-    mine = as_tuples(new)
-    same = known.reindex(mine.index)
-    unchanged = np.array([a == b for a, b in zip(mine.to_numpy(), same.to_numpy())], dtype=bool)
-    return new[~unchanged].reset_index(drop=True)
+        return new, new.iloc[0:0]
+    old = _comparable(old[list(new.columns)].drop_duplicates(keys))
+    m = new.merge(old, on=keys, how="left", suffixes=("", " old"), indicator=True)
+    missing = (m["_merge"] == "left_only").to_numpy()
+    differs = np.zeros(len(m), dtype=bool)
+    for c in new.columns:
+        if c not in keys:
+            a, b = m[c], m[c + " old"]
+            differs |= ~((a == b).to_numpy(dtype=bool) | (a.isna() & b.isna()).to_numpy())
+    return new[missing].reset_index(drop=True), new[~missing & differs].reset_index(drop=True)
 
 
 def _diff(new: pd.DataFrame, old: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -324,10 +354,12 @@ SET m.state = 'ready', m.loaded_at = datetime(), m.loads = coalesce(m.loads, 0) 
     m.personal_causes = $personal_causes""", {"name": META, "personal_causes": list(options.personal_causes)})
 
 
-def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, full: bool, bar, batch: int) -> None:
-    if full:
-        while int(db.write(DROP_ALL_OWES, {"batch": batch * 5}).iloc[0, 0]):
-            pass
+def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, bar, batch: int) -> None:
+    """The OWES projection between the parties that both owe and are owed
+    (nobody else can sit on an offset), rebuilt whole: small, and right
+    after any load, finished or not."""
+    while int(db.write(DROP_ALL_OWES, {"batch": batch * 5}).iloc[0, 0]):
+        pass
     query = statements("owes")[0]
     causes = params_of(options)["personal_causes"]
     step = max(batch // 4, 1)  # a debtor expands to a few rows: smaller batches, similar transactions
@@ -338,30 +370,33 @@ def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, full: bo
 
 
 def refresh_owes(db: Database, options: C.Options, batch: int = BATCH) -> None:
-    """Rebuild the whole OWES projection, e.g. for other ``personal_causes``
-    than the last load's."""
-    debtors = db.read("MATCH (p:Party) WHERE EXISTS { (p)-[:DEBTOR_IN]->() } RETURN p.party_id AS id")["id"].tolist()
-    _rebuild_owes(db, sorted(debtors), options, True, _progress(0, False), batch)
+    """Rebuild the OWES projection, e.g. for other ``personal_causes`` than
+    the last load's."""
+    debtors = db.read("""MATCH (p:Party)
+WHERE EXISTS { (p)-[:DEBTOR_IN]->() } AND EXISTS { (p)-[:APPLICANT_IN]->() }
+RETURN p.party_id AS id""")["id"].tolist()
+    _rebuild_owes(db, sorted(debtors), options, _progress(0, False), batch)
     db.write("MATCH (m:CasegraphMeta {name: $name}) SET m.personal_causes = $causes",
              {"name": META, "causes": list(options.personal_causes)})
 
 
 @dataclass
 class _Plan:
-    parties: pd.DataFrame = None
-    cases: pd.DataFrame = None
-    records: pd.DataFrame = None
+    parties: tuple = None  # (to create, to update)
+    cases: tuple = None
+    records: tuple = None
     roles_added: pd.DataFrame = None
     roles_dropped: pd.DataFrame = None
     orphans: list = None
-    assets: pd.DataFrame = None
-    attaches: pd.DataFrame = None
+    assets: tuple = None
+    attaches: tuple = None
     judges: pd.DataFrame = None
     debtors: list = None
 
     def total(self) -> int:
-        return sum(len(x) for x in (self.parties, self.cases, self.records, self.roles_added, self.roles_dropped,
-                                    self.orphans, self.assets, self.attaches, self.judges, self.debtors))
+        pairs = (self.parties, self.cases, self.records, self.assets, self.attaches)
+        return sum(len(a) + len(b) for a, b in pairs) + sum(
+            len(x) for x in (self.roles_added, self.roles_dropped, self.orphans, self.judges, self.debtors))
 
 
 # The Python driver packs every value of a parameter in Python (a few µs

@@ -11,7 +11,8 @@
 //   (:Party)-[:APPLICANT_IN]->(:Case)      (:Party)-[:DEBTOR_IN]->(:Case)
 //   (:Case)-[:ATTACHES {action, asset_type}]->(:Asset {asset_id, asset_type})
 //   (:Judge {judge, team, capacity})
-//   (:Party)-[:OWES {amount, case_nos}]->(:Party)   derived: money debts per pair
+//   (:Party)-[:OWES {amount, case_nos}]->(:Party)   derived (owes.cypher): money debts per pair
+//                                                    of parties that both owe and are owed
 //   (:CasegraphMeta {name: 'casegraph', state, ...}) the loader's bookkeeping
 // No full ID number is ever stored: id_key is a keyed hash, id_masked shows
 // the first 6 and last 4 characters.

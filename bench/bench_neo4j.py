@@ -1,0 +1,124 @@
+"""Benchmark: the Neo4j engine at 100k and 1M cases, server on this machine.
+
+For each size it starts a fresh local server (its own store under
+bench/out/neo4j/), makes a sample export, and reports:
+
+* load throughput in cases per second: the whole ``casegraph load`` (read,
+  normalise, resolve, write) and the database writes alone, with the seconds
+  of each step; then a second load of the same export (which writes nothing);
+* the time of each finding (``cypher/`` queries plus formatting);
+* the latency of the related-cases query for one case (``cypher/related_cases.cypher``,
+  through the driver as ``casegraph query`` sends it), p50/p95 over random
+  cases, half of them in bundles.
+
+Targets (the issue): 1M cases loaded in under 2 minutes; related-cases p95
+under 20 ms. Results go to bench/out/neo4j/results.json.
+
+    python bench/bench_neo4j.py 100000 1000000 --heap 6g --pagecache 6g
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+OUT = Path(__file__).parent / "out" / "neo4j"
+
+
+def bench(n: int, heap: str, pagecache: str, lookups: int) -> dict:
+    from casegraph import contract as C
+    from casegraph import neo4j_engine as ne
+    from casegraph import neo4j_find as nf
+    from casegraph import server
+    from casegraph.analyze import prepare
+    from casegraph.find import bundles as embedded_bundles  # noqa: F401  (same function the engine calls)
+    from casegraph.neo4j_load import load_graph
+    from casegraph.sample import make_sample
+
+    export = OUT / f"sample-{n}"
+    if not (export / "cases.csv").exists():
+        t = time.perf_counter()
+        make_sample(n, export)
+        print(f"  sample of {n} cases made in {time.perf_counter() - t:.1f} s")
+    store = OUT / f"store-{n}"
+    server.stop(store)
+    shutil.rmtree(store, ignore_errors=True)
+    info = server.start(store, heap=heap, pagecache=pagecache, timeout=300)
+    out: dict = {"cases": n, "heap": heap, "pagecache": pagecache}
+    try:
+        with ne.connect(info.uri) as db:
+            t = time.perf_counter()
+            _, resolved, graph = prepare(export)
+            prep = time.perf_counter() - t
+            report = load_graph(db, graph, resolved, progress=True)
+            total = time.perf_counter() - t
+            out["load"] = {
+                "seconds": round(total, 1), "cases_per_second": round(n / total),
+                "prepare_seconds": round(prep, 1), "database_seconds": round(report.total_seconds, 1),
+                "database_cases_per_second": round(n / report.total_seconds),
+                "steps": {k: round(v, 1) for k, v in report.seconds.items()},
+                "written": report.written,
+            }
+            print(f"  load: {total:.1f} s = {n / total:,.0f} cases/s (prepare {prep:.1f} s, database "
+                  f"{report.total_seconds:.1f} s); steps {out['load']['steps']}")
+            t = time.perf_counter()
+            again = load_graph(db, graph, resolved)
+            out["reload_seconds"] = round(time.perf_counter() - t, 1)
+            print(f"  same export again: {out['reload_seconds']} s, wrote {again.written['records']} records")
+
+            options = graph.options
+            out["findings"] = {}
+            for name in ("repeat_applicants", "common_debtors", "offsets", "shared_assets", "bundles"):
+                t = time.perf_counter()
+                rows = len(getattr(nf, name)(db, options))
+                out["findings"][name] = {"seconds": round(time.perf_counter() - t, 2), "rows": rows}
+                print(f"  {name}: {out['findings'][name]['seconds']} s, {rows} rows")
+
+            rng = random.Random(7)
+            bundled = nf.bundles(db, options)["case_no"].unique().tolist()
+            cases = graph.cases["case_no"].tolist()
+            picks = rng.sample(bundled, min(lookups // 2, len(bundled)))
+            picks += rng.sample(cases, lookups - len(picks))
+            rng.shuffle(picks)
+            (query,) = ne.statements("related_cases")
+            params = ne.params_of(options)
+            for case_no in picks[:50]:  # warm the page cache and the query plan
+                db.read(query, {**params, "case_no": case_no})
+            times = []
+            for case_no in picks:
+                t = time.perf_counter()
+                db.read(query, {**params, "case_no": case_no})
+                times.append((time.perf_counter() - t) * 1000)
+            q = statistics.quantiles(times, n=100)
+            out["related_cases_ms"] = {"lookups": len(times), "p50": round(q[49], 2), "p95": round(q[94], 2),
+                                       "max": round(max(times), 2)}
+            print(f"  related cases of one case: p50 {q[49]:.1f} ms, p95 {q[94]:.1f} ms over {len(times)} lookups")
+            c = db.read("MATCH (n) RETURN count(n) AS n").iloc[0, 0], db.read("MATCH ()-[r]->() RETURN count(r) AS n").iloc[0, 0]
+            out["nodes"], out["relationships"] = int(c[0]), int(c[1])
+    finally:
+        server.stop(store)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
+    ap.add_argument("--heap", default="6g")
+    ap.add_argument("--pagecache", default="6g")
+    ap.add_argument("--lookups", type=int, default=1000)
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for n in args.sizes:
+        print(f"{n:,} cases")
+        results[n] = bench(n, args.heap, args.pagecache, args.lookups)
+        (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
