@@ -129,8 +129,24 @@ def neighbourhood(graph: CaseGraph, case: str | None = None, party: str | None =
     is added. Over ``max_nodes`` the graph is cut to its most connected part
     around the start (:func:`cut`), and ``g.graph`` says so.
 
-    >>> from tests.handmade import small_graph                         # doctest: +SKIP
-    >>> g = neighbourhood(small_graph(), case="（2024）沪0113执1号", hops=1)  # doctest: +SKIP
+    王五 (D) owes 张三 (A) in 执1 and 李四 (B) in 执2:
+
+    >>> g = CaseGraph(
+    ...     cases=pd.DataFrame({"case_no": ["执1", "执2"], "cause": "民间借贷纠纷", "amount": [100.0, 200.0],
+    ...                         "status": "执行中", "judge": ["许法官", ""], "filed_on": "2024-01-05"}),
+    ...     roles=pd.DataFrame({"case_no": ["执1", "执1", "执2", "执2"], "party_id": ["A", "D", "B", "D"],
+    ...                         "role": ["applicant", "debtor", "applicant", "debtor"]}),
+    ...     assets=pd.DataFrame(columns=["case_no", "asset_id", "asset_type", "action"]),
+    ...     parties=pd.DataFrame({"party_id": ["A", "B", "D"], "name": ["张三", "李四", "王五"], "kind": "自然人",
+    ...                           "id_masked": ""}),
+    ...     judges=pd.DataFrame())
+    >>> sorted(neighbourhood(g, case="执1", hops=1))
+    ['case:执1', 'judge:许法官', 'party:A', 'party:D']
+    >>> sorted(neighbourhood(g, case="执1", hops=2))
+    ['case:执1', 'case:执2', 'judge:许法官', 'party:A', 'party:D']
+    >>> n = neighbourhood(g, party="D", hops=1)
+    >>> n.nodes["party:D"]["n_debtor_cases"], n.edges["party:D", "case:执2"]["amount"]
+    (2, 200.0)
     """
     if (case is None) == (party is None):
         raise ValueError("give one of case or party")
