@@ -8,8 +8,8 @@ say) land in ``warnings``.
 >>> raw = {"cases": pd.DataFrame({"row": [2, 3], "case_no": ["(2024)沪0113执1号", "bad"],
 ...        "filed_on": ["2024-01-05", ""], "cause": ["民间借贷纠纷", ""], "amount": ["1,000", ""],
 ...        "status": ["", ""], "judge": ["", ""]})}
->>> clean = normalise_cases(raw["cases"])
->>> clean.cases.case_no.tolist(), clean.rejected.error.tolist()
+>>> part = normalise_cases(raw["cases"])
+>>> part.table.case_no.tolist(), part.rejected.error.tolist()
 (['（2024）沪0113执1号'], ["malformed case number 'bad'"])
 """
 from __future__ import annotations
