@@ -48,7 +48,7 @@ def _clean(value: object) -> str:
     return "".join(s.split())
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4096)
 def parse_case_no(value: object) -> CaseNo | None:
     """The parsed case number, or None when it is not one."""
     if value is None or (isinstance(value, float) and value != value):
@@ -63,20 +63,25 @@ def parse_case_no(value: object) -> CaseNo | None:
     return None
 
 
-def official_case_nos(values: pd.Series) -> pd.Series:
+def _official(value: object) -> str | None:
+    p = parse_case_no.__wrapped__(value)
+    return p.official if p else None
+
+
+def official_case_nos(values: pd.Series, seen: dict | None = None) -> pd.Series:
     """The official form of each case number (None where malformed).
 
-    Parses each distinct spelling once: an export repeats each case number
-    in every party and asset row.
+    Parses each distinct spelling once; pass the same ``seen`` dict for the
+    cases, parties and assets tables, whose rows repeat the same numbers.
     """
+    seen = {} if seen is None else seen
     uniq = pd.unique(values.to_numpy(dtype=object))
-    parsed = {}
     for u in uniq:
-        p = parse_case_no(u)
-        parsed[u] = p.official if p else None
-    return values.map(parsed)
+        if u not in seen:
+            seen[u] = _official(u)
+    return values.map(seen)
 
 
 def case_type(official: pd.Series) -> pd.Series:
     """The type code (执, 执恢, …) of official case numbers."""
-    return official.map(lambda s: parse_case_no(s).type_code if isinstance(s, str) and parse_case_no(s) else None)
+    return official.str.extract(rf"^（\d{{4}}）[^执]*?({_TYPES})(?:字第)?\d+号$", expand=False)

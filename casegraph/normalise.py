@@ -83,11 +83,11 @@ class _Part:
     rejected: pd.DataFrame
 
 
-def normalise_cases(raw: pd.DataFrame) -> _Part:
+def normalise_cases(raw: pd.DataFrame, seen: dict | None = None) -> _Part:
     df = raw.copy()
     rejects = []
     original = df["case_no"]
-    df["case_no"] = official_case_nos(df["case_no"])
+    df["case_no"] = official_case_nos(df["case_no"], seen)
     bad = df["case_no"].isna()
     rejects.append(_reject(df.assign(case_no=original), bad, "cases", "malformed case number '" + original + "'"))
     df = df[~bad]
@@ -113,10 +113,10 @@ def normalise_cases(raw: pd.DataFrame) -> _Part:
 _ORG_WORDS = r"公司|有限|集团|银行|厂|店|合作社|中心|事务所|医院|学校|协会|委员会|商行|经营部|工作室|支行|分行"
 
 
-def normalise_parties(raw: pd.DataFrame, known_cases: set) -> tuple[_Part, pd.DataFrame]:
+def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = None) -> tuple[_Part, pd.DataFrame]:
     df = raw.copy()
     original = df["case_no"]
-    df["case_no"] = official_case_nos(df["case_no"])
+    df["case_no"] = official_case_nos(df["case_no"], seen)
     rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "parties",
                        "malformed case number '" + original + "'")]
     df = df[df["case_no"].notna()]
@@ -158,10 +158,10 @@ def _masked_raw(values: pd.Series) -> np.ndarray:
     return np.asarray([s[:6] + "*" * max(len(s) - 10, 0) + s[-4:] if len(s) > 10 else "*" * len(s) for s in v], dtype=object)
 
 
-def normalise_assets(raw: pd.DataFrame, known_cases: set) -> _Part:
+def normalise_assets(raw: pd.DataFrame, known_cases: set, seen: dict | None = None) -> _Part:
     df = raw.copy()
     original = df["case_no"]
-    df["case_no"] = official_case_nos(df["case_no"])
+    df["case_no"] = official_case_nos(df["case_no"], seen)
     rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "assets",
                        "malformed case number '" + original + "'")]
     df = df[df["case_no"].notna()]
@@ -197,10 +197,11 @@ def normalise_judges(raw: pd.DataFrame) -> _Part:
 
 def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
     """Clean every table of a :func:`casegraph.read.read_export` result."""
-    cases = normalise_cases(tables["cases"])
+    seen: dict = {}  # parties and assets repeat the cases' spellings: parse each once
+    cases = normalise_cases(tables["cases"], seen)
     known = set(cases.table["case_no"])
-    parties, warnings = normalise_parties(tables["parties"], known)
-    assets = normalise_assets(tables["assets"], known)
+    parties, warnings = normalise_parties(tables["parties"], known, seen)
+    assets = normalise_assets(tables["assets"], known, seen)
     judges = normalise_judges(tables["judges"])
     rejected = pd.concat([p.rejected for p in (cases, parties, assets, judges)], ignore_index=True)
     rejected = rejected.reindex(columns=REJECTED_COLUMNS)
