@@ -94,11 +94,19 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
 
 
 def _pair_debts(g: CaseGraph) -> pd.DataFrame:
-    """Debts summed per directed pair: debtor, creditor, amount, case_nos."""
-    d = g.debts()
-    per_case = d.drop_duplicates(["debtor", "creditor", "case_no"])
-    agg = per_case.groupby(["debtor", "creditor"], as_index=False)["amount"].sum()
-    cases = join_per_group(per_case["debtor"] + "\t" + per_case["creditor"], per_case["case_no"])
+    """Debts summed per directed pair (debtor, creditor, amount, case_nos),
+    for the pairs that can sit on an offset: parties that both owe and are
+    owed. Most of a court's debts are one-way and drop out here."""
+    d = g.debts().drop_duplicates(["debtor", "creditor", "case_no"])
+    edges = d
+    while True:
+        both = set(edges["debtor"]) & set(edges["creditor"])
+        kept = edges[edges["debtor"].isin(both) & edges["creditor"].isin(both)]
+        if len(kept) == len(edges):
+            break
+        edges = kept
+    agg = edges.groupby(["debtor", "creditor"], as_index=False)["amount"].sum()
+    cases = join_per_group(edges["debtor"] + "\t" + edges["creditor"], edges["case_no"])
     agg["case_nos"] = cases.reindex(agg["debtor"] + "\t" + agg["creditor"]).to_numpy()
     return agg
 
@@ -130,14 +138,7 @@ def offset_cycles(g: CaseGraph, pair_debts: pd.DataFrame | None = None, limit: i
     owing order starting from the smallest party_id; ``amount`` is the
     smallest debt on the cycle. These need every party's agreement."""
     p = _pair_debts(g) if pair_debts is None else pair_debts
-    # Only parties that both owe and are owed can sit on a cycle: prune first.
-    edges = p[["debtor", "creditor"]]
-    while True:
-        both = set(edges["debtor"]) & set(edges["creditor"])
-        kept = edges[edges["debtor"].isin(both) & edges["creditor"].isin(both)]
-        if len(kept) == len(edges):
-            break
-        edges = kept
+    edges = p[["debtor", "creditor"]]  # already pruned to parties that owe and are owed
     dg = nx.DiGraph()
     info = p.set_index(["debtor", "creditor"])
     dg.add_edges_from(edges.itertuples(index=False, name=None))
