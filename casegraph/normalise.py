@@ -53,20 +53,47 @@ def normalise_name(s: pd.Series) -> pd.Series:
 
 
 def _reject(df: pd.DataFrame, mask, source: str, error) -> pd.DataFrame:
+    """The rows under ``mask`` as rejections; ``error`` is a text or a
+    function of the rejected rows (so that messages are only built for them)."""
     bad = df[mask]
-    err = error if isinstance(error, str) else error[mask]
+    err = error if isinstance(error, str) else np.asarray(error(bad), dtype=object)
     return pd.DataFrame({"source": source, "row": bad["row"].to_numpy(), "case_no": bad["case_no"].to_numpy()
-                         if "case_no" in bad else "", "error": np.asarray(err, dtype=object) if not isinstance(err, str) else err})
+                         if "case_no" in bad else "", "error": err}, columns=REJECTED_COLUMNS)
+
+
+def _lookup(s: pd.Series, table: dict) -> pd.Series:
+    """Canonical values of a column with few distinct values (roles, kinds)."""
+    uniq = pd.unique(s.to_numpy(dtype=object))
+    return s.map({u: table.get(u, table.get(u.casefold())) for u in uniq})
+
+
+def _per_unique(fn):
+    """Run a column parser on the distinct values only (a million cases have a
+    few thousand filing dates) and spread the answer back."""
+    def parse(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+        uniq = pd.Series(pd.unique(s.to_numpy(dtype=object)), dtype=object)
+        value, bad = fn(uniq)
+        pos = pd.Index(uniq).get_indexer(s.to_numpy(dtype=object))
+        return (pd.Series(value.to_numpy()[pos], index=s.index),
+                pd.Series(bad.to_numpy(bool)[pos], index=s.index))
+    parse.__doc__ = fn.__doc__
+    return parse
 
 
 def parse_amount(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yuan as float (NaN when empty) and a mask of unusable cells."""
-    cleaned = _text(s).str.replace(r"[,，￥¥元\s]", "", regex=True).str.replace("RMB", "", regex=False)
-    num = pd.to_numeric(cleaned.replace("", np.nan), errors="coerce")
-    bad = (num.isna() & (cleaned != "")) | (num < 0) | np.isinf(num.fillna(0))
+    num = pd.to_numeric(s, errors="coerce")  # most cells are plain numbers: parsed in C
+    empty = s == ""
+    typed = num.isna() & ~empty
+    if typed.any():  # "1,234.50元", "￥1 000", full-width digits
+        cleaned = _text(s[typed]).str.replace(r"[,，￥¥元\s]", "", regex=True).str.replace("RMB", "", regex=False)
+        num[typed] = pd.to_numeric(cleaned.replace("", np.nan), errors="coerce")
+        empty = empty | (cleaned.reindex(s.index, fill_value="x") == "")
+    bad = (num.isna() & ~empty) | (num < 0) | np.isinf(num.fillna(0))
     return num.where(~bad), bad
 
 
+@_per_unique
 def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """ISO dates (YYYY-MM-DD, '' when empty) and a mask of impossible ones."""
     t = _text(s).str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "", regex=False)
@@ -89,14 +116,15 @@ def normalise_cases(raw: pd.DataFrame, seen: dict | None = None) -> _Part:
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
     bad = df["case_no"].isna()
-    rejects.append(_reject(df.assign(case_no=original), bad, "cases", "malformed case number '" + original + "'"))
+    rejects.append(_reject(df.assign(case_no=original), bad, "cases", lambda b: "malformed case number '" + b["case_no"] + "'"))
     df = df[~bad]
     df["filed_on"], bad_date = parse_date(df["filed_on"])
     df["amount"], bad_amount = parse_amount(df["amount"])
     raw_rows = raw.set_index("row")
-    rejects.append(_reject(df, bad_date, "cases", "impossible filing date '" + raw_rows.loc[df["row"], "filed_on"].to_numpy() + "'"))
-    rejects.append(_reject(df, bad_amount & ~bad_date, "cases",
-                           "amount is not a non-negative number of yuan: '" + raw_rows.loc[df["row"], "amount"].to_numpy() + "'"))
+    rejects.append(_reject(df, bad_date, "cases",
+                           lambda b: "impossible filing date '" + raw_rows.loc[b["row"], "filed_on"].to_numpy() + "'"))
+    rejects.append(_reject(df, bad_amount & ~bad_date, "cases", lambda b: "amount is not a non-negative number of yuan: '"
+                           + raw_rows.loc[b["row"], "amount"].to_numpy() + "'"))
     df = df[~bad_date & ~bad_amount]
     for col in ("cause", "status", "judge"):
         df[col] = _text(df[col])
@@ -118,28 +146,31 @@ def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = N
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
     rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "parties",
-                       "malformed case number '" + original + "'")]
+                       lambda b: "malformed case number '" + b["case_no"] + "'")]
     df = df[df["case_no"].notna()]
     unknown = ~df["case_no"].isin(known_cases)
-    rejects.append(_reject(df, unknown, "parties", "case " + df["case_no"] + " is not in the cases table (or was rejected)"))
+    rejects.append(_reject(df, unknown, "parties", lambda b: "case " + b["case_no"] + " is not in the cases table (or was rejected)"))
     df = df[~unknown]
-    role = _text(df["role"])
-    df["role"] = role.map(lambda r: C.ROLES.get(r, C.ROLES.get(r.casefold())))
+    typed_role = _text(df["role"])
+    df["role"] = _lookup(typed_role, C.ROLES)
     bad_role = df["role"].isna()
-    rejects.append(_reject(df, bad_role, "parties", "unknown role '" + role + "' (expected 申请执行人 or 被执行人)"))
+    rejects.append(_reject(df, bad_role, "parties",
+                           lambda b: "unknown role '" + typed_role[b.index] + "' (expected 申请执行人 or 被执行人)"))
     df = df[~bad_role]
     df["name"] = _text(df["name"])
     no_name = df["name"] == ""
     rejects.append(_reject(df, no_name, "parties", "party has no name"))
     df = df[~no_name]
 
-    kind = _text(df["kind"])
-    df["kind"] = kind.map(lambda k: C.KINDS.get(k, C.KINDS.get(k.casefold())))
+    df["kind"] = _lookup(_text(df["kind"]), C.KINDS)
     ids = parse_ids(df["id_no"], df["kind"])
-    looks_org = df["name"].str.contains(_ORG_WORDS, regex=True)
-    guessed = np.where(ids["status"] == "credit_code", C.LEGAL, np.where(looks_org, C.LEGAL, C.PERSON))
-    df["kind"] = df["kind"].fillna(pd.Series(guessed, index=df.index))
-    df["name_norm"] = normalise_name(df["name"])
+    # A missing kind is guessed: a credit code or an organisation's word in the name.
+    unknown_kind = df["kind"].isna()
+    if unknown_kind.any():
+        looks_org = df.loc[unknown_kind, "name"].str.contains(_ORG_WORDS, regex=True)
+        coded = ids.loc[unknown_kind, "status"] == "credit_code"
+        df.loc[unknown_kind, "kind"] = np.where(coded | looks_org, C.LEGAL, C.PERSON)
+    df["name_norm"] = df["name"].str.replace(" ", "", regex=False)  # already NFKC
     df["id_status"] = ids["status"].to_numpy()
     df["id_canonical"] = ids["canonical"].to_numpy()
     bad_id = (ids["status"] == INVALID).to_numpy()
@@ -163,10 +194,10 @@ def normalise_assets(raw: pd.DataFrame, known_cases: set, seen: dict | None = No
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
     rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "assets",
-                       "malformed case number '" + original + "'")]
+                       lambda b: "malformed case number '" + b["case_no"] + "'")]
     df = df[df["case_no"].notna()]
     unknown = ~df["case_no"].isin(known_cases)
-    rejects.append(_reject(df, unknown, "assets", "case " + df["case_no"] + " is not in the cases table (or was rejected)"))
+    rejects.append(_reject(df, unknown, "assets", lambda b: "case " + b["case_no"] + " is not in the cases table (or was rejected)"))
     df = df[~unknown]
     df["asset_id"] = normalise_name(df["asset_id"])
     empty = df["asset_id"] == ""
