@@ -29,6 +29,7 @@ nothing lost and nothing duplicated. One loader at a time.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +42,7 @@ from .neo4j_engine import Database, DatabaseError, params_of, statements
 from .resolve import Resolved, resolve
 
 BATCH = 10_000
+WRITERS = 2
 META = "casegraph"
 
 # What a (:PartyRecord) keeps: enough to resolve it again with a later export,
@@ -211,31 +213,34 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     try:
         with clock("parties"):
             _write(db, CREATE_PARTIES, plan.parties[0], bar, batch, count)
-            _write(db, UPDATE_PARTIES, plan.parties[1], bar, batch, count)
+            _write(db, UPDATE_PARTIES, plan.parties[1], bar, batch, count, writers=1)
         with clock("cases"):
             _write(db, CREATE_CASES, plan.cases[0], bar, batch, {"amount": "toFloatOrNull"})
-            _write(db, UPDATE_CASES, plan.cases[1], bar, batch, {"amount": "toFloatOrNull"})
+            _write(db, UPDATE_CASES, plan.cases[1], bar, batch, {"amount": "toFloatOrNull"}, writers=1)
         with clock("records"):
-            _write(db, CREATE_RECORDS, plan.records[0], bar, batch, count)
-            _write(db, UPDATE_RECORDS, plan.records[1], bar, batch, count)
+            # a party's records in one batch: fewer transactions wait for the same party
+            _write(db, CREATE_RECORDS, plan.records[0].sort_values("party_id"), bar, batch, count)
+            _write(db, UPDATE_RECORDS, plan.records[1], bar, batch, count, writers=1)
         with clock("roles"):
             for role, t in ROLE_TYPES.items():
                 dropped = plan.roles_dropped
-                _write(db, DROP_ROLE[t], dropped.loc[dropped["role"] == role, ["case_no", "party_id"]], bar, batch)
+                _write(db, DROP_ROLE[t], dropped.loc[dropped["role"] == role, ["case_no", "party_id"]], bar, batch,
+                       writers=1)
             for role, t in ROLE_TYPES.items():
                 added = plan.roles_added
-                _write(db, CREATE_ROLE[t], added.loc[added["role"] == role, ["case_no", "party_id"]], bar, batch)
+                mine = added.loc[added["role"] == role, ["case_no", "party_id"]].sort_values("party_id")
+                _write(db, CREATE_ROLE[t], mine, bar, batch)
         with clock("orphans"):
             for i in range(0, len(plan.orphans), batch):
                 db.write(DROP_PARTIES, {"ids": plan.orphans[i:i + batch]})
                 bar.update(len(plan.orphans[i:i + batch]))
         with clock("assets"):
             _write(db, CREATE_ASSETS, plan.assets[0], bar, batch)
-            _write(db, UPDATE_ASSETS, plan.assets[1], bar, batch)
+            _write(db, UPDATE_ASSETS, plan.assets[1], bar, batch, writers=1)
             _write(db, CREATE_ATTACHES, plan.attaches[0], bar, batch)
-            _write(db, UPDATE_ATTACHES, plan.attaches[1], bar, batch)
+            _write(db, UPDATE_ATTACHES, plan.attaches[1], bar, batch, writers=1)
         with clock("judges"):
-            _write(db, WRITE_JUDGES, plan.judges, bar, batch, {"capacity": "toFloatOrNull"})
+            _write(db, WRITE_JUDGES, plan.judges, bar, batch, {"capacity": "toFloatOrNull"}, writers=1)
         with clock("owes"):
             _rebuild_owes(db, plan.debtors, graph.options, bar, batch)
         with clock("finish"):
@@ -434,17 +439,33 @@ def _unpacking(columns: list[str], numeric: dict[str, str]) -> str:
     return f"WITH {split}\nUNWIND range(0, size({columns[0]}) - 1) AS i\nWITH {{{fields}}} AS r\n"
 
 
-def _write(db: Database, body: str, df: pd.DataFrame, bar, batch: int, numeric: dict[str, str] | None = None) -> None:
+def _write(db: Database, body: str, df: pd.DataFrame, bar, batch: int, numeric: dict[str, str] | None = None,
+           writers: int = WRITERS) -> None:
     """``body`` (which reads each row as ``r``) over ``df``, ``batch`` rows per
-    transaction. ``numeric`` maps number columns to their Cypher conversion."""
+    transaction, ``writers`` transactions at a time. ``numeric`` maps number
+    columns to their Cypher conversion.
+
+    One transaction runs on one server thread: two at a time keep a 2-core
+    server busy. Two batches that lock the same node (a bank's roles) wait
+    for each other; a deadlock between them is retried by the driver.
+    """
     numeric = numeric or {}
     if df.empty:
         return
     query = _unpacking(list(df.columns), numeric) + body
-    for i in range(0, len(df), batch):
-        chunk = df.iloc[i:i + batch]
+    chunks = [df.iloc[i:i + batch] for i in range(0, len(df), batch)]
+
+    def one(chunk: pd.DataFrame) -> int:
         db.write(query, _packed(chunk, numeric))
-        bar.update(len(chunk))
+        return len(chunk)
+
+    if writers <= 1 or len(chunks) == 1:
+        for chunk in chunks:
+            bar.update(one(chunk))
+        return
+    with ThreadPoolExecutor(max_workers=writers) as pool:
+        for n in pool.map(one, chunks):
+            bar.update(n)
 
 
 class _Clock:
@@ -477,4 +498,4 @@ def _progress(total: int, show: bool):
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="row", desc="loading into Neo4j", leave=False)
+    return tqdm(total=total, unit="row", desc="loading into Neo4j", leave=False, disable=None)  # None: only on a terminal
