@@ -112,11 +112,12 @@ def main() -> None:
     ap.add_argument("--lookups", type=int, default=1000)
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    results = {}
+    path = OUT / "results.json"
+    results = json.loads(path.read_text()) if path.exists() else {}  # other sizes measured before stay
     for n in args.sizes:
         print(f"{n:,} cases")
-        results[n] = bench(n, args.heap, args.pagecache, args.lookups)
-        (OUT / "results.json").write_text(json.dumps(results, indent=2))
+        results[str(n)] = bench(n, args.heap, args.pagecache, args.lookups)
+        path.write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
 
 
