@@ -120,6 +120,10 @@ class Resolved:
     parties: pd.DataFrame
 
 
+_KEY_PREFIX = {"same_resident_id": "id:", "masked_id_and_name": "id:", "same_credit_code": "uscc:",
+               "org_name_of_one_code": "uscc:"}
+
+
 def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes | None = None) -> Resolved:
     """Resolve clean party rows (from :func:`casegraph.normalise.normalise`),
     or records resolved before (columns ``id_key``, ``id_masked`` and
@@ -135,13 +139,14 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
         ident = r["id_status"].isin([RIC, USCC])
         hashes = {c: keyed_hash(c, secret) for c in pd.unique(r.loc[ident, "id_canonical"])}
         r["id_key"] = r["id_canonical"].map(hashes).where(ident, "")
-        r["id_masked"] = [mask(c) if s in (RIC, USCC) else c if s == MASKED else ""
-                          for c, s in zip(r["id_canonical"], r["id_status"])]
+        canonical = r["id_canonical"]
+        r["id_masked"] = (canonical.str.slice(0, 6) + "********" + canonical.str.slice(-4)).where(
+            ident, canonical.where(r["id_status"] == MASKED, ""))
         r = r.drop(columns=["id_canonical"])  # from here on, only the keyed hash and the masked form
-        # A record's identity that survives re-exports (row numbers do not).
-        content = (r["case_no"] + "|" + r["role"] + "|" + r["name_norm"] + "|" + r["id_status"] + "|"
-                   + r["id_key"].where(ident, r["id_masked"]))
-        hashed = pd.util.hash_pandas_object(content, index=False).to_numpy()  # fixed key: same in every run
+        # A record's identity that survives re-exports (row numbers do not);
+        # pandas' row hash has a fixed key, so it is the same in every run.
+        content = r[["case_no", "role", "name_norm", "id_status"]].assign(id=r["id_key"].where(ident, r["id_masked"]))
+        hashed = pd.util.hash_pandas_object(content, index=False).to_numpy()
         r["record_key"] = [f"R{h:016x}" for h in hashed]
     # else: records kept earlier (the Neo4j engine's PartyRecord nodes) already
     # carry id_key, id_masked and record_key, and never the ID itself.
@@ -160,20 +165,22 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
     ids = {k: "P" + (k.partition(":")[2][:12] if k.startswith(("id:", "uscc:")) else keyed_hash(k, secret)[:12])
            for k in uniq}
     r["party_id"] = r["match_key"].map(ids)
-    kind = r["match_key"].str.partition(":")[0]
-    r["key"] = (kind + ":" + r["id_masked"]).where(kind.isin(["id", "uscc"]), r["match_key"])
 
     # A party's name and kind: what most of its records say (ties: the first in sort order).
     pid = r["party_id"]
     name = mode_per_group(pid, r["name"]).sort_index()
-    ids_masked = r[r["id_status"].isin([RIC, USCC])]
+    ident = r["id_status"].isin([RIC, USCC])
+    id_masked = mode_per_group(pid[ident], r.loc[ident, "id_masked"]).reindex(name.index).fillna("")
     party_table = pd.DataFrame({
         "party_id": name.index, "name": name.to_numpy(),
         "kind": mode_per_group(pid, r["kind"]).reindex(name.index).to_numpy(),
-        "id_masked": mode_per_group(ids_masked["party_id"], ids_masked["id_masked"]).reindex(name.index).fillna("").to_numpy(),
+        "id_masked": id_masked.to_numpy(),
         "n_records": pid.value_counts().reindex(name.index).to_numpy(),
         "rules": join_per_group(pid, r["rule"]).reindex(name.index).to_numpy(),
     })
+    # Why a record joined its party, shown without the number: the rule's key, masked.
+    prefix = r["rule"].map(_KEY_PREFIX)
+    r["key"] = (prefix + pid.map(id_masked)).where(prefix.notna(), r["match_key"])
     return Resolved(r, party_table)
 
 
