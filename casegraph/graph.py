@@ -73,13 +73,15 @@ class CaseGraph:
         cases are left out."""
         hubs = self.hub_applicants()
         r = self.roles[~((self.roles["role"] == C.APPLICANT) & self.roles["party_id"].isin(hubs))]
-        parts = [
+        r = r.drop_duplicates(["case_no", "party_id"])
+        a = self.assets.drop_duplicates(["case_no", "asset_id"])
+        # Keep only what 2+ cases hold before building link names: most parties have one case.
+        r = r[r["party_id"].duplicated(keep=False)]
+        a = a[a["asset_id"].duplicated(keep=False)]
+        return pd.concat([
             pd.DataFrame({"case_no": r["case_no"].to_numpy(), "link": ("party:" + r["party_id"]).to_numpy()}),
-            pd.DataFrame({"case_no": self.assets["case_no"].to_numpy(), "link": ("asset:" + self.assets["asset_id"]).to_numpy()}),
-        ]
-        links = pd.concat(parts, ignore_index=True).drop_duplicates()
-        n = links["link"].value_counts()
-        return links[links["link"].isin(n[n >= 2].index)].reset_index(drop=True)
+            pd.DataFrame({"case_no": a["case_no"].to_numpy(), "link": ("asset:" + a["asset_id"]).to_numpy()}),
+        ], ignore_index=True)
 
     def to_networkx(self, case_nos=None) -> nx.Graph:
         """The network (or the part around ``case_nos``) as a networkx graph.
