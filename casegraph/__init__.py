@@ -3,8 +3,10 @@
 The library is the product; the ``casegraph`` command is a thin layer over it.
 
 >>> import casegraph
->>> result = casegraph.analyze("export/", judges="judges.csv")   # doctest: +SKIP
->>> casegraph.write_result(result, "out/")                       # doctest: +SKIP
+Example::
+
+    result = casegraph.analyze("export/", judges="judges.csv")
+    casegraph.write_result(result, "out/")
 """
 from .analyze import Result, analyze, prepare
 from .contract import Options

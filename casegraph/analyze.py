@@ -1,9 +1,11 @@
 """One analysis run: read → normalise → resolve → graph → find → assign.
 
 >>> from casegraph import analyze, write_result
->>> result = analyze("sample/")                          # doctest: +SKIP
->>> result.findings["common_debtors"].head(3)            # doctest: +SKIP
->>> write_result(result, "out/")                         # doctest: +SKIP
+Example::
+
+    result = analyze("sample/")
+    result.findings["common_debtors"].head(3)
+    write_result(result, "out/")
 """
 from __future__ import annotations
 

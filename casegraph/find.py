@@ -5,8 +5,10 @@ Each returns a DataFrame with the columns the contract names for it
 (``casegraph.contract.OUTPUTS``). The Neo4j engine answers the same
 questions in Cypher (``cypher/``) and must give the same rows.
 
->>> from casegraph.find import common_debtors            # doctest: +SKIP
->>> common_debtors(graph).head(1)                         # doctest: +SKIP
+Example::
+
+    from casegraph.find import common_debtors
+    common_debtors(graph).head(1)
 """
 from __future__ import annotations
 

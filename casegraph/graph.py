@@ -4,9 +4,11 @@ A :class:`CaseGraph` keeps the network as edge tables (fast to group and
 join at a million cases) and gives a networkx view of any part of it for
 drawing and exploring.
 
->>> g = build_graph(clean, resolved)                          # doctest: +SKIP
->>> nx_graph = g.to_networkx()                                # doctest: +SKIP
->>> nx_graph.nodes["case:（2024）沪0113执1号"]["kind"]        # doctest: +SKIP
+Example::
+
+    g = build_graph(clean, resolved)
+    nx_graph = g.to_networkx()
+    nx_graph.nodes["case:（2024）沪0113执1号"]["kind"]
 'case'
 """
 from __future__ import annotations

@@ -1,22 +1,45 @@
 """Read a court's export: a folder of CSVs or one .xlsx workbook.
 
 Everything is read as text; :mod:`casegraph.normalise` decides what it
-means. Headers may be Chinese, files may be UTF-8 (with or without BOM) or
-GBK/GB18030, and each row keeps its line number (``row``, the header being
-row 1) so that a rejected row can be found by the clerk who typed it.
+means. Headers may be Chinese, files may be UTF-8 (with or without BOM),
+GBK/GB18030 or UTF-16, and each row keeps its number (``row``, the header
+being row 1, as Excel numbers rows) so that a rejected row can be found by
+the clerk who typed it.
 
->>> tables = read_export("tests/data/tiny")            # doctest: +SKIP
->>> list(tables)                                       # doctest: +SKIP
+A row the reader itself cannot use (a stray comma gave it more cells than
+the header, a formula was never calculated, …) is kept with the reason in a
+``read_error`` column, which a table only has when some row needs it;
+:func:`casegraph.normalise.normalise` rejects those rows. What cannot be
+pinned to rows (not a CSV at all, a quote never closed) stops the run with
+an :class:`InputError`.
+
+Example::
+
+    tables = read_export("tests/data/tiny")
+    list(tables)
 ['cases', 'parties', 'assets', 'judges']
 """
 from __future__ import annotations
 
-from pathlib import Path
+import csv
+import io
+import re
+import sys
+import unicodedata
+import warnings
+import zipfile
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 
 from .contract import CASES, JUDGES, TABLES, Table, header_to_column
+
+READ_ERROR = "read_error"
+# Excel holds at most this many characters in a cell: a longer one did not
+# come from a clerk, and would be cut or spill over when a result is opened.
+EXCEL_CELL_LIMIT = 32767
 
 
 class InputError(Exception):
@@ -26,7 +49,7 @@ class InputError(Exception):
 def _canonical_columns(df: pd.DataFrame, table: Table, name: str) -> pd.DataFrame:
     mapping = {}
     for header in df.columns:
-        col = header_to_column(table, header)
+        col = _column(table, header)
         if col and col not in mapping.values():
             mapping[header] = col
     missing = [c for c in table.required if c not in mapping.values()]
@@ -42,87 +65,283 @@ def _canonical_columns(df: pd.DataFrame, table: Table, name: str) -> pd.DataFram
     return df
 
 
-def _finish(df: pd.DataFrame, table: Table, name: str, first_row: int, text: bool) -> pd.DataFrame:
-    df = _canonical_columns(df, table, name)
-    df = df.fillna("")
-    if not text:  # a workbook's cells may be numbers, dates or formulas' values
-        df = df.astype(object).map(lambda v: v if isinstance(v, str) else str(v))
-    df.insert(0, "row", range(first_row, first_row + len(df)))
-    # Empty lines and Excel's trailing blank rows carry nothing to lose.
-    # Only rows without their first required value can be blank: check those.
-    maybe = np.flatnonzero(df[table.required[0]].to_numpy(dtype=object) == "")
-    if len(maybe):
-        part = df.iloc[maybe][list(table.columns)]
-        blank = (part.apply(lambda c: c.astype(str).str.strip()) == "").all(axis=1).to_numpy()
-        df = df.drop(index=df.index[maybe[blank]])
-    return df.reset_index(drop=True)
-
-
-def _encoding(path: Path) -> str:
-    """utf-8-sig (reads plain UTF-8 too) unless the file is not UTF-8, then
-    GB18030, a superset of GBK and GB2312 (what Chinese Excel saves)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(1 << 20)
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    if b"\x00" in head[:65536]:
-        raise InputError(f"{path}: not a text CSV file (it holds binary data)")
-    try:
-        head.decode("utf-8")
-        return "utf-8-sig"
-    except UnicodeDecodeError as e:
-        # A cut at the end of the sample may split a character; anything earlier is not UTF-8.
-        return "utf-8-sig" if e.start >= len(head) - 3 else "gb18030"
-
-
-def read_csv(path: Path, table: Table) -> pd.DataFrame:
-    # pandas reads a path (or bytes) many times faster than decoded text.
-    args = dict(dtype=object, keep_default_na=False, skip_blank_lines=False, on_bad_lines="error")
-    encoding = _encoding(path)
-    try:
-        try:
-            df = pd.read_csv(path, encoding=encoding, **args)
-        except UnicodeDecodeError:
-            if encoding == "gb18030":
-                raise
-            df = pd.read_csv(path, encoding="gb18030", **args)
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: neither UTF-8 nor GBK text (bad byte at offset {e.start})") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the file is empty") from None
-    except pd.errors.ParserError as e:
-        raise InputError(f"{path}: not a well-formed CSV ({str(e).splitlines()[-1]})") from None
-    return _finish(df, table, str(path), first_row=2, text=True)
+def _column(table: Table, header) -> str | None:
+    """The column a header cell names; full-width letters and spaces too."""
+    return header_to_column(table, unicodedata.normalize("NFKC", header)) if isinstance(header, str) else None
 
 
 def _header_row(raw: pd.DataFrame, table: Table) -> int:
     """Court spreadsheets often have a title row or merged cells above the
     header: take the first of the top rows that names the required columns."""
     for i in range(min(len(raw), 10)):
-        cols = {header_to_column(table, v) for v in raw.iloc[i].tolist() if isinstance(v, str)}
+        cols = {_column(table, v) for v in raw.iloc[i].tolist()}
         if all(c in cols for c in table.required):
             return i
     return 0
 
 
-def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+def _labels(cells: list) -> list[str]:
+    """Column labels from a header row: unique (of two 案号 columns the first
+    counts, as pandas would have it) and named where the header is empty."""
+    out, seen = [], set()
+    for i, c in enumerate(cells):
+        label = c if isinstance(c, str) and c.strip() else f"unnamed{i}"
+        while label in seen:
+            label += f".{i}"
+        seen.add(label)
+        out.append(label)
+    return out
+
+
+def _finish(raw: pd.DataFrame, table: Table, name: str, text: bool, errors=(), checks=()) -> pd.DataFrame:
+    """The table under the header row of ``raw`` (whose row i is the file's
+    row i + 1).
+
+    ``errors`` are (raw row, raw column or None for the whole row, reason)
+    found while reading; ``checks`` are (test of a column, reason) run on
+    the table's columns. A row with either keeps its reason in
+    ``read_error`` (see the module docstring).
+    """
+    h = _header_row(raw, table)
+    df = raw.iloc[h + 1 :]
+    df.columns = _labels(raw.iloc[h].tolist()) if len(raw) else []
+    used = {i for i, label in enumerate(df.columns) if _column(table, label)}
+    df = _canonical_columns(df, table, name)
+    df = df.fillna("")
+    if not text:  # a workbook's cells may be numbers, dates or formulas' values
+        df = df.astype(object).map(lambda v: v if isinstance(v, str) else str(v))
+    cols = list(table.columns)
+    err = pd.Series("", index=df.index, dtype=object)
+    for r, c, reason in errors:  # the first reason of a row is enough
+        if r in err.index and err[r] == "" and (c is None or c in used):
+            err[r] = reason
+    for test, reason in checks:
+        found = np.logical_or.reduce([test(df[c]).to_numpy(bool) for c in cols])
+        err = err.where(~found | (err != ""), reason)
+    df.insert(0, "row", df.index + 1)
+    if (err != "").any():
+        df[READ_ERROR] = err
+    # Empty lines and Excel's trailing blank rows carry nothing to lose.
+    # Only rows without their first required value can be blank: check those.
+    maybe = np.flatnonzero((df[table.required[0]].to_numpy(dtype=object) == "") & (err == "").to_numpy())
+    if len(maybe):
+        part = df.iloc[maybe][cols]
+        blank = (part.apply(lambda c: c.astype(str).str.strip()) == "").all(axis=1).to_numpy()
+        df = df.drop(index=df.index[maybe[blank]])
+    return df.reset_index(drop=True)
+
+
+def _too_long(s: pd.Series) -> pd.Series:
+    return s.str.len() > EXCEL_CELL_LIMIT
+
+
+_LONG = (_too_long, f"a cell is longer than the {EXCEL_CELL_LIMIT:,} characters Excel holds (pasted text?)")
+_REPLACED = (lambda s: s.str.contains("\ufffd", regex=False),
+             "holds bytes that are not UTF-8 text (lines saved in another encoding?)")
+
+
+def _encoding(path: Path, head: bytes) -> str:
+    """How to read the file, from its first megabyte: utf-8-sig (reads plain
+    UTF-8 too), "utf-8-sig?" when only ASCII was seen (GB18030 if the rest is
+    not UTF-8), gb18030 (a superset of GBK and GB2312, what Chinese Excel
+    saves) or utf-16 (Excel's "Unicode text")."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"PK\x03\x04"):
+        raise InputError(f"{path}: is an Excel workbook (or another zip file) named .csv: give the .xlsx itself")
+    if b"\x00" in head[:65536]:
+        raise InputError(f"{path}: not a text CSV file (it holds binary data)")
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
+        head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        # A cut at the end of the sample may split a character; anything earlier is not UTF-8.
+        if e.start < len(head) - 3:
+            return "gb18030"
+    return "utf-8-sig" if head.translate(None, bytes(range(128))) else "utf-8-sig?"
+
+
+def _may_hold_long_lines(data: bytes, window: int = 16384) -> bool:
+    """Whether some line may be longer than 2 * ``window`` bytes (no cell of
+    a shorter line is too long for Excel): one search per window, so a clean
+    export of any size costs next to nothing."""
+    return any(data.find(b"\n", k, k + window) < 0 for k in range(0, len(data), window))
+
+
+def read_csv(path: Path, table: Table) -> pd.DataFrame:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    encoding = _encoding(path, data[: 1 << 20])
+    text = None
+    if encoding == "utf-16":  # rare: pandas reads the decoded text
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path}: broken UTF-16 text (bad bytes at offset {e.start})") from None
+    head = text[:4096] if text is not None else data[:4096].decode(encoding.rstrip("?"), errors="replace")
+    first = head.split("\n", 1)[0]
+    sep = "\t" if "\t" in first and "," not in first else ","  # Excel's "Unicode text" is tab-separated
+    # Each check is a pass over every cell of the table: asked for only when
+    # the file can hold what it looks for, so a clean export pays nothing.
+    checks = []
+    if b'"' in data:  # a quote left open swallows the lines after it into one cell
+        checks.append((lambda s: s.str.contains("\n", regex=False) & s.str.contains(sep, regex=False),
+                       'a cell runs over several lines: a quote (") left open took in the rows after it'))
+    if len(data) > 2 * EXCEL_CELL_LIMIT and _may_hold_long_lines(data):
+        checks.append(_LONG)
+    # No header: the header row is found as in workbooks, and the header line
+    # (not the widest row) says how many cells a row has, so that pandas never
+    # takes the first column for an index when data rows end in a comma.
+    args = dict(sep=sep, header=None, dtype=object, keep_default_na=False, skip_blank_lines=False,
+                on_bad_lines="error")
+    # pandas reads bytes many times faster than decoded text.
+    source = (lambda: io.StringIO(text)) if text is not None else (lambda: io.BytesIO(data))
+    errors = []
+    try:
+        try:
+            raw = pd.read_csv(source(), encoding=encoding.rstrip("?"), **args)
+        except UnicodeDecodeError:
+            if encoding == "gb18030":
+                raise
+            if encoding == "utf-8-sig":
+                # UTF-8 but for a few bytes further on (lines pasted from a GBK
+                # system): those rows are rejected, not the file read as mojibake.
+                encoding, args["encoding_errors"] = "utf-8-sig", "replace"
+                checks.append(_REPLACED)
+            else:
+                encoding = "gb18030"
+            raw = pd.read_csv(source(), encoding=encoding, **args)
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: neither UTF-8 nor GBK text (bad byte at offset {e.start})") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: the file is empty") from None
+    except pd.errors.ParserError as e:
+        if text is None:
+            text = data.decode(encoding.rstrip("?"), errors="replace")
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(e))
+        raw, errors = _records(text, sep, table, int(unclosed[1]) if unclosed else None)
+    return _finish(raw, table, str(path), text=True, errors=errors, checks=checks)
+
+
+def _records(text: str, sep: str, table: Table, unclosed: int | None = None) -> tuple[pd.DataFrame, list]:
+    """The careful (slow) reading of a CSV that pandas' fast reader refused:
+    a row with more cells than the header is kept aside with a reason
+    instead of stopping the run; fewer cells are empty ones, as in pandas.
+    ``unclosed`` is the row (0-based) whose quote pandas saw run to the end
+    of the file: that row holds the rest of the file, and is kept aside."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize >> 1)  # long cells are judged later, with a reason
+    try:
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=sep))
+    finally:
+        csv.field_size_limit(limit)
+    h = _header_row(pd.DataFrame(rows[:10]), table)
+    n = len(rows[h]) if rows else 0
+    errors = []
+    if unclosed is not None and unclosed < len(rows):
+        lines = sum(c.rstrip("\r\n").count("\n") for c in rows[unclosed])
+        errors.append((unclosed, None, 'a quote (") opened in this row is never closed: the rest of the file '
+                                       f"({lines} line{'s' * (lines != 1)}) was read as one cell"))
+    for i, r in enumerate(rows):
+        if len(r) > n and i > h:
+            if any(c.strip() for c in r[n:]):  # empty cells after the last column (a trailing comma) lose nothing
+                errors.append((i, None, f"the row has {len(r)} cells but the header {n} (a stray comma or quote?)"))
+            del r[n:]
+    return pd.DataFrame(rows, dtype=object).reindex(columns=range(n)), errors
+
+
+_CELL = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    """0-based (row, column) of an A1 reference."""
+    m = _CELL.fullmatch(ref)
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]) - 1, col - 1
+
+
+_NS = r"(?:\w+:)?"
+_MERGE = re.compile(rf'<{_NS}mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"'.encode())
+_FORMULA = re.compile(rf'<{_NS}c r="([A-Z]+\d+)"([^>]*)>\s*<{_NS}f\b[^>]*(?:/>|>[^<]*</{_NS}f>)\s*'
+                      rf'(?:<{_NS}v\s*/>|<{_NS}v>\s*</{_NS}v>)?\s*</{_NS}c>'.encode())
+
+
+def _sheet_xml(path: Path, names: list[str]) -> dict[str, bytes]:
+    """The XML of the named sheets: pandas tells neither merged cells nor
+    formulas without a value."""
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    with zipfile.ZipFile(path) as z:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        out = {}
+        for s in book.iter():
+            if s.tag.endswith("}sheet") and s.get("name") in names and s.get(rel) in targets:
+                t = targets[s.get(rel)]
+                part = t.lstrip("/") if t.startswith("/") else str(PurePosixPath("xl") / t)
+                if part in z.namelist():
+                    out[s.get("name")] = z.read(part)
+        return out
+
+
+def _unmerge(raw: pd.DataFrame, xml: bytes) -> pd.DataFrame:
+    """Excel keeps a merged cell's value in its top-left cell only: a case
+    number merged over its parties' rows belongs to each of them (and a
+    header merged over two header rows to the lower one)."""
+    for a, b in _MERGE.findall(xml):
+        (r0, c0), (r1, _) = _cell(a.decode()), _cell(b.decode())
+        if r1 > r0 and r0 < len(raw) and c0 < raw.shape[1]:
+            raw.iloc[r0 + 1 : r1 + 1, c0] = raw.iat[r0, c0]
+    return raw
+
+
+def _uncalculated(raw: pd.DataFrame, xml: bytes) -> list:
+    """Cells with a formula but no value: a workbook written by a program
+    (not saved by Excel) may keep only the formula, which reads as empty."""
+    if not re.search(rb"<(?:\w+:)?f[ >/]", xml):
+        return []
+    errors = []
+    for ref, attrs in _FORMULA.findall(xml):
+        if b't="str"' in attrs:  # Excel's own empty text result
+            continue
+        r, c = _cell(ref.decode())
+        if r < len(raw) and c < raw.shape[1] and pd.isna(raw.iat[r, c]):
+            errors.append((r, c, f"cell {ref.decode()} holds a formula that was never calculated "
+                                 "(open the workbook in Excel and save it)"))
+    return errors
+
+
+def read_workbook(path: Path, tables: tuple[Table, ...] = TABLES) -> dict[str, pd.DataFrame]:
+    """The ``tables`` of a workbook, each from its sheet (a workbook of one
+    sheet read for one table: that sheet, whatever its name)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on styles and extensions mean nothing to a clerk
+            sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(f"{path}: not a readable .xlsx workbook ({type(e).__name__})") from None
-    out = {}
-    for table in TABLES:
+    chosen = {}
+    for table in tables:
         sheet = next((s for s in sheets if str(s).strip().casefold() in [a.casefold() for a in table.sheet_aliases]), None)
+        if sheet is None and len(tables) == 1 and len(sheets) == 1:
+            sheet = next(iter(sheets))
         if sheet is None:
-            if table.optional_table:
+            if table.optional_table and len(tables) > 1:
                 continue
             raise InputError(f"{path}: missing sheet '{table.name}' (or {'/'.join(table.sheet_aliases[1:])})")
-        raw = sheets[sheet]
-        h = _header_row(raw, table)
-        df = raw.iloc[h + 1 :].copy()
-        df.columns = [str(c) if c == c else f"unnamed{i}" for i, c in enumerate(raw.iloc[h].tolist())] if len(raw) else []
-        out[table.name] = _finish(df, table, f"{path}[{sheet}]", first_row=h + 2, text=False)
+        chosen[table.name] = (table, sheet)
+    try:
+        xml = _sheet_xml(path, [str(s) for _, s in chosen.values()])
+    except Exception:  # noqa: BLE001 - pandas read it: go on without merged cells and formula checks
+        xml = {}
+    out = {}
+    for table, sheet in chosen.values():
+        raw = _unmerge(sheets[sheet], xml.get(str(sheet), b""))
+        errors = _uncalculated(raw, xml.get(str(sheet), b""))
+        out[table.name] = _finish(raw, table, f"{path}[{sheet}]", text=False, errors=errors, checks=[_LONG])
     return out
 
 
@@ -155,10 +374,9 @@ def read_export(source: str | Path, judges: str | Path | None = None) -> dict[st
         if not judges.exists():
             raise InputError(f"{judges}: no such file")
         tables[JUDGES.name] = (
-            read_workbook(judges).get(JUDGES.name) if judges.suffix.lower() == ".xlsx" else read_csv(judges, JUDGES)
+            read_workbook(judges, (JUDGES,))[JUDGES.name] if judges.suffix.lower() in (".xlsx", ".xlsm")
+            else read_csv(judges, JUDGES)
         )
-        if tables[JUDGES.name] is None:
-            raise InputError(f"{judges}: no judges sheet")
     for table in TABLES:
         if table.name not in tables and table.optional_table:
             tables[table.name] = pd.DataFrame({"row": pd.Series(dtype=int), **{c: pd.Series(dtype=str) for c in table.columns}})

@@ -187,7 +187,9 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
 def why(resolved: Resolved, party_id: str) -> pd.DataFrame:
     """The records of one party and the rule that put each there.
 
-    >>> why(resolved, "P1a2b3c4d5e6f")[["case_no", "name", "rule", "key"]]   # doctest: +SKIP
+    Example::
+
+        why(resolved, "P1a2b3c4d5e6f")[["case_no", "name", "rule", "key"]]
     """
     cols = ["source", "row", "case_no", "role", "name", "id_masked", "party_id", "rule", "key"]
     rec = resolved.records.assign(source="parties")
