@@ -2,9 +2,9 @@
 
 The library is the product; the ``casegraph`` command is a thin layer over it.
 
->>> import casegraph
 Example::
 
+    import casegraph
     result = casegraph.analyze("export/", judges="judges.csv")
     casegraph.write_result(result, "out/")
 """

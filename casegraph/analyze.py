@@ -1,8 +1,8 @@
 """One analysis run: read → normalise → resolve → graph → find → assign.
 
->>> from casegraph import analyze, write_result
 Example::
 
+    from casegraph import analyze, write_result
     result = analyze("sample/")
     result.findings["common_debtors"].head(3)
     write_result(result, "out/")
