@@ -29,7 +29,7 @@ from pathlib import Path
 OUT = Path(__file__).parent / "out" / "neo4j"
 
 
-def bench(n: int, heap: str, pagecache: str, lookups: int) -> dict:
+def bench(n: int, heap: str, pagecache: str, lookups: int, reload: bool) -> dict:
     from casegraph import contract as C
     from casegraph import neo4j_engine as ne
     from casegraph import neo4j_find as nf
@@ -65,10 +65,11 @@ def bench(n: int, heap: str, pagecache: str, lookups: int) -> dict:
             }
             print(f"  load: {total:.1f} s = {n / total:,.0f} cases/s (prepare {prep:.1f} s, database "
                   f"{report.total_seconds:.1f} s); steps {out['load']['steps']}")
-            t = time.perf_counter()
-            again = load_graph(db, graph, resolved)
-            out["reload_seconds"] = round(time.perf_counter() - t, 1)
-            print(f"  same export again: {out['reload_seconds']} s, wrote {again.written['records']} records")
+            if reload:
+                t = time.perf_counter()
+                again = load_graph(db, graph, resolved)
+                out["reload_seconds"] = round(time.perf_counter() - t, 1)
+                print(f"  same export again: {out['reload_seconds']} s, wrote {again.written['records']} records")
 
             options = graph.options
             out["findings"] = {}
@@ -110,13 +111,14 @@ def main() -> None:
     ap.add_argument("--heap", default="6g")
     ap.add_argument("--pagecache", default="6g")
     ap.add_argument("--lookups", type=int, default=1000)
+    ap.add_argument("--no-reload", dest="reload", action="store_false", help="Skip loading the same export again.")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "results.json"
     results = json.loads(path.read_text()) if path.exists() else {}  # other sizes measured before stay
     for n in args.sizes:
         print(f"{n:,} cases")
-        results[str(n)] = bench(n, args.heap, args.pagecache, args.lookups)
+        results[str(n)] = bench(n, args.heap, args.pagecache, args.lookups, args.reload)
         path.write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
 
