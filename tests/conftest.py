@@ -8,8 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from casegraph import server
+
+# CI shares two cores with a Neo4j server and a browser: judge property tests
+# by what they find, not by how fast one example runs.
+settings.register_profile("casegraph", deadline=None)
+settings.load_profile("casegraph")
 
 
 @pytest.fixture(scope="session")
