@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -18,7 +19,8 @@ from . import contract as C
 
 
 def _fail(message: str, code: int = 2):
-    click.echo(f"casegraph: error: {message}", err=True)
+    # One line even when a file name or a library's message holds a line break.
+    click.echo(f"casegraph: error: {' '.join(str(message).splitlines())}", err=True)
     sys.exit(code)
 
 
@@ -30,8 +32,12 @@ def friendly(fn):
         from .read import InputError
         from .write import OutputError
 
+        debug = bool(os.environ.get("CASEGRAPH_DEBUG"))
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                if not debug:  # a library's warning is noise on a clerk's screen
+                    warnings.simplefilter("ignore")
+                return fn(*args, **kwargs)
         except (InputError, OutputError) as e:
             _fail(str(e))
         except KeyboardInterrupt:
@@ -39,7 +45,7 @@ def friendly(fn):
         except click.exceptions.Exit:
             raise
         except Exception as e:  # noqa: BLE001 - the user gets one line, not a traceback
-            if os.environ.get("CASEGRAPH_DEBUG"):
+            if debug:
                 raise
             known = getattr(e, "casegraph_message", None) or _known_message(e)
             _fail(known or f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", 1)
@@ -60,6 +66,10 @@ def _known_message(e: Exception) -> str | None:
         return None
     if isinstance(e, DatabaseError):
         return str(e)
+    if isinstance(e, OSError) and e.strerror and e.filename:  # a full disk, a folder that cannot be written
+        return f"{e.filename}: {e.strerror}"
+    if isinstance(e, MemoryError):
+        return "not enough memory for this export"
     return None
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 from . import contract as C
 from .caseno import official_case_nos
 from .identity import INVALID, parse_ids
+from .read import READ_ERROR
 
 REJECTED_COLUMNS = list(C.OUTPUTS["rejected"].columns)
 WARNING_COLUMNS = list(C.OUTPUTS["warnings"].columns)
@@ -56,9 +57,16 @@ def _reject(df: pd.DataFrame, mask, source: str, error) -> pd.DataFrame:
     """The rows under ``mask`` as rejections; ``error`` is a text or a
     function of the rejected rows (so that messages are only built for them)."""
     bad = df[mask]
-    err = error if isinstance(error, str) else np.asarray(error(bad), dtype=object)
-    return pd.DataFrame({"source": source, "row": bad["row"].to_numpy(), "case_no": bad["case_no"].to_numpy()
+    err = error if isinstance(error, str) else _short(error(bad))
+    return pd.DataFrame({"source": source, "row": bad["row"].to_numpy(), "case_no": _short(bad["case_no"])
                          if "case_no" in bad else "", "error": err}, columns=REJECTED_COLUMNS)
+
+
+def _short(values, limit: int = 200) -> np.ndarray:
+    """A reason quotes what the clerk typed: a pasted page would make
+    rejected.csv unreadable (and too long for an Excel cell)."""
+    return np.array([v[: limit - 1] + "…" if isinstance(v, str) and len(v) > limit else v
+                     for v in np.asarray(values, dtype=object)], dtype=object)
 
 
 def _lookup(s: pd.Series, table: dict) -> pd.Series:
@@ -226,14 +234,27 @@ def normalise_judges(raw: pd.DataFrame) -> _Part:
     return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True))
 
 
+def _unreadable(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Rows the reader could not use (``read_error``, see casegraph.read) are
+    rejected before anything looks at them."""
+    out, rejects = dict(tables), [pd.DataFrame(columns=REJECTED_COLUMNS)]
+    for name, df in tables.items():
+        if READ_ERROR in df:
+            bad = df[READ_ERROR] != ""
+            rejects.append(_reject(df, bad, name, lambda b: b[READ_ERROR]))
+            out[name] = df[~bad].drop(columns=[READ_ERROR])
+    return out, pd.concat(rejects, ignore_index=True)
+
+
 def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
     """Clean every table of a :func:`casegraph.read.read_export` result."""
+    tables, unreadable = _unreadable(tables)
     seen: dict = {}  # parties and assets repeat the cases' spellings: parse each once
     cases = normalise_cases(tables["cases"], seen)
     known = set(cases.table["case_no"])
     parties, warnings = normalise_parties(tables["parties"], known, seen)
     assets = normalise_assets(tables["assets"], known, seen)
     judges = normalise_judges(tables["judges"])
-    rejected = pd.concat([p.rejected for p in (cases, parties, assets, judges)], ignore_index=True)
+    rejected = pd.concat([unreadable] + [p.rejected for p in (cases, parties, assets, judges)], ignore_index=True)
     rejected = rejected.reindex(columns=REJECTED_COLUMNS)
     return Clean(cases.table, parties.table, assets.table, judges.table, rejected, warnings)

@@ -9,15 +9,15 @@ the clerk who typed it.
 A row the reader itself cannot use (a stray comma gave it more cells than
 the header, a formula was never calculated, …) is kept with the reason in a
 ``read_error`` column, which a table only has when some row needs it;
-:func:`casegraph.normalise.normalise` rejects those rows. What cannot be
-pinned to rows (not a CSV at all, a quote never closed) stops the run with
-an :class:`InputError`.
+:func:`casegraph.normalise.normalise` rejects those rows (a quote never
+closed: the row it opens in, which holds the rest of the file). What cannot
+be pinned to rows (not a CSV at all, a missing column) stops the run with an
+:class:`InputError`.
 
 Example::
 
     tables = read_export("tests/data/tiny")
-    list(tables)
-['cases', 'parties', 'assets', 'judges']
+    list(tables)    # ['cases', 'parties', 'assets', 'judges']
 """
 from __future__ import annotations
 

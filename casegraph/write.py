@@ -39,20 +39,31 @@ def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], 
     and ``summary`` into ``out_dir``, staged and moved in with the summary
     last (see the module docstring); returns the folder."""
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder for the results")
     try:
         out.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".casegraph-", dir=out))
     except OSError as e:
         raise OutputError(f"{out}: cannot write the results here ({e.strerror})") from None
+    touched = False  # whether the previous result (if any) was changed
     try:
         for name, df in tables.items():
             _csv(df, stage / outputs[name].filename, outputs[name].columns)
         (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        touched = True
         (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
+        # A file of the old result this one does not have (assignments.csv of
+        # a run with judges) must not pass for part of the new one.
+        written = {outputs[name].filename for name in tables}
+        for o in outputs.values():
+            if o.filename not in written:
+                (out / o.filename).unlink(missing_ok=True)
         for f in sorted(stage.iterdir(), key=lambda p: p.name == C.SUMMARY_FILE):
             os.replace(f, out / f.name)
     except OSError as e:
-        raise OutputError(f"{out}: writing the results failed ({e.strerror}); no complete result was left") from None
+        left = "no complete result was left" if touched else "the previous result there, if any, is untouched"
+        raise OutputError(f"{out}: writing the results failed ({e.strerror}); {left}") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return out
