@@ -184,6 +184,9 @@ def statements(name: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# The files that write (the others are routed to any member of a cluster).
+WRITING = {"schema", "owes"}
+
 _PARAM = re.compile(r"^\s*//\s*:param\s+(\w+)\s*=>\s*(.+?)\s*$", re.M)
 
 
@@ -207,11 +210,11 @@ def query(db: Database, name: str, params: dict | None = None) -> pd.DataFrame:
 
     >>> query(db, "common_debtors").head(3)                    # doctest: +SKIP
     """
-    stmts = statements(name)
     merged = {**defaults(name), **(params or {})}
+    run = db.write if name in WRITING else db.read
     out = pd.DataFrame()
-    for s in stmts:
-        out = db.read(s, merged) if name != "schema" and name != "owes" else db.write(s, merged)
+    for s in statements(name):
+        out = run(s, merged)
     return out
 
 
