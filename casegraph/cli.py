@@ -367,5 +367,76 @@ def query(name, params, limit, uri, user, password, database):
         click.echo(f"... {len(table)} rows in all (--limit)")
 
 
+@main.command("assign")
+@click.argument("new_input", type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="Write the routes to FILE: .csv (Excel opens it) or .xlsx. Without it they are printed.")
+@click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity), if it changed.")
+@click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases (default 20).")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while routing.")
+@_connection
+@friendly
+def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, password, database):
+    """Add the day's new cases (NEW_INPUT, as for load) to Neo4j and route
+    each one to a judge: the judge of the bundle it joins, the minors' team,
+    or the least-loaded judge with room. Cases that already have a judge keep
+    it. If it is interrupted, run it again to finish.
+
+      casegraph assign today/ --out routes.xlsx
+    """
+    from . import neo4j_engine as ne
+    from .route import ROUTES, assign_new, write_routes
+
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        _fail(f"{out}: the routes file must end in .csv or .xlsx")
+    with ne.connect(uri, user, password, database) as db:
+        routing = assign_new(db, new_input, judges, _options(hub_threshold), progress=progress)
+        where = f"{db.uri} (database {db.database})"
+    s, r = routing.summary, routing.routes
+    if out is not None:
+        write_routes(r, out)
+    elif len(r):
+        cols = ["case_no", "judge", "rule", "related_cases", "conflict"]
+        click.echo(ne.printable(r[cols], width=40).to_string(index=False))
+    click.echo(f"{s['cases']} cases loaded into {where}; {s['routed_now']} routed now"
+               + (f" ({s['route_ms_p95']} ms per case at p95)" if s["routed_now"] else ""))
+    click.echo(", ".join(f"{k} {v}" for k, v in s["rules"].items())
+               + f"; {s['conflicts']} conflicts for a person to decide; {s['without_judge']} without a judge")
+    if out is not None:
+        click.echo(f"routes in {out} ({', '.join(ROUTES.columns[:5])}, ...)")
+
+
+@main.command("flag")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("flags"), show_default=True,
+              help="Folder for flags_*.csv, flags.xlsx and summary.json.")
+@click.option("--min-open-cases", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Centralised enforcement (集中执行): debtors with at least this many open cases.")
+@click.option("--min-no-property", type=click.IntRange(min=1), default=3, show_default=True,
+              help="执转破 / debt consolidation: debtors with at least this many cases closed for lack of property (终本).")
+@click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases into bundles (default 20).")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while it works.")
+@_connection
+@friendly
+def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, uri, user, password, database):
+    """Scan the whole database and flag candidates for centralised
+    enforcement: debtors with many open cases, debtors closed for lack of
+    property again and again (执转破), offsets, and bundles split between
+    judges. Flags go back into Neo4j (replacing the last run's) and to files.
+    Safe to run again; exits non-zero only if it could not do the job.
+
+      casegraph flag --out flags/ --min-open-cases 5
+    """
+    from . import neo4j_engine as ne
+    from .flag import FlagOptions, flag_all, summary_lines, write_flags
+
+    options = FlagOptions(min_open_cases=min_open_cases, min_no_property=min_no_property,
+                          options=_options(hub_threshold))
+    with ne.connect(uri, user, password, database) as db:
+        run = flag_all(db, options, progress=progress)
+    write_flags(run, out)
+    for line in summary_lines(run.summary, out):
+        click.echo(line)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,430 @@
+"""The nightly flags: candidates for centralised enforcement (集中执行), ``casegraph flag``.
+
+A batch job scans the whole database and flags, by kind:
+
+``centralised``
+    debtors with ``min_open_cases`` or more open cases (not closed, not
+    终本), ranked by open cases, then their amount: study enforcing them
+    together (集中执行, DOMAIN.md).
+``bankruptcy``
+    debtors whose cases were closed for lack of property (终本)
+    ``min_no_property`` times or more, ranked the same way: candidates for
+    enforcement to bankruptcy (执转破, organisations) or personal debt
+    consolidation (个人债务集中清理, natural persons).
+``offset``
+    the offset finding (:func:`casegraph.neo4j_find.offsets`): bilateral
+    set-off, and cycles that need every party's agreement.
+``split_bundle``
+    related-case bundles whose cases sit with two or more judges (bundles as
+    :func:`casegraph.neo4j_find.bundles` finds them), most judges first.
+
+Flags go back into Neo4j as ``(:Flag {kind, rank, run_id, run_at, ...})``
+nodes pointing at what they flag (``-[:FLAGS]->`` a Party or a Case), under a
+``(:FlagRun)`` that says ``state: 'done'`` once the run's flags are all
+written; only then are the flags of earlier runs removed. So a later run
+replaces them instead of piling up, and a run cut short (server killed)
+leaves the last finished run in place and is finished by running again.
+``cypher/flags_latest.cypher`` reads the latest finished run's flags. The
+same tables go to files: one CSV per kind (BOM, for Excel), ``flags.xlsx``
+with a sheet per kind, and ``summary.json``, written last.
+
+>>> from casegraph import neo4j_engine as ne                           # doctest: +SKIP
+>>> with ne.connect() as db:                                             # doctest: +SKIP
+...     run = flag_all(db, FlagOptions(min_open_cases=5))
+>>> run.tables["centralised"].head(3)                                    # doctest: +SKIP
+>>> write_flags(run, "flags/")                                           # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from . import contract as C
+from .cells import content_id
+from .neo4j_engine import Database, defaults, statements
+from .route import new_run_id
+from .write import OutputError, write_tables
+
+KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
+# What each kind is called on a court's screen.
+TITLES = {
+    "centralised": "集中执行 centralised enforcement",
+    "bankruptcy": "执转破 / 个人债务集中清理 enforcement to bankruptcy, personal debt consolidation",
+    "offset": "抵销 offsets",
+    "split_bundle": "关联案件分散承办 bundles split between judges",
+}
+OUTPUTS = {
+    "centralised": C.Output("flags_centralised.csv", (
+        "rank", "flag_id", "party_id", "name", "kind", "n_open_cases", "open_amount", "n_cases", "total_amount",
+        "n_no_property", "n_applicants", "open_case_nos", "run_id")),
+    "bankruptcy": C.Output("flags_bankruptcy.csv", (
+        "rank", "flag_id", "party_id", "name", "kind", "route", "n_no_property", "no_property_amount", "n_cases",
+        "total_amount", "n_open_cases", "n_applicants", "no_property_case_nos", "run_id")),
+    "offset": C.Output("flags_offsets.csv", (
+        "rank", "flag_id", "offset_id", "kind", "parties", "case_nos", "amount", "note", "run_id")),
+    "split_bundle": C.Output("flags_split_bundles.csv", (
+        "rank", "flag_id", "bundle_id", "n_cases", "n_judges", "judges", "holder", "case_nos", "run_id")),
+}
+WORKBOOK = "flags.xlsx"
+BANKRUPTCY = "执转破"  # an organisation: enforcement to bankruptcy
+CONSOLIDATION = "个人债务集中清理"  # a natural person: personal debt consolidation
+
+# Only this module writes Flag and FlagRun nodes; every statement is
+# IF NOT EXISTS, so running them again changes nothing.
+SCHEMA = (
+    "CREATE CONSTRAINT flag_key IF NOT EXISTS FOR (f:Flag) REQUIRE f.key IS UNIQUE",
+    "CREATE CONSTRAINT flag_run IF NOT EXISTS FOR (r:FlagRun) REQUIRE r.run_id IS UNIQUE",
+    "CREATE INDEX flag_run_id IF NOT EXISTS FOR (f:Flag) ON (f.run_id)",
+)
+BEGIN_RUN = """CREATE (r:FlagRun {run_id: $run_id, started_at: datetime($run_at), state: 'running'})"""
+# MERGE on the run's own key: a batch the driver retries writes nothing twice.
+WRITE_FLAGS = """UNWIND $flags AS r
+MERGE (f:Flag {key: r.key})
+SET f += r, f.run_at = datetime($run_at)"""
+# The relationship type and labels are fixed here, never built from data.
+LINK_PARTIES = """UNWIND $links AS l
+MATCH (f:Flag {key: l.key})
+MATCH (p:Party {party_id: l.target})
+MERGE (f)-[:FLAGS]->(p)"""
+LINK_CASES = """UNWIND $links AS l
+MATCH (f:Flag {key: l.key})
+MATCH (c:Case {case_no: l.target})
+MERGE (f)-[:FLAGS]->(c)"""
+FINISH_RUN = """MATCH (r:FlagRun {run_id: $run_id})
+SET r.state = 'done', r.finished_at = datetime(), r.counts = $counts"""
+# After the run is done: the flags of every other run, finished or cut short.
+DROP_OLD_FLAGS = """MATCH (f:Flag) WHERE f.run_id <> $run_id
+WITH f LIMIT $batch
+DETACH DELETE f
+RETURN count(*) AS n"""
+DROP_OLD_RUNS = """MATCH (r:FlagRun) WHERE r.run_id <> $run_id
+WITH r, r.run_id AS old
+DELETE r
+RETURN collect(old) AS replaced"""
+COUNT_CASES = "MATCH (c:Case) RETURN count(c) AS n"
+
+
+@dataclass(frozen=True)
+class FlagOptions:
+    """The thresholds of a flag run, with the defaults a court would expect.
+
+    ``options`` carries what the findings use (hub threshold, personal causes,
+    longest offset cycle).
+
+    >>> FlagOptions().min_open_cases
+    3
+    """
+
+    min_open_cases: int = 3
+    min_no_property: int = 3
+    # Statuses that close a case for good (a case without one is open).
+    closed_markers: tuple[str, ...] = ("执行完毕", "终结执行", "销案", "不予执行", "驳回")
+    options: C.Options = field(default_factory=C.Options)
+
+
+@dataclass
+class FlagRun:
+    """A run's flags by kind (columns of :data:`OUTPUTS`), its id and time,
+    and a summary."""
+
+    run_id: str
+    run_at: str
+    tables: dict[str, pd.DataFrame]
+    summary: dict = field(default_factory=dict)
+
+
+def flag_all(db: Database, flag_options: FlagOptions | None = None, progress: bool = False,
+             batch: int = 1_000) -> FlagRun:
+    """Scan the database, write the flags back and return them (see the
+    module docstring). Raises :class:`casegraph.neo4j_engine.DatabaseError`
+    (one line) if the database fails; run it again to finish.
+    """
+    fo = flag_options or FlagOptions()
+    run_id, run_at = new_run_id("F"), datetime.now(timezone.utc).isoformat(timespec="seconds")
+    steps = _Steps(progress)
+    try:
+        with steps("schema"):
+            for s in SCHEMA:
+                db.write(s)
+            db.write(BEGIN_RUN, {"run_id": run_id, "run_at": run_at})
+            n_cases = int(db.read(COUNT_CASES).iloc[0, 0])
+        with steps("debtors"):
+            debtors = _debtors(db, fo)
+            tables = {"centralised": centralised(debtors, fo), "bankruptcy": bankruptcy(debtors, fo)}
+        with steps("offsets"):
+            tables["offset"] = offsets(db, fo)
+        with steps("bundles"):
+            tables["split_bundle"] = split_bundles(db, fo)
+        for kind, t in tables.items():
+            t["flag_id"] = [content_id("F", f"{kind}|{s}") for s in _subjects(kind, t)]
+            t["run_id"] = run_id
+            tables[kind] = t.reindex(columns=list(OUTPUTS[kind].columns))
+        with steps("writing to Neo4j"):
+            _write_back(db, tables, run_id, run_at, batch)
+        counts = {k: len(t) for k, t in tables.items()}
+        with steps("replacing earlier runs"):
+            db.write(FINISH_RUN, {"run_id": run_id, "counts": json.dumps(counts)})
+            while int(db.write(DROP_OLD_FLAGS, {"run_id": run_id, "batch": batch * 5}).iloc[0, 0]):
+                pass
+            replaced = db.write(DROP_OLD_RUNS, {"run_id": run_id}).iloc[0, 0]
+    finally:
+        steps.close()
+    run = FlagRun(run_id, run_at, tables)
+    run.summary = summarise(run, fo, n_cases, sorted(replaced), steps.seconds, db)
+    return run
+
+
+# -- the flags -----------------------------------------------------------------
+
+def _debtors(db: Database, fo: FlagOptions) -> pd.DataFrame:
+    (query,) = statements("flags_debtors")
+    params = {**defaults("flags_debtors"), "min_open_cases": fo.min_open_cases,
+              "min_no_property": fo.min_no_property, "no_property_markers": list(C.NO_PROPERTY_MARKERS),
+              "closed_markers": list(fo.closed_markers)}
+    d = db.read(query, params)
+    cols = ["party_id", "name", "kind", "n_cases", "total_amount", "n_open_cases", "open_amount", "open_case_nos",
+            "n_no_property", "no_property_amount", "no_property_case_nos", "n_applicants"]
+    if d.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    for c in ("n_cases", "n_open_cases", "n_no_property", "n_applicants"):
+        d[c] = d[c].astype("int64")
+    for c in ("total_amount", "open_amount", "no_property_amount"):
+        d[c] = d[c].astype("float64").round(2)
+    for c in ("open_case_nos", "no_property_case_nos"):
+        d[c] = [C.LIST_SEP.join(sorted(v)) for v in d[c]]
+    return d[cols]
+
+
+def _ranked(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    df = df.sort_values(by, ascending=[False] * (len(by) - 1) + [True]).reset_index(drop=True)
+    df.insert(0, "rank", range(1, len(df) + 1))
+    return df
+
+
+def centralised(debtors: pd.DataFrame, fo: FlagOptions) -> pd.DataFrame:
+    """Debtors with ``min_open_cases`` open cases or more, most open cases
+    (then the largest open amount) first."""
+    d = debtors[debtors["n_open_cases"] >= fo.min_open_cases]
+    return _ranked(d.copy(), ["n_open_cases", "open_amount", "party_id"])
+
+
+def bankruptcy(debtors: pd.DataFrame, fo: FlagOptions) -> pd.DataFrame:
+    """Debtors with ``min_no_property`` cases closed for lack of property or
+    more; ``route``: 执转破 for an organisation, 个人债务集中清理 for a person."""
+    d = debtors[debtors["n_no_property"] >= fo.min_no_property].copy()
+    d["route"] = [CONSOLIDATION if k == C.PERSON else BANKRUPTCY for k in d["kind"]]
+    return _ranked(d, ["n_no_property", "no_property_amount", "party_id"])
+
+
+def offsets(db: Database, fo: FlagOptions) -> pd.DataFrame:
+    """The offset finding, in its own order (bilateral first, largest amount first)."""
+    from .neo4j_find import offsets as find_offsets
+
+    o = find_offsets(db, fo.options).reset_index(drop=True)
+    o.insert(0, "rank", range(1, len(o) + 1))
+    return o
+
+
+def split_bundles(db: Database, fo: FlagOptions) -> pd.DataFrame:
+    """Bundles whose cases sit with two or more judges; ``judges``:
+    ``<judge>×<cases>``, most first; ``holder``: the judge with the most."""
+    from .neo4j_find import bundles
+
+    b = bundles(db, fo.options)
+    cols = ["bundle_id", "n_cases", "n_judges", "judges", "holder", "case_nos"]
+    if b.empty:
+        return _ranked(pd.DataFrame({c: pd.Series(dtype=object) for c in cols}), ["n_judges", "n_cases", "bundle_id"])
+    (query,) = statements("flags_case_judges")
+    judges = db.read(query, {"case_nos": b["case_no"].tolist()})
+    b = b.merge(judges, on="case_no", how="left").fillna({"judge": ""})
+    held = b[b["judge"] != ""]
+    n = held.groupby("bundle_id")["judge"].nunique()
+    split = held[held["bundle_id"].isin(n[n >= 2].index)]
+    rows = []
+    for bundle_id, g in split.groupby("bundle_id"):
+        counts = g["judge"].value_counts()
+        order = sorted(counts.index, key=lambda j: (-counts[j], j))
+        cases = b.loc[b["bundle_id"] == bundle_id, "case_no"]
+        rows.append((bundle_id, len(cases), len(order), C.LIST_SEP.join(f"{j}×{counts[j]}" for j in order), order[0],
+                     C.LIST_SEP.join(sorted(cases))))
+    return _ranked(pd.DataFrame(rows, columns=cols), ["n_judges", "n_cases", "bundle_id"])
+
+
+def _subjects(kind: str, t: pd.DataFrame) -> list[str]:
+    col = {"centralised": "party_id", "bankruptcy": "party_id", "offset": "offset_id", "split_bundle": "bundle_id"}[kind]
+    return t[col].astype(str).tolist()
+
+
+# -- writing back ----------------------------------------------------------------
+
+def _nodes(kind: str, t: pd.DataFrame, run_id: str) -> tuple[list[dict], list[dict], list[dict]]:
+    """(flag nodes, party links, case links) of one kind's table."""
+    flags, parties, cases = [], [], []
+    for r in t.to_dict("records"):
+        key = f"{run_id}:{r['flag_id']}"
+        if kind == "centralised":
+            title = f"{r['name']}: {r['n_open_cases']} open cases, {r['open_amount']:,.2f} yuan"
+            n, amount, case_nos, subject = r["n_open_cases"], r["open_amount"], r["open_case_nos"], r["party_id"]
+        elif kind == "bankruptcy":
+            title = f"{r['name']}: {r['n_no_property']} cases closed for lack of property (终本), {r['route']}"
+            n, amount, case_nos, subject = (r["n_no_property"], r["no_property_amount"], r["no_property_case_nos"],
+                                            r["party_id"])
+        elif kind == "offset":
+            title = f"{r['kind']} offset of {r['amount']:,.2f} yuan between {len(r['parties'].split(C.LIST_SEP))} parties"
+            case_nos, amount, subject = r["case_nos"], r["amount"], r["offset_id"]
+            n = len(case_nos.split(C.LIST_SEP))
+        else:
+            title = f"bundle of {r['n_cases']} cases held by {r['n_judges']} judges: {r['judges']}"
+            n, amount, case_nos, subject = r["n_cases"], None, r["case_nos"], r["bundle_id"]
+        case_list = case_nos.split(C.LIST_SEP) if case_nos else []
+        flags.append({"key": key, "flag_id": r["flag_id"], "kind": kind, "rank": int(r["rank"]), "subject": subject,
+                      "title": title, "n_cases": int(n), "amount": None if amount is None else float(amount),
+                      "case_nos": case_list, "run_id": run_id})
+        if kind in ("centralised", "bankruptcy"):
+            parties.append({"key": key, "target": r["party_id"]})
+        elif kind == "offset":
+            parties.extend({"key": key, "target": p} for p in r["parties"].split(C.LIST_SEP))
+        else:
+            cases.extend({"key": key, "target": c} for c in case_list)
+    return flags, parties, cases
+
+
+def _write_back(db: Database, tables: dict[str, pd.DataFrame], run_id: str, run_at: str, batch: int) -> None:
+    for kind in KINDS:
+        flags, parties, cases = _nodes(kind, tables[kind], run_id)
+        for i in range(0, len(flags), batch):
+            db.write(WRITE_FLAGS, {"flags": flags[i:i + batch], "run_at": run_at})
+        for query, links in ((LINK_PARTIES, parties), (LINK_CASES, cases)):
+            for i in range(0, len(links), batch):
+                db.write(query, {"links": links[i:i + batch]})
+
+
+# -- summary and files -------------------------------------------------------------
+
+def summarise(run: FlagRun, fo: FlagOptions, n_cases: int, replaced: list[str], seconds: dict,
+              db: Database) -> dict:
+    t = run.tables
+    bank = t["bankruptcy"]
+    off = t["offset"]
+    top = t["centralised"].head(1).to_dict("records")
+    return {
+        "run_id": run.run_id,
+        "run_at": run.run_at,
+        "database": f"{db.uri} (database {db.database})",
+        "cases": n_cases,
+        "thresholds": {"min_open_cases": fo.min_open_cases, "min_no_property": fo.min_no_property,
+                       "hub_threshold": fo.options.hub_threshold, "max_cycle_length": fo.options.max_cycle_length,
+                       "closed_markers": list(fo.closed_markers)},
+        "flags": {k: len(v) for k, v in t.items()},
+        "centralised_top": ({"name": top[0]["name"], "party_id": top[0]["party_id"],
+                             "n_open_cases": int(top[0]["n_open_cases"]),
+                             "open_amount": float(top[0]["open_amount"])} if top else None),
+        "centralised_open_cases": int(t["centralised"]["n_open_cases"].sum()),
+        "bankruptcy_routes": {BANKRUPTCY: int((bank["route"] == BANKRUPTCY).sum()),
+                              CONSOLIDATION: int((bank["route"] == CONSOLIDATION).sum())},
+        "offsets": {"bilateral": int((off["kind"] == "bilateral").sum()),
+                    "multilateral": int((off["kind"] == "multilateral").sum()),
+                    "amount": round(float(off["amount"].sum()), 2) if len(off) else 0.0},
+        "split_bundle_cases": int(t["split_bundle"]["n_cases"].sum()) if len(t["split_bundle"]) else 0,
+        "replaced_runs": replaced,
+        "seconds": {k: round(v, 2) for k, v in seconds.items()},
+    }
+
+
+def write_flags(run: FlagRun, out_dir: str | Path) -> Path:
+    """One CSV per kind, ``flags.xlsx`` (a sheet per kind and a summary
+    sheet) and ``summary.json`` into ``out_dir``. Every file is written
+    beside its place and renamed in, ``summary.json`` last: a folder with a
+    summary holds one whole run."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".casegraph-", suffix=".xlsx", dir=out)
+        os.close(fd)
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write the flags here ({e.strerror})") from None
+    try:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            _summary_sheet(run).to_excel(xl, sheet_name="summary", index=False)
+            for kind in KINDS:
+                run.tables[kind].to_excel(xl, sheet_name=kind, index=False)
+        (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
+        os.replace(tmp, out / WORKBOOK)
+    except OSError as e:
+        raise OutputError(f"{out}: writing the flags failed ({e.strerror})") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return write_tables(run.tables, OUTPUTS, run.summary, out)
+
+
+def _summary_sheet(run: FlagRun) -> pd.DataFrame:
+    s = run.summary
+    rows = [("run_id", s["run_id"]), ("run_at", s["run_at"]), ("cases", s["cases"])]
+    rows += [(f"flags: {TITLES[k]}", n) for k, n in s["flags"].items()]
+    rows += [(f"threshold: {k}", json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)
+             for k, v in s["thresholds"].items()]
+    return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": str})
+
+
+def summary_lines(s: dict, out: Path | None = None) -> list[str]:
+    """The one-screen summary ``casegraph flag`` prints."""
+    f = s["flags"]
+    lines = [f"flag run {s['run_id']} on {s['database']}: {s['cases']:,} cases scanned in "
+             f"{sum(s['seconds'].values()):.1f} s"]
+    top = s["centralised_top"]
+    lines.append(f"  {TITLES['centralised']}: {f['centralised']} debtors with {s['thresholds']['min_open_cases']}+ "
+                 f"open cases ({s['centralised_open_cases']} cases)"
+                 + (f"; first: {top['name']} ({top['party_id']}), {top['n_open_cases']} open cases, "
+                    f"{top['open_amount']:,.2f} yuan" if top else ""))
+    routes = s["bankruptcy_routes"]
+    lines.append(f"  {TITLES['bankruptcy']}: {f['bankruptcy']} debtors with {s['thresholds']['min_no_property']}+ "
+                 f"cases closed for lack of property (终本): {routes[BANKRUPTCY]} {BANKRUPTCY}, "
+                 f"{routes[CONSOLIDATION]} {CONSOLIDATION}")
+    o = s["offsets"]
+    lines.append(f"  {TITLES['offset']}: {f['offset']} ({o['bilateral']} bilateral, {o['multilateral']} cycles that "
+                 f"need every party's agreement), {o['amount']:,.2f} yuan")
+    lines.append(f"  {TITLES['split_bundle']}: {f['split_bundle']} bundles ({s['split_bundle_cases']} cases)")
+    replaced = s["replaced_runs"]
+    lines.append("flags written to Neo4j (:Flag, run " + s["run_id"]
+                 + (f", replacing {len(replaced)} earlier run{'s' if len(replaced) != 1 else ''}" if replaced else "")
+                 + ")" + (f" and to {out}/ (flags_*.csv, {WORKBOOK}, {C.SUMMARY_FILE})" if out is not None else ""))
+    return lines
+
+
+class _Steps:
+    """A progress bar over the run's steps, and the seconds of each."""
+
+    def __init__(self, show: bool):
+        self.seconds: dict[str, float] = {}
+        self.bar = None
+        if show:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=6, desc="flagging", unit="step", leave=False)
+
+    def __call__(self, name: str):
+        steps = self
+
+        class _Step:
+            def __enter__(self):
+                if steps.bar is not None:
+                    steps.bar.set_description(f"flagging: {name}")
+                self.t = time.perf_counter()
+
+            def __exit__(self, *exc):
+                steps.seconds[name] = time.perf_counter() - self.t
+                if steps.bar is not None and exc[0] is None:
+                    steps.bar.update(1)
+
+        return _Step()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
