@@ -56,6 +56,8 @@ def prepare(export: str | Path, judges: str | Path | None = None, options: C.Opt
     timings["read"] = time.perf_counter() - t
     t = time.perf_counter()
     clean = normalise(tables)
+    clean.input_rows = {name: len(df) for name, df in tables.items()}
+    del tables  # a million cases' raw text: free it before the next stage needs room
     timings["normalise"] = time.perf_counter() - t
     t = time.perf_counter()
     resolved = resolve(clean.parties)
@@ -63,7 +65,9 @@ def prepare(export: str | Path, judges: str | Path | None = None, options: C.Opt
     t = time.perf_counter()
     graph = build_graph(clean, resolved, options)
     timings["graph"] = time.perf_counter() - t
-    clean.input_rows = {name: len(df) for name, df in tables.items()}
+    # The graph and the resolved records hold everything from here on; keep one copy.
+    clean.parties = clean.parties.head(0)
+    clean.cases, clean.assets = graph.cases, graph.assets
     return clean, resolved, graph
 
 
