@@ -25,6 +25,9 @@ _TYPES = "|".join(CASE_TYPES)  # longest first: 执恢 before 执
 _MODERN = re.compile(rf"^\((\d{{4}})\)([\u4e00-\u9fff]\d{{2}}(?:\d{{2}})?)({_TYPES})(\d{{1,7}})号$")
 # Before 2016: (2012)曲中法执字第66号.
 _OLD = re.compile(rf"^\((\d{{4}})\)([\u4e00-\u9fff]{{1,8}}?)({_TYPES})字第(\d{{1,7}})号$")
+# The official form itself (full-width brackets, no spaces), as written out.
+_AS_WRITTEN = re.compile(rf"^（[0-9]{{4}}）(?:[\u4e00-\u9fff][0-9]{{2}}(?:[0-9]{{2}})?(?:{_TYPES})[1-9][0-9]{{0,6}}号"
+                         rf"|[\u4e00-\u9fff]{{1,8}}?(?:{_TYPES})字第[1-9][0-9]{{0,6}}号)$")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "[": "(", "]": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
 
 
@@ -78,7 +81,8 @@ def official_case_nos(values: pd.Series, seen: dict | None = None) -> pd.Series:
     uniq = pd.unique(values.to_numpy(dtype=object))
     for u in uniq:
         if u not in seen:
-            seen[u] = _official(u)
+            # Most exports already hold the official form: recognise it at once.
+            seen[u] = u if isinstance(u, str) and _AS_WRITTEN.match(u) else _official(u)
     return values.map(seen)
 
 

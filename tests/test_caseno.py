@@ -54,3 +54,10 @@ def test_never_crashes_and_accepted_round_trips(text):
 def test_every_official_number_parses(year, court, type_code, seq):
     official = f"（{year}）{court}{type_code}{seq}号"
     assert parse_case_no(official).official == official
+
+
+@given(st.text(alphabet="（）()〔〕0123456789０１２执恢保字第号沪京曲中法 ", max_size=24))
+def test_fast_path_agrees_with_the_parser(text):
+    got = official_case_nos(pd.Series([text], dtype=object)).iloc[0]
+    p = parse_case_no(text)
+    assert (got if isinstance(got, str) else None) == (p.official if p else None)

@@ -94,3 +94,18 @@ def test_parser_never_crashes_and_canonical_round_trips(text):
     p = parse_id(text)
     if p.status in (RIC, USCC):
         assert parse_id(p.canonical) == p or parse_id(p.canonical, "法人").canonical == p.canonical
+
+
+from stdnum.cn import uscc  # noqa: E402
+
+any_chars = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOZSV", min_size=18, max_size=18)
+coded = st.text(alphabet="0123456789", min_size=8, max_size=8).flatmap(
+    lambda head: st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=9, max_size=9).map(
+        lambda body: head + body + uscc.calc_check_digit(head + body)))
+
+
+@given(st.one_of(any_chars, coded))
+def test_credit_code_check_agrees_with_stdnum(code):
+    assert (parse_id(code, "法人").status == USCC) == uscc.is_valid(code)
+    got = parse_ids(pd.Series([code]), pd.Series(["法人"]))
+    assert (got["status"].iloc[0] == USCC) == uscc.is_valid(code)
