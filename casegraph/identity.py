@@ -246,6 +246,18 @@ def secret_key() -> bytes:
     return path.read_text().strip().encode("utf-8")
 
 
+def keyed_hashes(values, key: bytes | None = None) -> dict[str, str]:
+    """:func:`keyed_hash` of many values at once, as a dict: the key is
+    prepared once (HMAC's inner and outer pads), then copied per value."""
+    base = hmac.new(key or secret_key(), digestmod=hashlib.sha256)
+    out = {}
+    for v in values:
+        h = base.copy()
+        h.update(v.encode("utf-8"))
+        out[v] = h.hexdigest()[:16]
+    return out
+
+
 def keyed_hash(canonical: str, key: bytes | None = None) -> str:
     """HMAC-SHA256 of an identity number, 16 hex characters: lets two runs
     (and the database) match the same number without storing it."""

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import contract as C
 from .cells import join_per_group, mode_per_group
-from .identity import MASKED, RIC, USCC, keyed_hash, mask, secret_key
+from .identity import MASKED, RIC, USCC, keyed_hashes, secret_key
 
 # 张某, 李某某, 欧阳某: a published judgment's stand-in identifies nobody.
 # Organisations too: 上海某某贸易有限公司.
@@ -137,7 +137,7 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
     r = parties.copy()
     if "id_canonical" in r:
         ident = r["id_status"].isin([RIC, USCC])
-        hashes = {c: keyed_hash(c, secret) for c in pd.unique(r.loc[ident, "id_canonical"])}
+        hashes = keyed_hashes(pd.unique(r.loc[ident, "id_canonical"]), secret)
         r["id_key"] = r["id_canonical"].map(hashes).where(ident, "")
         canonical = r["id_canonical"]
         r["id_masked"] = (canonical.str.slice(0, 6) + "********" + canonical.str.slice(-4)).where(
@@ -162,8 +162,9 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
     uniq = pd.unique(r["match_key"])
     # One id per party, never per row: an identified party's id comes from the
     # keyed hash of its number; other keys are hashed here.
-    ids = {k: "P" + (k.partition(":")[2][:12] if k.startswith(("id:", "uscc:")) else keyed_hash(k, secret)[:12])
-           for k in uniq}
+    identified = [k for k in uniq if k.startswith(("id:", "uscc:"))]
+    ids = {k: "P" + k.partition(":")[2][:12] for k in identified}
+    ids.update({k: "P" + h[:12] for k, h in keyed_hashes(set(uniq) - set(identified), secret).items()})
     r["party_id"] = r["match_key"].map(ids)
 
     # A party's name and kind: what most of its records say (ties: the first in sort order).
