@@ -9,6 +9,8 @@ Example::
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,10 +49,29 @@ class Result:
         }
 
 
+@contextlib.contextmanager
+def _bulk():
+    """Python's cycle collector re-scans every live object each time enough
+    new ones are made; with millions of rows alive that makes a run
+    quadratic. The tables hold no cycles worth finding, so pause it."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def prepare(export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
             timings: dict | None = None) -> tuple[Clean, Resolved, CaseGraph]:
     """The shared path of both engines, up to the graph."""
     timings = {} if timings is None else timings
+    with _bulk():
+        return _prepare(export, judges, options, timings)
+
+
+def _prepare(export, judges, options, timings):
     t = time.perf_counter()
     tables = read_export(export, judges)
     timings["read"] = time.perf_counter() - t
@@ -81,7 +102,12 @@ def analyze(export: str | Path, judges: str | Path | None = None, options: C.Opt
     """
     options = options or C.Options()
     timings: dict[str, float] = {}
-    clean, resolved, graph = prepare(export, judges, options, timings)
+    with _bulk():
+        return _analyze(export, judges, options, backend, timings, engine_args)
+
+
+def _analyze(export, judges, options, backend, timings, engine_args) -> Result:
+    clean, resolved, graph = _prepare(export, judges, options, timings)
     t = time.perf_counter()
     if backend == "embedded":
         findings = find_all(graph)

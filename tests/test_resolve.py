@@ -74,3 +74,11 @@ def test_no_full_id_in_party_ids_or_keys(tmp_path):
     r = parties_of(tmp_path, [party(N1, "被执行人", "张三", ZHANG), party(N2, "被执行人", "上海甲有限公司", CO_A)])
     text = " ".join(r["party_id"]) + " ".join(r["key"]) + " ".join(r["id_masked"])
     assert ZHANG not in text and CO_A not in text
+
+
+def test_masks_of_other_layouts_still_compare_every_visible_character(tmp_path):
+    birth_only = "******" + ZHANG[6:14] + "****"
+    wrong_birth = "******" + "19500101" + "****"
+    r = parties_of(tmp_path, [party(N1, "被执行人", "张三", ZHANG), party(N2, "被执行人", "张三", birth_only),
+                              party(N3, "被执行人", "张三", wrong_birth)])
+    assert r["rule"].tolist() == ["same_resident_id", "masked_id_and_name", "unidentified"]
