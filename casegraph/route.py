@@ -22,10 +22,11 @@ one, by the rules of :mod:`casegraph.assign`:
 
 A judge's load is what the database holds (cases with that judge); the
 capacity of the judges table is the most cases a judge holds, so the room
-left is capacity minus load. Each case is routed and written in its own
-transaction, so routing sees the cases routed before it, and a run cut short
-(server killed) is finished by running ``assign`` again: the cases already
-routed keep their judge and the route stored with it, the rest are routed.
+left is capacity minus load. Cases are routed one by one and their routes
+committed in groups of a few cases (:data:`WRITE_EVERY`), and routing sees the cases routed
+before it; a run cut short (server killed) is finished by running ``assign``
+again: the cases already routed keep their judge and the route stored with
+it, the rest are routed as the first run would have. One assigner at a time.
 
 >>> from casegraph import neo4j_engine as ne                         # doctest: +SKIP
 >>> with ne.connect() as db:                                           # doctest: +SKIP
@@ -72,24 +73,32 @@ JUDGE_LOADS = """MATCH (j:Judge)
 RETURN j.judge AS judge, coalesce(j.team, '') AS team, j.capacity AS capacity,
        COUNT { MATCH (c:Case) WHERE c.judge = j.judge } AS load"""
 
-# One case's route, written only if the case still has no judge: running it
-# twice, or after another assigner, never moves a case.
-WRITE_ROUTE = """MATCH (c:Case {case_no: $case_no})
+# The routes of a few cases, each written only if its case still has no
+# judge: running it twice, or after another assigner, never moves a case.
+WRITE_ROUTES = """UNWIND $routes AS r
+MATCH (c:Case {case_no: r.case_no})
 WHERE coalesce(c.judge, '') = ''
-SET c.judge = $judge, c.route_rule = $rule, c.route_reason = $reason, c.route_related = $related_cases,
-    c.route_links = $links, c.route_conflict = $conflict, c.routed_at = datetime($routed_at), c.route_run = $run_id
-RETURN c.judge AS judge, toString(c.routed_at) AS routed_at"""
+SET c.judge = r.judge, c.route_rule = r.rule, c.route_reason = r.reason, c.route_related = r.related_cases,
+    c.route_links = r.links, c.route_conflict = r.conflict, c.routed_at = datetime(r.routed_at),
+    c.route_run = r.run_id
+RETURN c.case_no AS case_no, toString(c.routed_at) AS routed_at"""
+# Routes are committed in small groups: one disk flush per group, not per
+# case. A run cut short loses at most the group in flight, which the next run
+# routes again, the same way (same loads, same cases still to route).
+WRITE_EVERY = 32
 
 
 @dataclass
 class Routing:
     """What :func:`assign_new` did: ``routes`` (one row per case of the
     input, columns of :data:`ROUTES`), the load's report, the milliseconds
-    each routed case took (lookup, decision and write), and a summary."""
+    each routed case took (lookup, decision and write) and its lookup alone,
+    and a summary."""
 
     routes: pd.DataFrame
     load: object = None
     latencies_ms: list = field(default_factory=list)
+    lookup_ms: list = field(default_factory=list)
     summary: dict = field(default_factory=dict)
 
 
@@ -104,6 +113,8 @@ class Router:
     def __init__(self, db: Database, options: C.Options):
         self.db, self.options = db, options
         self.query = statements("route_case")[0]
+        self.lookup_ms: list[float] = []
+        self.unwritten: dict[str, str] = {}  # routed in this run, not committed yet: case_no -> judge
         self.params = {**defaults("route_case"), "hub_threshold": options.hub_threshold}
         judges = db.read(JUDGE_LOADS)
         self.book = {}
@@ -122,9 +133,13 @@ class Router:
         """The route of one case without a judge: judge ('' if nobody has
         room), rule, reason, related_cases, links, conflict. Charges the judge.
         ``pending``: the day's cases not routed yet (they count as not there)."""
+        t = time.perf_counter()
         rows = self.db.read(self.query, {**self.params, "case_no": case_no, "pending": list(pending)})
+        self.lookup_ms.append((time.perf_counter() - t) * 1000)
         # Plain Python from here: a day's cases are routed one at a time.
         tied = list(zip(rows["bundle"], rows["case_no"], rows["judge"], rows["cause"], rows["via"])) if len(rows) else []
+        if self.unwritten:  # the database does not show these judges yet
+            tied = [(b, c, j or self.unwritten.get(c, ""), cause_, via) for b, c, j, cause_, via in tied]
         links = sorted({v for *_, via in tied for v in via})
         related = sorted(c for _, c, _, _, via in tied if via)
         minors = self._minors(cause) or any(self._minors(c) for _, _, _, c, _ in tied)
@@ -242,35 +257,50 @@ def assign_new(db: Database, new_input: str | Path, judges: str | Path | None = 
     router = Router(db, options)
     order = cases.sort_values(["filed_on", "case_no"], na_position="last")
     pending = set(order.loc[order["judge"] == "", "case_no"])
-    rows, latencies = [], []
+    rows, latencies, batch = {}, [], []
     bar = _bar(len(pending), progress)
     try:
         for case_no, cause, judge in order[["case_no", "cause", "judge"]].itertuples(index=False):
             if judge:
-                rows.append(_kept(case_no, judge, held, router))
+                rows[case_no] = _kept(case_no, judge, held, router)
                 continue
             t = time.perf_counter()
             pending.discard(case_no)
             route = router.decide(case_no, cause, sorted(pending))
             route.update(case_no=case_no, team=router.team(route["judge"]), routed_at=_now(), run_id=run_id)
-            written = db.write(WRITE_ROUTE, {k: route[k] for k in (
-                "case_no", "judge", "rule", "reason", "related_cases", "links", "conflict", "routed_at", "run_id")})
+            rows[case_no] = route
+            router.unwritten[case_no] = route["judge"]
+            batch.append(route)
+            if len(batch) >= WRITE_EVERY or not pending:
+                _write_routes(db, batch, rows, router)
+                batch = []
             latencies.append((time.perf_counter() - t) * 1000)
-            if len(written):
-                route["routed_at"] = written.at[0, "routed_at"]  # as the database gives it back on a re-run
-            else:  # another assigner routed it meanwhile: report what is there
-                # another assigner routed it meanwhile: report what is there
-                router.undo(route["judge"])
-                now = db.read(READ_HELD, {"case_nos": [case_no]}).set_index("case_no")
-                route = _kept(case_no, now.at[case_no, "judge"], now, router)
-            rows.append(route)
             bar.update(1)
+        _write_routes(db, batch, rows, router)
     finally:
         bar.close()
-    routes = pd.DataFrame(rows, columns=list(ROUTES.columns)).fillna("")
-    routing = Routing(routes, load, latencies)
+    routes = pd.DataFrame(list(rows.values()), columns=list(ROUTES.columns)).fillna("")
+    routing = Routing(routes, load, latencies, router.lookup_ms)
     routing.summary = summarise(routing, run_id, time.perf_counter() - started)
     return routing
+
+
+def _write_routes(db: Database, batch: list[dict], rows: dict, router: Router) -> None:
+    """Commit a group of routes; a case another assigner routed meanwhile
+    is reported with the judge the database holds."""
+    if not batch:
+        return
+    cols = ("case_no", "judge", "rule", "reason", "related_cases", "links", "conflict", "routed_at", "run_id")
+    written = db.write(WRITE_ROUTES, {"routes": [{k: r[k] for k in cols} for r in batch]})
+    at = dict(zip(written["case_no"], written["routed_at"])) if len(written) else {}
+    for r in batch:
+        router.unwritten.pop(r["case_no"], None)
+        if r["case_no"] in at:
+            r["routed_at"] = at[r["case_no"]]  # as the database gives it back on a re-run
+        else:
+            router.undo(r["judge"])
+            now = db.read(READ_HELD, {"case_nos": [r["case_no"]]}).set_index("case_no")
+            rows[r["case_no"]] = _kept(r["case_no"], now.at[r["case_no"], "judge"], now, router)
 
 
 def _kept(case_no: str, judge: str, held: pd.DataFrame, router: Router) -> dict:
