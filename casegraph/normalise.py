@@ -23,7 +23,7 @@ import pandas as pd
 from . import contract as C
 from .caseno import official_case_nos
 from .identity import INVALID, parse_ids
-from .read import READ_ERROR
+from .read import READ_ERROR, InputError
 
 REJECTED_COLUMNS = list(C.OUTPUTS["rejected"].columns)
 WARNING_COLUMNS = list(C.OUTPUTS["warnings"].columns)
@@ -45,7 +45,7 @@ def _text(s: pd.Series) -> pd.Series:
     """NFKC (full-width letters, digits and brackets to half-width) and trim."""
     uniq = pd.unique(s.to_numpy(dtype=object))
     table = {u: " ".join(unicodedata.normalize("NFKC", u).split()) for u in uniq}
-    return s.map(table)
+    return s.map(table) if len(s) else s.astype(object)  # an empty map is float: no .str for the next step
 
 
 def normalise_name(s: pd.Series) -> pd.Series:
@@ -57,6 +57,8 @@ def _reject(df: pd.DataFrame, mask, source: str, error) -> pd.DataFrame:
     """The rows under ``mask`` as rejections; ``error`` is a text or a
     function of the rejected rows (so that messages are only built for them)."""
     bad = df[mask]
+    if bad.empty:  # an empty column may not even be text: build no messages
+        return pd.DataFrame(columns=REJECTED_COLUMNS)
     err = error if isinstance(error, str) else _short(error(bad))
     return pd.DataFrame({"source": source, "row": bad["row"].to_numpy(), "case_no": _short(bad["case_no"])
                          if "case_no" in bad else "", "error": err}, columns=REJECTED_COLUMNS)
@@ -246,13 +248,29 @@ def _unreadable(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame
     return out, pd.concat(rejects, ignore_index=True)
 
 
+def _something_left(name: str, counts: dict, table: pd.DataFrame, rejected: list[pd.DataFrame]) -> None:
+    """With no case (or no party) left there is nothing to analyse: say so,
+    with the first row's reason (often every row's: a wrong column, say)."""
+    if len(table):
+        return
+    if not counts[name]:
+        raise InputError(f"nothing to analyse: the {name} table has no rows")
+    r = pd.concat(rejected, ignore_index=True)
+    r = r[r["source"] == name].sort_values("row")
+    first = f" (row {r['row'].iloc[0]}: {' '.join(r['error'].iloc[0].split())})" if len(r) else ""  # one line
+    raise InputError(f"nothing to analyse: none of the {counts[name]} rows of the {name} table could be used{first}")
+
+
 def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
     """Clean every table of a :func:`casegraph.read.read_export` result."""
+    counts = {name: len(df) for name, df in tables.items()}
     tables, unreadable = _unreadable(tables)
     seen: dict = {}  # parties and assets repeat the cases' spellings: parse each once
     cases = normalise_cases(tables["cases"], seen)
+    _something_left("cases", counts, cases.table, [unreadable, cases.rejected])
     known = set(cases.table["case_no"])
     parties, warnings = normalise_parties(tables["parties"], known, seen)
+    _something_left("parties", counts, parties.table, [unreadable, parties.rejected])
     assets = normalise_assets(tables["assets"], known, seen)
     judges = normalise_judges(tables["judges"])
     rejected = pd.concat([unreadable] + [p.rejected for p in (cases, parties, assets, judges)], ignore_index=True)

@@ -80,6 +80,19 @@ def _header_row(raw: pd.DataFrame, table: Table) -> int:
     return 0
 
 
+def _header(raw: pd.DataFrame, table: Table) -> tuple[int, list]:
+    """The (last) header row and its cells. A second header row under the
+    first (当事人 over 名称 and 证件号码) names the columns it has a name for."""
+    h = _header_row(raw, table)
+    top = raw.iloc[h].tolist() if len(raw) else []
+    if h + 1 < len(raw):
+        below = raw.iloc[h + 1].tolist()
+        named = [_column(table, b) for b in below]
+        if any(n and n != _column(table, t) for n, t in zip(named, top)):
+            return h + 1, [b if n else t for b, n, t in zip(below, named, top)]
+    return h, top
+
+
 def _labels(cells: list) -> list[str]:
     """Column labels from a header row: unique (of two 案号 columns the first
     counts, as pandas would have it) and named where the header is empty."""
@@ -102,28 +115,30 @@ def _finish(raw: pd.DataFrame, table: Table, name: str, text: bool, errors=(), c
     the table's columns. A row with either keeps its reason in
     ``read_error`` (see the module docstring).
     """
-    h = _header_row(raw, table)
+    h, header = _header(raw, table)
     df = raw.iloc[h + 1 :]
-    df.columns = _labels(raw.iloc[h].tolist()) if len(raw) else []
+    df.columns = _labels(header)
     used = {i for i, label in enumerate(df.columns) if _column(table, label)}
     df = _canonical_columns(df, table, name)
-    df = df.fillna("")
-    if not text:  # a workbook's cells may be numbers, dates or formulas' values
-        df = df.astype(object).map(lambda v: v if isinstance(v, str) else str(v))
-    cols = list(table.columns)
-    err = pd.Series("", index=df.index, dtype=object)
-    for r, c, reason in errors:  # the first reason of a row is enough
-        if r in err.index and err[r] == "" and (c is None or c in used):
-            err[r] = reason
-    for test, reason in checks:
-        found = np.logical_or.reduce([test(df[c]).to_numpy(bool) for c in cols])
-        err = err.where(~found | (err != ""), reason)
+    if not text:  # a workbook's cells may be empty (NaN), numbers, dates or formulas' values
+        df = df.fillna("").astype(object).map(lambda v: v if isinstance(v, str) else str(v))
     df.insert(0, "row", df.index + 1)
-    if (err != "").any():
-        df[READ_ERROR] = err
+    cols = list(table.columns)
+    ok = None  # rows without a reason, when some row may have one
+    if errors or checks:
+        err = pd.Series("", index=df.index, dtype=object)
+        for r, c, reason in errors:  # the first reason of a row is enough
+            if r in err.index and err[r] == "" and (c is None or c in used):
+                err[r] = reason
+        for test, reason in checks:
+            found = np.logical_or.reduce([test(df[c]).to_numpy(bool) for c in cols])
+            err = err.where(~found | (err != ""), reason)
+        ok = (err == "").to_numpy()
+        if not ok.all():
+            df[READ_ERROR] = err
     # Empty lines and Excel's trailing blank rows carry nothing to lose.
     # Only rows without their first required value can be blank: check those.
-    maybe = np.flatnonzero((df[table.required[0]].to_numpy(dtype=object) == "") & (err == "").to_numpy())
+    maybe = np.flatnonzero((df[table.required[0]].to_numpy(dtype=object) == "") & (True if ok is None else ok))
     if len(maybe):
         part = df.iloc[maybe][cols]
         blank = (part.apply(lambda c: c.astype(str).str.strip()) == "").all(axis=1).to_numpy()
@@ -140,24 +155,33 @@ _REPLACED = (lambda s: s.str.contains("\ufffd", regex=False),
              "holds bytes that are not UTF-8 text (lines saved in another encoding?)")
 
 
-def _encoding(path: Path, head: bytes) -> str:
-    """How to read the file, from its first megabyte: utf-8-sig (reads plain
-    UTF-8 too), "utf-8-sig?" when only ASCII was seen (GB18030 if the rest is
-    not UTF-8), gb18030 (a superset of GBK and GB2312, what Chinese Excel
-    saves) or utf-16 (Excel's "Unicode text")."""
+def _encoding(path: Path, head: bytes) -> tuple[str, str, str | None]:
+    """How to read the file, from its first megabyte: (encoding, errors,
+    what to do if a later byte does not decode).
+
+    utf-8-sig reads plain UTF-8 too; gb18030 is a superset of GBK and GB2312
+    (what Chinese Excel saves); utf-16 is Excel's "Unicode text". A file that
+    is UTF-8 but for a few bytes (lines pasted in from a GBK system) is read
+    as UTF-8 with those bytes replaced: only the rows holding them are lost
+    (rejected), rather than the whole file to mojibake.
+    """
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
+        return "utf-16", "strict", None
     if head.startswith(b"PK\x03\x04"):
         raise InputError(f"{path}: is an Excel workbook (or another zip file) named .csv: give the .xlsx itself")
     if b"\x00" in head[:65536]:
         raise InputError(f"{path}: not a text CSV file (it holds binary data)")
+    non_ascii = len(head) - len(head.translate(None, bytes(range(128))))
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as e:
         # A cut at the end of the sample may split a character; anything earlier is not UTF-8.
         if e.start < len(head) - 3:
-            return "gb18030"
-    return "utf-8-sig" if head.translate(None, bytes(range(128))) else "utf-8-sig?"
+            # GBK read as UTF-8 gives a bad byte for (nearly) every character
+            mostly_utf8 = head.decode("utf-8", errors="replace").count("\ufffd") * 10 < non_ascii
+            return ("utf-8-sig", "replace", None) if mostly_utf8 else ("gb18030", "strict", None)
+    # Only ASCII seen: the rest may be GBK; else a bad byte further on is a pasted line.
+    return "utf-8-sig", "strict", "replace" if non_ascii else "gb18030"
 
 
 def _may_hold_long_lines(data: bytes, window: int = 16384) -> bool:
@@ -172,14 +196,14 @@ def read_csv(path: Path, table: Table) -> pd.DataFrame:
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    encoding = _encoding(path, data[: 1 << 20])
+    encoding, errors_mode, later = _encoding(path, data[: 1 << 20])
     text = None
     if encoding == "utf-16":  # rare: pandas reads the decoded text
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as e:
             raise InputError(f"{path}: broken UTF-16 text (bad bytes at offset {e.start})") from None
-    head = text[:4096] if text is not None else data[:4096].decode(encoding.rstrip("?"), errors="replace")
+    head = text[:4096] if text is not None else data[:4096].decode(encoding, errors="replace")
     first = head.split("\n", 1)[0]
     sep = "\t" if "\t" in first and "," not in first else ","  # Excel's "Unicode text" is tab-separated
     # Each check is a pass over every cell of the table: asked for only when
@@ -193,35 +217,55 @@ def read_csv(path: Path, table: Table) -> pd.DataFrame:
     # No header: the header row is found as in workbooks, and the header line
     # (not the widest row) says how many cells a row has, so that pandas never
     # takes the first column for an index when data rows end in a comma.
-    args = dict(sep=sep, header=None, dtype=object, keep_default_na=False, skip_blank_lines=False,
-                on_bad_lines="error")
+    # na_filter=False: every cell is text ("" when empty or missing), no NaN to fill.
+    args = dict(sep=sep, header=None, dtype=object, na_filter=False, skip_blank_lines=False, on_bad_lines="error")
     # pandas reads bytes many times faster than decoded text.
     source = (lambda: io.StringIO(text)) if text is not None else (lambda: io.BytesIO(data))
     errors = []
     try:
         try:
-            raw = pd.read_csv(source(), encoding=encoding.rstrip("?"), **args)
+            raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
         except UnicodeDecodeError:
-            if encoding == "gb18030":
+            if later is None:
                 raise
-            if encoding == "utf-8-sig":
-                # UTF-8 but for a few bytes further on (lines pasted from a GBK
-                # system): those rows are rejected, not the file read as mojibake.
-                encoding, args["encoding_errors"] = "utf-8-sig", "replace"
-                checks.append(_REPLACED)
+            if later == "replace":
+                errors_mode = "replace"
             else:
-                encoding = "gb18030"
-            raw = pd.read_csv(source(), encoding=encoding, **args)
+                encoding = later
+            raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: neither UTF-8 nor GBK text (bad byte at offset {e.start})") from None
     except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the file is empty") from None
+        if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+            raise InputError(f"{path}: the file is empty") from None
+        # A blank first line gives pandas no columns: the careful reading skips it.
+        if text is None:
+            text, errors_mode = _decode(path, data, encoding, errors_mode, later)
+        raw, errors = _records(text, sep, table)
     except pd.errors.ParserError as e:
         if text is None:
-            text = data.decode(encoding.rstrip("?"), errors="replace")
+            text, errors_mode = _decode(path, data, encoding, errors_mode, later)
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(e))
         raw, errors = _records(text, sep, table, int(unclosed[1]) if unclosed else None)
+    if errors_mode == "replace":
+        checks.append(_REPLACED)
     return _finish(raw, table, str(path), text=True, errors=errors, checks=checks)
+
+
+def _decode(path: Path, data: bytes, encoding: str, errors_mode: str, later: str | None) -> tuple[str, str]:
+    """The text for the careful reading, decoded as pandas would have been
+    told to (see :func:`_encoding`), and the errors mode that took."""
+    try:
+        return data.decode(encoding, errors=errors_mode), errors_mode
+    except UnicodeDecodeError as e:
+        try:
+            if later == "replace":
+                return data.decode(encoding, errors="replace"), "replace"
+            if later:
+                return data.decode(later), errors_mode
+        except UnicodeDecodeError as e2:
+            e = e2
+        raise InputError(f"{path}: neither UTF-8 nor GBK text (bad byte at offset {e.start})") from None
 
 
 def _records(text: str, sep: str, table: Table, unclosed: int | None = None) -> tuple[pd.DataFrame, list]:
@@ -236,7 +280,9 @@ def _records(text: str, sep: str, table: Table, unclosed: int | None = None) -> 
         rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=sep))
     finally:
         csv.field_size_limit(limit)
-    h = _header_row(pd.DataFrame(rows[:10]), table)
+    top = rows[:10]
+    width = max(map(len, top), default=0)
+    h = _header_row(pd.DataFrame([r + [""] * (width - len(r)) for r in top], dtype=object), table)
     n = len(rows[h]) if rows else 0
     errors = []
     if unclosed is not None and unclosed < len(rows):
@@ -244,11 +290,14 @@ def _records(text: str, sep: str, table: Table, unclosed: int | None = None) -> 
         errors.append((unclosed, None, 'a quote (") opened in this row is never closed: the rest of the file '
                                        f"({lines} line{'s' * (lines != 1)}) was read as one cell"))
     for i, r in enumerate(rows):
-        if len(r) > n and i > h:
-            if any(c.strip() for c in r[n:]):  # empty cells after the last column (a trailing comma) lose nothing
+        if len(r) > n:
+            # Empty cells after the last column (a trailing comma) lose nothing.
+            if i > h and any(c.strip() for c in r[n:]):
                 errors.append((i, None, f"the row has {len(r)} cells but the header {n} (a stray comma or quote?)"))
             del r[n:]
-    return pd.DataFrame(rows, dtype=object).reindex(columns=range(n)), errors
+        elif len(r) < n:
+            r.extend([""] * (n - len(r)))  # missing cells are empty ones, as in pandas
+    return pd.DataFrame(rows, columns=range(n), dtype=object), errors
 
 
 _CELL = re.compile(r"([A-Z]+)(\d+)")
@@ -267,6 +316,10 @@ _NS = r"(?:\w+:)?"
 _MERGE = re.compile(rf'<{_NS}mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"'.encode())
 _FORMULA = re.compile(rf'<{_NS}c r="([A-Z]+\d+)"([^>]*)>\s*<{_NS}f\b[^>]*(?:/>|>[^<]*</{_NS}f>)\s*'
                       rf'(?:<{_NS}v\s*/>|<{_NS}v>\s*</{_NS}v>)?\s*</{_NS}c>'.encode())
+
+
+_ERROR = re.compile(rf'<{_NS}c r="([A-Z]+\d+)"[^>]*\bt="e"[^>]*>\s*(?:<{_NS}f\b[^>]*/>|<{_NS}f\b[^>]*>[^<]*</{_NS}f>)?'
+                    rf'\s*<{_NS}v>([^<]*)</{_NS}v>'.encode())
 
 
 def _sheet_xml(path: Path, names: list[str]) -> dict[str, bytes]:
@@ -300,10 +353,16 @@ def _unmerge(raw: pd.DataFrame, xml: bytes) -> pd.DataFrame:
 
 def _uncalculated(raw: pd.DataFrame, xml: bytes) -> list:
     """Cells with a formula but no value: a workbook written by a program
-    (not saved by Excel) may keep only the formula, which reads as empty."""
-    if not re.search(rb"<(?:\w+:)?f[ >/]", xml):
-        return []
+    (not saved by Excel) may keep only the formula, which reads as empty.
+    And cells holding an Excel error (#DIV/0!, #REF!), which pandas reads
+    as empty too."""
     errors = []
+    if b't="e"' in xml:
+        for ref, value in _ERROR.findall(xml):
+            r, c = _cell(ref.decode())
+            errors.append((r, c, f"cell {ref.decode()} holds the Excel error {value.decode(errors='replace')}"))
+    if not re.search(rb"<(?:\w+:)?f[ >/]", xml):
+        return errors
     for ref, attrs in _FORMULA.findall(xml):
         if b't="str"' in attrs:  # Excel's own empty text result
             continue
@@ -379,6 +438,8 @@ def read_export(source: str | Path, judges: str | Path | None = None) -> dict[st
         )
     for table in TABLES:
         if table.name not in tables and table.optional_table:
-            tables[table.name] = pd.DataFrame({"row": pd.Series(dtype=int), **{c: pd.Series(dtype=str) for c in table.columns}})
+            # object, as read tables are: a pandas string column checks isin() value by value in Python
+            tables[table.name] = pd.DataFrame({"row": pd.Series(dtype=int),
+                                               **{c: pd.Series(dtype=object) for c in table.columns}})
     assert CASES.name in tables
     return tables

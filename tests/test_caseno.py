@@ -61,3 +61,18 @@ def test_fast_path_agrees_with_the_parser(text):
     got = official_case_nos(pd.Series([text], dtype=object)).iloc[0]
     p = parse_case_no(text)
     assert (got if isinstance(got, str) else None) == (p.official if p else None)
+
+
+@given(st.lists(st.one_of(
+    st.text(max_size=30),
+    st.builds(lambda y, s, b: f"{b[0]}{y}{b[1]}沪0113执{s}号", st.integers(1900, 2100), st.integers(0, 10**8),
+              st.sampled_from(["()", "（）", "〔〕", "[]", "【】"])),
+    st.integers(), st.floats(), st.none(),
+), max_size=30))
+def test_vectorised_case_numbers_agree_with_scalar(values):
+    """Whatever a cell holds (text, a number Excel made of it, nothing), the
+    column parser says what parse_case_no says, and does not crash."""
+    got = official_case_nos(pd.Series(values, dtype=object))
+    for v, g in zip(values, got):
+        p = parse_case_no(v)
+        assert (g if isinstance(g, str) else None) == (p.official if p else None)

@@ -4,7 +4,7 @@ import stat
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 
 from casegraph.identity import (EMPTY, INVALID, MASKED, RIC, USCC, keyed_hash, mask, masked_agrees, parse_id,
                                 parse_ids, secret_key)
@@ -109,3 +109,47 @@ def test_credit_code_check_agrees_with_stdnum(code):
     assert (parse_id(code, "法人").status == USCC) == uscc.is_valid(code)
     got = parse_ids(pd.Series([code]), pd.Series(["法人"]))
     assert (got["status"].iloc[0] == USCC) == uscc.is_valid(code)
+
+
+# -- credit codes (GB 32100) under random input ---------------------------------------
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+credit_codes = st.tuples(st.text(alphabet="0123456789", min_size=8, max_size=8),
+                         st.text(alphabet=USCC_CHARS, min_size=9, max_size=9)).map(
+    lambda t: t[0] + t[1] + uscc.calc_check_digit(t[0] + t[1]))
+FULL_WIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789ABCDEFGHJKLMNPQRTUWXY"})
+
+
+@given(credit_codes, st.sampled_from(["plain", "lower", "full-width", "spaced", "hyphens"]))
+def test_every_credit_code_is_accepted_however_typed_and_round_trips(code, typing):
+    typed = {"plain": code, "lower": code.lower(), "full-width": code.translate(FULL_WIDTH),
+             "spaced": f" {code[:8]} {code[8:]} ", "hyphens": f"{code[:2]}-{code[2:8]}-{code[8:]}"}[typing]
+    p = parse_id(typed, "法人")
+    assert (p.status, p.canonical) == (USCC, code)
+    assert parse_id(p.canonical, "法人") == p
+    assert mask(p.canonical) == code[:6] + "********" + code[-4:]
+
+
+@given(credit_codes, st.integers(0, 17), st.sampled_from(USCC_CHARS))
+def test_no_one_character_typo_passes_for_a_credit_code(code, at, char):
+    typo = code[:at] + char + code[at + 1:]
+    if typo != code:  # the check character catches every single substitution (weights prime to 31)
+        assert parse_id(typo, "法人").status != USCC
+
+
+@given(st.lists(st.tuples(st.one_of(
+    credit_codes,
+    credit_codes.map(lambda c: c[:-1] + ("0" if c[-1] != "0" else "1")),
+    digits17.map(lambda d: d + ric.calc_check_digit(d + "0")),
+    st.text(alphabet=USCC_CHARS + "IOSVZ*x -", max_size=20),
+    st.text(max_size=20),
+), st.sampled_from(["法人", "非法人组织", "自然人", "", "公司"])), max_size=30))
+@settings(max_examples=200)
+def test_vectorised_parse_of_mixed_kinds_agrees_with_scalar(pairs):
+    """The numpy fast path for credit codes (organisations only) says what parse_id says."""
+    values = pd.Series([v for v, _ in pairs], dtype=object)
+    kinds = pd.Series([k for _, k in pairs], dtype=object)
+    got = parse_ids(values, kinds)
+    for (v, k), (status, canonical) in zip(pairs, got[["status", "canonical"]].itertuples(index=False)):
+        p = parse_id(v, k)
+        assert (status, canonical) == (p.status, p.canonical)
