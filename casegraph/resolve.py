@@ -68,18 +68,16 @@ def _masked_id_and_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
     # Full IDs are compared through their masked form: a record's full ID
     # never needs to be kept, here or in the database.
     known = r.loc[r["id_status"] == RIC, ["name_norm", "id_key", "id_masked"]].drop_duplicates(["name_norm", "id_key"])
-    # Join on the name and the ends a mask usually shows (first 6, last 4):
-    # a common name has thousands of holders, and pairing each masked record
-    # with all of them would not end. Other mask layouts pair on the name alone.
+    # Only the first 6 and last 4 characters of a full ID are kept (its masked
+    # form), so a mask can be checked against them alone: one that shows
+    # other characters cannot be verified and never joins. Joining on the
+    # name and those ends also keeps common names (王伟) from pairing each
+    # masked record with thousands of namesakes.
     cand = cand.rename_axis("rec").reset_index()
     cand["ends"] = cand["id_masked"].str.slice(0, 6) + cand["id_masked"].str.slice(-4)
     known = known.assign(ends=known["id_masked"].str.slice(0, 6) + known["id_masked"].str.slice(-4))
-    usual = ~cand["ends"].str.contains("*", regex=False)
-    pairs = pd.concat([
-        cand[usual].merge(known, on=["name_norm", "ends"], suffixes=("", "_full")),
-        cand[~usual].drop(columns="ends").merge(known.drop(columns="ends"), on="name_norm", suffixes=("", "_full")),
-    ], ignore_index=True)
-    pairs = pairs[pairs["id_masked"].str.len() == pairs["id_masked_full"].str.len()]
+    shows_only_ends = cand["id_masked"].str.slice(6, -4).str.fullmatch(r"\*+") & ~cand["ends"].str.contains("*", regex=False)
+    pairs = cand[shows_only_ends].merge(known, on=["name_norm", "ends"], suffixes=("", "_full"))
     if pairs.empty:
         return out
     a = _chars(pairs["id_masked"])
