@@ -12,11 +12,13 @@ The connection is configured the way Neo4j's own tools are: ``NEO4J_URI``,
 :func:`connect`. Without a URI, casegraph uses the local server started by
 ``casegraph neo4j start`` (:mod:`casegraph.server`).
 
->>> from casegraph import neo4j_engine as ne                   # doctest: +SKIP
->>> with ne.connect("neo4j://127.0.0.1:7687") as db:           # doctest: +SKIP
-...     ne.load(db, "export/")                                 # cases, parties, roles, assets, judges
-...     findings = ne.find_all(db)                             # same tables as casegraph.find.find_all
-...     ne.query(db, "related_cases", {"case_no": "（2024）沪0113执1号"})
+Example::
+
+    from casegraph import neo4j_engine as ne
+    with ne.connect("neo4j://127.0.0.1:7687") as db:
+        ne.load(db, "export/")                                 # cases, parties, roles, assets, judges
+        findings = ne.find_all(db)                             # same tables as casegraph.find.find_all
+        ne.query(db, "related_cases", {"case_no": "（2024）沪0113执1号"})
 """
 from __future__ import annotations
 
@@ -208,7 +210,9 @@ def params_of(options: C.Options) -> dict:
 def query(db: Database, name: str, params: dict | None = None) -> pd.DataFrame:
     """Run ``cypher/<name>.cypher`` with its commented defaults overridden by ``params``.
 
-    >>> query(db, "common_debtors").head(3)                    # doctest: +SKIP
+    Example::
+
+        query(db, "common_debtors").head(3)
     """
     merged = {**defaults(name), **(params or {})}
     run = db.write if name in WRITING else db.read

@@ -7,9 +7,11 @@ files. Bundles are the exception that proves it: the database gives the
 case–link edges (``cypher/bundles.cypher``) and the connected components
 are found by the very function the embedded engine uses.
 
->>> from casegraph import neo4j_engine as ne                    # doctest: +SKIP
->>> with ne.connect() as db:                                     # doctest: +SKIP
-...     common_debtors(db, C.Options()).head(3)
+Example::
+
+    from casegraph import neo4j_engine as ne
+    with ne.connect() as db:
+        common_debtors(db, C.Options()).head(3)
 """
 from __future__ import annotations
 

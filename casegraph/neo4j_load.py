@@ -20,11 +20,13 @@ interrupted one (server killed, connection lost) compares against the roles
 the database really holds, so running ``load`` again finishes the job with
 nothing lost and nothing duplicated. One loader at a time.
 
->>> from casegraph import neo4j_engine as ne                     # doctest: +SKIP
->>> with ne.connect() as db:                                      # doctest: +SKIP
-...     report = ne.load(db, "export/")
->>> report.written                                                # doctest: +SKIP
-{'parties': 4425, 'cases': 2000, 'records': 4579, 'roles': 4511, ...}
+Example::
+
+    from casegraph import neo4j_engine as ne
+    with ne.connect() as db:
+        report = ne.load(db, "export/")
+    report.written
+    # {'parties': 4425, 'cases': 2000, 'records': 4579, 'roles': 4511, ...}
 """
 from __future__ import annotations
 

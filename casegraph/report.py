@@ -7,9 +7,11 @@ pages load vis-network from ``lib/`` beside them. Nothing comes from the
 internet, so the site works on a court intranet, from a shared folder or a
 USB stick.
 
->>> from casegraph import analyze
->>> write_report(analyze("export/"), "out/report")              # doctest: +SKIP
-PosixPath('out/report')
+Example::
+
+    from casegraph import analyze
+    write_report(analyze("export/"), "out/report")
+    # PosixPath('out/report')
 
 Layout::
 
@@ -173,7 +175,9 @@ def bundle_table(graph: CaseGraph, bundles: pd.DataFrame) -> pd.DataFrame:
     """One row per bundle, largest first: bundle_id, n_cases, n_parties,
     total_amount, ties (what links its cases: parties named, assets counted).
 
-    >>> bundle_table(graph, result.findings["bundles"]).head(1)     # doctest: +SKIP
+    Example::
+
+        bundle_table(graph, result.findings["bundles"]).head(1)
     """
     cols = ["bundle_id", "n_cases", "n_parties", "total_amount", "ties"]
     if bundles.empty:

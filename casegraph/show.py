@@ -16,11 +16,13 @@ Node ids are ``case:<case_no>``, ``party:<party_id>``, ``asset:<asset_id>``
 and ``judge:<name>``. Edges carry ``role`` (applicant, debtor, the asset's
 action, or ``judge``) and the case's ``amount``.
 
->>> from casegraph.analyze import prepare
->>> clean, resolved, graph = prepare("export/")                    # doctest: +SKIP
->>> g = neighbourhood(graph, party=find_party(graph, "王建国", resolved.records))  # doctest: +SKIP
->>> render(g, "wang.html")                                          # doctest: +SKIP
-PosixPath('wang.html')
+Example::
+
+    from casegraph.analyze import prepare
+    clean, resolved, graph = prepare("export/")
+    g = neighbourhood(graph, party=find_party(graph, "王建国", resolved.records))
+    render(g, "wang.html")
+    # PosixPath('wang.html')
 
 Personal data: a page shows a party's masked ID (``310113********123X``)
 and never the full number; the graph carries no full number to begin with.
@@ -366,7 +368,9 @@ def neighbourhood_from_neo4j(db_or_uri, case: str | None = None, party: str | No
     graph has the same nodes, attributes and edges as the embedded engine's
     for the same data.
 
-    >>> g = neighbourhood_from_neo4j("neo4j://127.0.0.1:7687", party="王建国")   # doctest: +SKIP
+    Example::
+
+        g = neighbourhood_from_neo4j("neo4j://127.0.0.1:7687", party="王建国")
     """
     from . import neo4j_engine as ne
 
