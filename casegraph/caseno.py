@@ -83,7 +83,8 @@ def official_case_nos(values: pd.Series, seen: dict | None = None) -> pd.Series:
         if u not in seen:
             # Most exports already hold the official form: recognise it at once.
             seen[u] = u if isinstance(u, str) and _AS_WRITTEN.match(u) else _official(u)
-    return values.map(seen)
+    # object, not pandas' str: isin and joins on a str column go value by value in Python
+    return values.map(seen).astype(object)
 
 
 def case_type(official: pd.Series) -> pd.Series:
