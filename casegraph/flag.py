@@ -28,6 +28,8 @@ leaves the last finished run in place and is finished by running again.
 same tables go to files: one CSV per kind (BOM, for Excel), ``flags.xlsx``
 with a sheet per kind, and ``summary.json``, written last.
 
+>>> KINDS
+('centralised', 'bankruptcy', 'offset', 'split_bundle')
 >>> from casegraph import neo4j_engine as ne                           # doctest: +SKIP
 >>> with ne.connect() as db:                                             # doctest: +SKIP
 ...     run = flag_all(db, FlagOptions(min_open_cases=5))

@@ -28,6 +28,8 @@ before it; a run cut short (server killed) is finished by running ``assign``
 again: the cases already routed keep their judge and the route stored with
 it, the rest are routed as the first run would have. One assigner at a time.
 
+>>> RULES
+('kept', 'follows_holder', 'minors_team', 'least_loaded', 'no_capacity')
 >>> from casegraph import neo4j_engine as ne                         # doctest: +SKIP
 >>> with ne.connect() as db:                                           # doctest: +SKIP
 ...     routing = assign_new(db, "today/")
