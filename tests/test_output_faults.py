@@ -98,7 +98,7 @@ def tmpfs(tmp_path):
         point.mkdir()
         done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)], capture_output=True)
         if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+            pytest.fail(f"cannot mount a tmpfs here (the tests run as root): {done.stderr.decode(errors='replace').strip()}")
         mounted.append(point)
         return point
 
