@@ -5,10 +5,11 @@ No browser is downloaded: playwright drives ``/usr/bin/chromium`` (or
 not a ``file:`` URL is blocked and recorded, so a page that would need the
 internet fails its test here as it would on a court intranet.
 
->>> with Browser() as b:                                     # doctest: +SKIP
-...     page = b.open(Path("report/index.html"))
-...     page.console_errors, page.external_requests
-([], [])
+Example::
+
+    with Browser() as b:
+        page = b.open(Path("report/index.html"))
+        page.console_errors, page.external_requests    # ([], [])
 """
 from __future__ import annotations
 
@@ -55,6 +56,19 @@ class Page:
         drew: node and edge counts, positioned nodes, and whether the canvas
         has ink on it."""
         self.page.wait_for_function("window.casegraph && window.casegraph.ready === true", timeout=timeout_ms)
+        # Laid out is not yet painted: on a busy machine the first frame can
+        # come a while later. Wait for ink (the assertions judge what is there).
+        try:
+            self.page.wait_for_function("""() => {
+                const canvas = document.querySelector('#network canvas');
+                if (!canvas) return false;
+                const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                let ink = 0;
+                for (let i = 3; i < d.length; i += 4 * 7) { if (d[i] > 0 && ++ink > 200) return true; }
+                return false;
+            }""", timeout=timeout_ms, polling=250)
+        except Exception:  # noqa: BLE001 - a timeout here is reported by the caller's assertions
+            pass
         return self.page.evaluate("""() => {
             const c = window.casegraph;
             const canvas = document.querySelector('#network canvas');
