@@ -35,3 +35,12 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[server.Se
         yield info
     finally:
         server.stop(data_dir)
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server of this test's own, which it may kill."""
+    data = tmp_path / "neo4j"
+    info = server.start(data, heap="512m", pagecache="256m")
+    yield data, info
+    server.stop(data)

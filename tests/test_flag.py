@@ -224,15 +224,6 @@ def test_flag_command_prints_one_screen_and_writes_csv_and_excel(sample, db, tmp
 
 # -- a server that dies, a server that is not there ----------------------------------
 
-@pytest.fixture
-def own_server(tmp_path):
-    """A server of this test's own, which it may kill."""
-    data = tmp_path / "neo4j"
-    info = server.start(data, heap="512m", pagecache="256m")
-    yield data, info
-    server.stop(data)
-
-
 def test_flag_killed_midway_finishes_when_run_again(sample, own_server):
     data, info = own_server
     fo = FlagOptions(min_open_cases=1, min_no_property=1)  # thousands of flags: a long write

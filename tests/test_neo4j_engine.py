@@ -223,15 +223,6 @@ def test_another_key_is_refused(db, tmp_path, monkeypatch):
 
 # -- a server that dies, a server that is not there -----------------------------
 
-@pytest.fixture
-def own_server(tmp_path):
-    """A server of this test's own, which it may kill."""
-    data = tmp_path / "neo4j"
-    info = server.start(data, heap="512m", pagecache="256m")
-    yield data, info
-    server.stop(data)
-
-
 def test_a_load_killed_midway_finishes_when_run_again(tmp_path, own_server):
     data, info = own_server
     export = tmp_path / "export"

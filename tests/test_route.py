@@ -273,15 +273,6 @@ def test_values_that_look_like_cypher_are_routed_unharmed(db, tmp_path):
 
 # -- a server that dies, a server that is not there ----------------------------------
 
-@pytest.fixture
-def own_server(tmp_path):
-    """A server of this test's own, which it may kill."""
-    data = tmp_path / "neo4j"
-    info = server.start(data, heap="512m", pagecache="256m")
-    yield data, info
-    server.stop(data)
-
-
 ROUTED = ("MATCH (c:Case) WHERE c.route_rule IS NOT NULL "
           "RETURN c.case_no AS case_no, c.route_rule AS rule, c.route_related AS related ORDER BY case_no")
 
