@@ -46,7 +46,7 @@ def measure(kind: str, folder: Path) -> dict:
 
 
 def main(sizes: list[int]) -> None:
-    from casegraph.sample import make_sample
+    from casegraph.sample.generate import make_sample
 
     print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
     print(f"{'cases':>9} {'read s':>8} {'analyze s':>10} {'ratio':>6} {'peak MB':>8}")

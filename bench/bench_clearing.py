@@ -30,8 +30,8 @@ OUT = Path(__file__).parent / "out"
 
 
 def child(folder: str) -> None:
-    from casegraph.analyze import prepare
-    from casegraph.clearing import clearable, clearing_plan, greedy_cycle_cancelling, write_plan
+    from casegraph.pipeline import prepare
+    from casegraph.find.clearing import clearable, clearing_plan, greedy_cycle_cancelling, write_plan
 
     clock = {}
 
@@ -55,7 +55,7 @@ def child(folder: str) -> None:
 
 
 def sample(sizes: list[int]) -> None:
-    from casegraph.sample import make_sample
+    from casegraph.sample.generate import make_sample
 
     print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
     for n in sizes:
@@ -81,7 +81,7 @@ def sample(sizes: list[int]) -> None:
 def dense(sizes=((200, 2_000), (1_000, 10_000), (5_000, 50_000)), seed: int = 1) -> None:
     import pandas as pd
 
-    from casegraph.clearing import clearing_plan, greedy_cycle_cancelling
+    from casegraph.find.clearing import clearing_plan, greedy_cycle_cancelling
 
     print("dense random networks (every debt on a closed chain):")
     for n_parties, n_debts in sizes:

@@ -53,12 +53,13 @@ def quantiles(ms: list[float]) -> dict:
 
 def bench(n: int, n_new: int, heap: str, pagecache: str, reuse: bool, lookups: int) -> dict:
     from casegraph import contract as C
-    from casegraph import neo4j_engine as ne
-    from casegraph import neo4j_find as nf
-    from casegraph import server
-    from casegraph.flag import flag_all
-    from casegraph.route import assign_new, split_newest
-    from casegraph.sample import make_sample
+    from casegraph import pipeline
+    from casegraph.engines.neo4j import db as ne
+    from casegraph.engines.neo4j import find as nf
+    from casegraph.engines.neo4j import server
+    from casegraph.jobs.flag import flag_all
+    from casegraph.jobs.route import assign_new, split_newest
+    from casegraph.sample.generate import make_sample
 
     out: dict = {"cases": n, "new_cases": n_new, "heap": heap, "pagecache": pagecache, "machine_before": machine()}
     sample = OUT / f"sample-{n}-{n_new}"
@@ -85,7 +86,7 @@ RETURN count(c) AS n""").iloc[0, 0]
                 print(f"  reusing the loaded store; undid {undone} routes of an earlier run")
             else:
                 t = time.perf_counter()
-                report = ne.load(db, existing, progress=True)
+                report = pipeline.load(db, existing, progress=True)
                 out["existing_load"] = {"seconds": round(time.perf_counter() - t, 1),
                                         "database_seconds": round(report.total_seconds, 1),
                                         "steps": {k: round(v, 1) for k, v in report.seconds.items()}}

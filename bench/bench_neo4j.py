@@ -31,13 +31,13 @@ OUT = Path(__file__).parent / "out" / "neo4j"
 
 def bench(n: int, heap: str, pagecache: str, lookups: int, reload: bool) -> dict:
     from casegraph import contract as C
-    from casegraph import neo4j_engine as ne
-    from casegraph import neo4j_find as nf
-    from casegraph import server
-    from casegraph.analyze import prepare
-    from casegraph.find import bundles as embedded_bundles  # noqa: F401  (same function the engine calls)
-    from casegraph.neo4j_load import load_graph
-    from casegraph.sample import make_sample
+    from casegraph.engines.neo4j import db as ne
+    from casegraph.engines.neo4j import find as nf
+    from casegraph.engines.neo4j import server
+    from casegraph.pipeline import prepare
+    from casegraph.find.embedded import bundles as embedded_bundles  # noqa: F401  (same function the engine calls)
+    from casegraph.engines.neo4j.load import load_graph
+    from casegraph.sample.generate import make_sample
 
     export = OUT / f"sample-{n}"
     if not (export / "cases.csv").exists():

@@ -8,10 +8,10 @@ Example::
     result = casegraph.analyze("export/", judges="judges.csv")
     casegraph.write_result(result, "out/")
 """
-from .analyze import Result, analyze, prepare
-from .contract import Options
-from .read import InputError
-from .write import OutputError, write_result
+from casegraph.pipeline import Result, analyze, prepare
+from casegraph.contract import Options
+from casegraph.read import InputError
+from casegraph.write.files import OutputError, write_result
 
 __all__ = ["analyze", "prepare", "Result", "Options", "write_result", "InputError", "OutputError"]
 __version__ = "0.1.0"

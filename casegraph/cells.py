@@ -14,7 +14,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from .contract import LIST_SEP
+from casegraph.contract import LIST_SEP
 
 
 def join_per_group(keys: pd.Series, values: pd.Series, sep: str = LIST_SEP) -> pd.Series:

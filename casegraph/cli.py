@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from . import contract as C
+from casegraph import contract as C
+from casegraph.errors import CasegraphError
 
 
 def _fail(message: str, code: int = 2):
@@ -29,17 +30,16 @@ def friendly(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from .read import InputError
-        from .write import OutputError
-
         debug = bool(os.environ.get("CASEGRAPH_DEBUG"))
         try:
             with warnings.catch_warnings():
                 if not debug:  # a library's warning is noise on a clerk's screen
                     warnings.simplefilter("ignore")
                 return fn(*args, **kwargs)
-        except (InputError, OutputError) as e:
-            _fail(str(e))
+        except CasegraphError as e:
+            if debug:
+                raise
+            _fail(str(e), e.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except click.exceptions.Exit:
@@ -47,25 +47,12 @@ def friendly(fn):
         except Exception as e:  # noqa: BLE001 - the user gets one line, not a traceback
             if debug:
                 raise
-            known = getattr(e, "casegraph_message", None) or _known_message(e)
-            _fail(known or f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", 1)
+            _fail(_known_message(e) or f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", 1)
 
     return wrapper
 
 
 def _known_message(e: Exception) -> str | None:
-    try:
-        from .server import ServerError
-    except ImportError:  # pragma: no cover
-        ServerError = ()
-    if ServerError and isinstance(e, ServerError):
-        return str(e)
-    try:
-        from .neo4j_engine import DatabaseError
-    except ImportError:
-        return None
-    if isinstance(e, DatabaseError):
-        return str(e)
     if isinstance(e, OSError) and e.strerror and e.filename:  # a full disk, a folder that cannot be written
         return f"{e.filename}: {e.strerror}"
     if isinstance(e, MemoryError):
@@ -100,8 +87,8 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
     EXPORT is a folder with cases.csv and parties.csv (assets.csv and
     judges.csv optional) or an .xlsx workbook with those sheets.
     """
-    from .analyze import analyze as run
-    from .write import write_result
+    from casegraph.pipeline import analyze as run
+    from casegraph.write.files import write_result
 
     args = {"uri": uri, "user": user, "password": password, "database": database} if backend == "neo4j" else {}
     result = run(export, judges=judges, options=_options(hub_threshold), backend=backend, **args)
@@ -131,7 +118,7 @@ def _report(s: dict, out: Path) -> None:
 @friendly
 def sample(n_cases, out, seed, chinese_headers, encoding):
     """Write a realistic synthetic export, with its truth.json."""
-    from .sample import make_sample
+    from casegraph.sample.generate import make_sample
 
     truth = make_sample(n_cases, out, seed=seed, chinese_headers=chinese_headers, encoding=encoding)
     click.echo(f"wrote a sample of {n_cases} cases to {out}/ ({json.dumps(truth.get('counts', {}), ensure_ascii=False)})")
@@ -143,9 +130,9 @@ def sample(n_cases, out, seed, chinese_headers, encoding):
 @friendly
 def demo(out, n_cases):
     """Make a sample export, analyse it, and say where the results are."""
-    from .analyze import analyze as run
-    from .sample import make_sample
-    from .write import write_result
+    from casegraph.pipeline import analyze as run
+    from casegraph.sample.generate import make_sample
+    from casegraph.write.files import write_result
 
     make_sample(n_cases, out / "export")
     result = run(out / "export")
@@ -168,7 +155,8 @@ def demo(out, n_cases):
 def clearing(export, out, backend, uri, user, password, database):
     """How much debt can be extinguished at once: the optimal multilateral
     clearing plan of the money cases in EXPORT (or in Neo4j)."""
-    from .clearing import plan_clearing, write_plan
+    from casegraph.find.clearing import write_plan
+    from casegraph.pipeline import plan_clearing
 
     if export is None and backend == "embedded":
         _fail("give an EXPORT to read, or --backend neo4j to plan the cases in the database")
@@ -185,7 +173,7 @@ def clearing(export, out, backend, uri, user, password, database):
 
 
 def _write_report(result, folder: Path) -> None:
-    from .report import write_report
+    from casegraph.write.report import write_report
 
     write_report(result, folder)
     click.echo(f"report in {folder / 'index.html'}")
@@ -215,7 +203,7 @@ def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, passwo
 
       casegraph show export/ --party 王建国 --out wang.html
     """
-    from . import show as S
+    from casegraph.pictures import show as S
 
     if (case_no is None) == (party is None):
         _fail("give one of --case or --party")
@@ -268,7 +256,7 @@ def neo4j_start(data_dir, port, heap, pagecache):
 
       casegraph neo4j start --heap 4g --pagecache 4g
     """
-    from . import server
+    from casegraph.engines.neo4j import server
 
     info = server.start(data_dir, port=port, heap=heap, pagecache=pagecache)
     click.echo(f"Neo4j runs at {info.uri} (pid {info.pid}, store in {info.data_dir}); casegraph load, analyze "
@@ -280,7 +268,7 @@ def neo4j_start(data_dir, port, heap, pagecache):
 @friendly
 def neo4j_stop(data_dir):
     """Stop the local server cleanly."""
-    from . import server
+    from casegraph.engines.neo4j import server
 
     click.echo("stopped" if server.stop(data_dir) else "no local Neo4j was running")
 
@@ -290,7 +278,7 @@ def neo4j_stop(data_dir):
 @friendly
 def neo4j_status(data_dir):
     """Say whether the local server runs, and where; exit 1 if it does not."""
-    from . import server
+    from casegraph.engines.neo4j import server
 
     info = server.status(data_dir)
     if info is None:
@@ -315,10 +303,11 @@ def load(export, judges, progress, uri, user, password, database):
 
       casegraph load export/ --uri neo4j://127.0.0.1:7687
     """
-    from . import neo4j_engine as ne
+    from casegraph import pipeline
+    from casegraph.engines.neo4j import db as ne
 
     with ne.connect(uri, user, password, database) as db:
-        r = ne.load(db, export, judges, progress=progress)
+        r = pipeline.load(db, export, judges, progress=progress)
         w, removed = r.written, r.removed
         click.echo(f"loaded {r.cases} cases into {db.uri} (database {db.database}) in {r.total_seconds:.1f} s"
                    + (" after finishing an interrupted load" if r.recovered else ""))
@@ -351,7 +340,7 @@ def query(name, params, limit, uri, user, password, database):
       casegraph query common_debtors
       casegraph query related_cases --param case_no=（2024）沪0113执1号
     """
-    from . import neo4j_engine as ne
+    from casegraph.engines.neo4j import db as ne
 
     if name is None:
         for n in ne.cypher_names():
@@ -384,8 +373,8 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
 
       casegraph assign today/ --out routes.xlsx
     """
-    from . import neo4j_engine as ne
-    from .route import ROUTES, assign_new, write_routes
+    from casegraph.engines.neo4j import db as ne
+    from casegraph.jobs.route import ROUTES, assign_new, write_routes
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"{out}: the routes file must end in .csv or .xlsx")
@@ -426,8 +415,8 @@ def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, 
 
       casegraph flag --out flags/ --min-open-cases 5
     """
-    from . import neo4j_engine as ne
-    from .flag import FlagOptions, flag_all, summary_lines, write_flags
+    from casegraph.engines.neo4j import db as ne
+    from casegraph.jobs.flag import FlagOptions, flag_all, summary_lines, write_flags
 
     options = FlagOptions(min_open_cases=min_open_cases, min_no_property=min_no_property,
                           options=_options(hub_threshold))

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
-from . import contract as C
-from .caseno import case_type
-from .normalise import Clean
-from .resolve import Resolved
+from casegraph import contract as C
+from casegraph.normalise.caseno import case_type
+from casegraph.normalise.clean import Clean
+from casegraph.resolve import Resolved
 
 
 @dataclass

@@ -34,16 +34,13 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
-from .contract import CASES, JUDGES, TABLES, Table, header_to_column
+from casegraph.contract import CASES, JUDGES, TABLES, Table, header_to_column
+from casegraph.errors import InputError
 
 READ_ERROR = "read_error"
 # Excel holds at most this many characters in a cell: a longer one did not
 # come from a clerk, and would be cut or spill over when a result is opened.
 EXCEL_CELL_LIMIT = 32767
-
-
-class InputError(Exception):
-    """Input that stops the run: one line a clerk can act on."""
 
 
 def _canonical_columns(df: pd.DataFrame, table: Table, name: str) -> pd.DataFrame:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import contract as C
-from .cells import join_per_group, mode_per_group
-from .identity import MASKED, RIC, USCC, keyed_hashes, secret_key
+from casegraph import contract as C
+from casegraph.cells import join_per_group, mode_per_group
+from casegraph.normalise.identity import MASKED, RIC, USCC, keyed_hashes, secret_key
 
 # 张某, 李某某, 欧阳某: a published judgment's stand-in identifies nobody.
 # Organisations too: 上海某某贸易有限公司.

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
-from casegraph import server
+from casegraph.engines.neo4j import server
 
 # CI shares two cores with a Neo4j server and a browser: judge property tests
 # by what they find, not by how fast one example runs.

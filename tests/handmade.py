@@ -7,8 +7,8 @@ from pathlib import Path
 from stdnum.cn import ric, uscc
 
 from casegraph import contract as C
-from casegraph.identity import mask  # noqa: F401  (tests import it from here)
-from casegraph.analyze import prepare
+from casegraph.normalise.identity import mask  # noqa: F401  (tests import it from here)
+from casegraph.pipeline import prepare
 
 
 def rid(first17: str) -> str:

@@ -1,7 +1,7 @@
 import pandas as pd
 
 from casegraph import contract as C
-from casegraph.assign import assign
+from casegraph.assign.batch import assign
 
 
 def cases(*rows):

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from casegraph.caseno import official_case_nos, parse_case_no
+from casegraph.normalise.caseno import official_case_nos, parse_case_no
 
 
 @pytest.mark.parametrize("typed", [

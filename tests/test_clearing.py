@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from scipy.optimize import linprog
 
 from casegraph import contract as C
-from casegraph import clearing as K
-from casegraph.analyze import prepare
+from casegraph.find import clearing as K
+from casegraph.pipeline import prepare
 from casegraph.cli import main
-from casegraph.clearing import clearing_plan, greedy_cycle_cancelling, write_plan
-from casegraph.sample import make_sample
+from casegraph.find.clearing import clearing_plan, greedy_cycle_cancelling, write_plan
+from casegraph.sample.generate import make_sample
 from handmade import CO_A, CO_B, CO_C, LI, WANG, ZHANG, case, code, combine, debt, graph_of, party, write_export
 
 Z, W, L = ("张三", ZHANG), ("王五", WANG), ("李四", LI)
@@ -262,7 +262,7 @@ def test_command_writes_the_plan_and_refuses_an_analysis_folder(tmp_path):
 
 # ------------------------------------------------------------ the Neo4j backend
 def test_neo4j_backend_gives_the_same_plan(neo4j_server, sample_graph, tmp_path):
-    from casegraph import neo4j_engine as ne
+    from casegraph.engines.neo4j import db as ne
 
     g, _, folder = sample_graph
     want = clearing_plan(g)

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from casegraph import contract as C
-from casegraph.caseno import parse_case_no
+from casegraph.normalise.caseno import parse_case_no
 from casegraph.cli import main
-from casegraph.sample import make_sample
+from casegraph.sample.generate import make_sample
 
 SEP = C.LIST_SEP
 

@@ -1,6 +1,6 @@
 """Each finding on a network small enough to draw on paper."""
 from casegraph import contract as C
-from casegraph.find import bundles, common_debtors, offsets, repeat_applicants, shared_assets
+from casegraph.find.embedded import bundles, common_debtors, offsets, repeat_applicants, shared_assets
 from handmade import BANK, CO_A, CO_B, CO_C, LI, WANG, ZHANG, case, combine, debt, graph_of, party, rid
 
 Z, W, L = ("张三", ZHANG), ("王五", WANG), ("李四", LI)

@@ -18,15 +18,16 @@ import pandas as pd
 import pytest
 
 from casegraph import contract as C
-from casegraph import neo4j_engine as ne
-from casegraph import server
-from casegraph.analyze import prepare
-from casegraph.find import find_all
-from casegraph.flag import (BANKRUPTCY, CONSOLIDATION, KINDS, OUTPUTS, WORKBOOK, FlagOptions, flag_all,
+from casegraph import pipeline
+from casegraph.engines.neo4j import db as ne
+from casegraph.engines.neo4j import server
+from casegraph.pipeline import prepare
+from casegraph.find.embedded import find_all
+from casegraph.jobs.flag import (BANKRUPTCY, CONSOLIDATION, KINDS, OUTPUTS, WORKBOOK, FlagOptions, flag_all,
                             summary_lines, write_flags)
-from casegraph.identity import RIC, USCC, parse_ids
-from casegraph.route import assign_new, split_newest
-from casegraph.sample import make_sample
+from casegraph.normalise.identity import RIC, USCC, parse_ids
+from casegraph.jobs.route import assign_new, split_newest
+from casegraph.sample.generate import make_sample
 from handmade import CO_A, LI, ZHANG, case, party, rid, write_export
 
 
@@ -74,7 +75,7 @@ def embedded_debtors(graph, fo: FlagOptions) -> pd.DataFrame:
 
 def test_flags_agree_with_the_export_tables(sample, db):
     fo = FlagOptions(min_open_cases=2, min_no_property=2)
-    ne.load(db, sample)
+    pipeline.load(db, sample)
     run = flag_all(db, fo)
     t = run.tables
     assert set(t) == set(KINDS)
@@ -122,7 +123,7 @@ def test_flags_agree_with_the_export_tables(sample, db):
 
 
 def test_a_second_run_replaces_the_first(sample, db, tmp_path):
-    ne.load(db, sample)
+    pipeline.load(db, sample)
     first = flag_all(db)
     c = flag_counts(db)
     second = flag_all(db)
@@ -142,7 +143,7 @@ def test_a_second_run_replaces_the_first(sample, db, tmp_path):
 
 
 def test_thresholds_are_options(sample, db):
-    ne.load(db, sample)
+    pipeline.load(db, sample)
     loose = flag_all(db, FlagOptions(min_open_cases=2, min_no_property=2)).tables
     strict = flag_all(db, FlagOptions(min_open_cases=4, min_no_property=4)).tables
     assert len(strict["centralised"]) < len(loose["centralised"])
@@ -164,7 +165,7 @@ def test_hand_drawn_flags(db, tmp_path):
     parties = [p for i in (1, 2, 3, 4) for p in (party(no(i), "申请执行人", f"债权人{i}", rid(f"3101151970010100{i}")),
                                                  party(no(i), "被执行人", "上海甲有限公司", CO_A))]
     parties += [p for i in (5, 6, 7) for p in (party(no(i), "申请执行人", "李四", LI), party(no(i), "被执行人", "张三", ZHANG))]
-    ne.load(db, write_export(tmp_path / "export", cases, parties))
+    pipeline.load(db, write_export(tmp_path / "export", cases, parties))
     run = flag_all(db)
     t = run.tables
     assert t["bankruptcy"][["name", "route", "n_no_property", "no_property_amount"]].values.tolist() == [
@@ -185,7 +186,7 @@ def test_hand_drawn_flags(db, tmp_path):
 
 def test_flag_command_prints_one_screen_and_writes_csv_and_excel(sample, db, tmp_path):
     existing, new = split_newest(sample, tmp_path / "split", 100)
-    ne.load(db, existing)
+    pipeline.load(db, existing)
     assign_new(db, new)  # the day's cases are in: the night scans them too
     env = {**os.environ, "NEO4J_URI": db.uri}
     out = tmp_path / "flags"
@@ -228,7 +229,7 @@ def test_flag_killed_midway_finishes_when_run_again(sample, own_server):
     data, info = own_server
     fo = FlagOptions(min_open_cases=1, min_no_property=1)  # thousands of flags: a long write
     with ne.connect(info.uri) as db:
-        ne.load(db, sample)
+        pipeline.load(db, sample)
         finished = flag_all(db)  # last night's run, finished
         n_finished = flag_counts(db)["flags"]
     failure: list[BaseException] = []

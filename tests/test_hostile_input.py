@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from casegraph import contract as C
 from casegraph.cli import main
-from casegraph.normalise import normalise
+from casegraph.normalise.clean import normalise
 from casegraph.read import EXCEL_CELL_LIMIT, READ_ERROR, InputError, read_export
 from handmade import CO_A, ZHANG
 

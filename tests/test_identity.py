@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from stdnum.cn import ric, uscc
 
-from casegraph.identity import (EMPTY, INVALID, MASKED, RIC, USCC, keyed_hash, mask, masked_agrees, parse_id,
+from casegraph.normalise.identity import (EMPTY, INVALID, MASKED, RIC, USCC, keyed_hash, mask, masked_agrees, parse_id,
                                 parse_ids, secret_key)
 from handmade import CO_A, ZHANG, rid
 

@@ -17,15 +17,16 @@ import pandas as pd
 import pytest
 
 from casegraph import contract as C
-from casegraph import neo4j_engine as ne
-from casegraph import neo4j_find as nf
-from casegraph import server
-from casegraph.analyze import analyze, prepare
-from casegraph.caseno import official_case_nos
-from casegraph.find import find_all, related_cases
-from casegraph.identity import RIC, USCC, parse_ids
-from casegraph.neo4j_load import load_graph
-from casegraph.sample import make_sample
+from casegraph import pipeline
+from casegraph.engines.neo4j import db as ne
+from casegraph.engines.neo4j import find as nf
+from casegraph.engines.neo4j import server
+from casegraph.pipeline import analyze, prepare
+from casegraph.normalise.caseno import official_case_nos
+from casegraph.find.embedded import find_all, related_cases
+from casegraph.normalise.identity import RIC, USCC, parse_ids
+from casegraph.engines.neo4j.load import load_graph
+from casegraph.sample.generate import make_sample
 from handmade import CO_A, WANG, ZHANG, case, party, write_export
 
 SAMPLE_CASES = 2000
@@ -143,9 +144,9 @@ def test_a_split_export_loads_to_the_same_findings(sample, db, tmp_path):
     part1, part2 = split_export(sample, tmp_path, lambda c: c[1:5] <= "2021")
     _, resolved, graph = prepare(sample)
     whole = find_all(graph)
-    ne.load(db, part1)
-    ne.load(db, part2)
-    got = ne.find_all(db)
+    pipeline.load(db, part1)
+    pipeline.load(db, part2)
+    got = nf.find_all(db)
     for name in whole:
         same(whole[name], got[name], name)
     no_duplicates(db)
@@ -162,9 +163,9 @@ def test_a_newer_export_re_resolves_parties_already_loaded(db, tmp_path):
                           party(no[1], "申请执行人", "王五", WANG), party(no[1], "被执行人", "上海甲有限公司", "", "法人")])
     second = write_export(tmp_path / "two", [case(no[2])],
                           [party(no[2], "申请执行人", "张三", ZHANG), party(no[2], "被执行人", "上海甲有限公司", CO_A, "法人")])
-    ne.load(db, first)
+    pipeline.load(db, first)
     before = db.read("MATCH (p:Party {name: '上海甲有限公司'}) RETURN p.party_id AS id")["id"].tolist()
-    report = ne.load(db, second)
+    report = pipeline.load(db, second)
     after = db.read("MATCH (p:Party {name: '上海甲有限公司'})-[:DEBTOR_IN]->(c:Case) "
                     "RETURN p.party_id AS id, collect(c.case_no) AS cases, p.rules AS rules")
     assert len(before) == 1 and len(after) == 1 and after.at[0, "id"] != before[0]
@@ -186,13 +187,13 @@ def test_values_that_look_like_cypher_round_trip_unharmed(db, tmp_path):
                           [party(no[0], "申请执行人", nasty, "", "法人"), party(no[0], "被执行人", "张三", ZHANG),
                            party(no[1], "申请执行人", nasty, "", "法人"), party(no[1], "被执行人", "王五", WANG)],
                           assets=[{"case_no": no[0], "asset_id": nasty, "asset_type": "`车辆`", "action": "查封'"}])
-    ne.load(db, export)
+    pipeline.load(db, export)
     assert db.read("MATCH (c:Case {case_no: $no}) RETURN c.cause AS v", {"no": no[0]}).at[0, "v"] == nasty + "纠纷"
     names = db.read("MATCH (p:Party) RETURN p.name AS v")["v"].tolist()
     assert nasty in names and len(names) == 3
     assert db.read("MATCH (a:Asset) RETURN a.asset_id AS v").at[0, "v"] == nasty.replace(" ", "")
     assert counts(db)["Case"] == 2
-    debtors = ne.find_all(db)["repeat_applicants"]
+    debtors = nf.find_all(db)["repeat_applicants"]
     assert debtors["name"].tolist() == [nasty]
 
 
@@ -203,7 +204,7 @@ def test_no_full_id_number_reaches_the_database(sample, db):
     truth = json.loads((sample / "truth.json").read_text(encoding="utf-8"))
     full |= set(re.findall(r"\b[0-9A-Z]{18}\b", json.dumps(truth)))
     assert len(full) > 1000
-    ne.load(db, sample)
+    pipeline.load(db, sample)
     values = db.read("""MATCH (n) UNWIND keys(n) AS k RETURN n[k] AS v
                         UNION ALL MATCH ()-[r]->() UNWIND keys(r) AS k RETURN r[k] AS v""")["v"]
     text = "\n".join(str(v) for v in values)
@@ -215,10 +216,10 @@ def test_no_full_id_number_reaches_the_database(sample, db):
 def test_another_key_is_refused(db, tmp_path, monkeypatch):
     export = write_export(tmp_path / "export", [case("（2024）沪0113执1号")],
                           [party("（2024）沪0113执1号", "申请执行人", "张三", ZHANG)])
-    ne.load(db, export)
+    pipeline.load(db, export)
     monkeypatch.setenv("CASEGRAPH_SECRET", "some other key")
     with pytest.raises(ne.DatabaseError, match="another casegraph key"):
-        ne.load(db, export)
+        pipeline.load(db, export)
 
 
 # -- a server that dies, a server that is not there -----------------------------
@@ -255,7 +256,7 @@ def test_a_load_killed_midway_finishes_when_run_again(tmp_path, own_server):
         assert db.read("MATCH (m:CasegraphMeta) RETURN m.state AS s").at[0, "s"] == "loading"
         report = load_graph(db, graph, resolved)
         assert report.recovered
-        got = ne.find_all(db, graph.options)
+        got = nf.find_all(db, graph.options)
         c = counts(db)
         no_duplicates(db)
         assert load_graph(db, graph, resolved).written["records"] == 0
@@ -286,7 +287,7 @@ def test_a_server_that_is_down_is_one_line_naming_the_uri(tmp_path):
 # -- the cypher/ files and the query command -------------------------------------
 
 def test_query_prints_a_table(sample, db):
-    ne.load(db, sample)
+    pipeline.load(db, sample)
     done = subprocess.run([sys.executable, "-m", "casegraph.cli", "query", "common_debtors", "--uri", db.uri,
                            "--limit", "5"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

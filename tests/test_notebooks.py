@@ -48,7 +48,7 @@ def test_notebook_runs_on_the_embedded_engine(path, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_against_neo4j(path, tmp_path, monkeypatch, neo4j_server):
-    from casegraph import neo4j_engine as ne
+    from casegraph.engines.neo4j import db as ne
 
     monkeypatch.setenv("CASEGRAPH_NOTEBOOK_OUT", str(tmp_path))
     monkeypatch.setenv("NEO4J_URI", neo4j_server.uri)

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from casegraph.normalise import normalise
+from casegraph.normalise.clean import normalise
 from casegraph.read import InputError, read_export
 from handmade import ZHANG, case, party, write_export
 

@@ -12,10 +12,10 @@ from browser import Browser
 from casegraph import analyze
 from casegraph import contract as C
 from casegraph.cli import main
-from casegraph.identity import clean as clean_id
-from casegraph.report import bundle_table, write_report
-from casegraph.sample import make_sample
-from casegraph.write import OutputError
+from casegraph.normalise.identity import clean as clean_id
+from casegraph.write.report import bundle_table, write_report
+from casegraph.sample.generate import make_sample
+from casegraph.write.files import OutputError
 
 TOP = 5
 
@@ -135,7 +135,7 @@ def test_a_failed_report_leaves_the_previous_one(site, tmp_path, monkeypatch):
     _, _, result, _ = site
     folder = write_report(result, tmp_path / "report", top=2)
     before = sorted(p.name for p in folder.rglob("*"))
-    from casegraph import show
+    from casegraph.pictures import show
 
     def broken(*a, **k):
         raise OSError(28, "No space left on device")

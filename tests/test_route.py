@@ -17,12 +17,13 @@ import pandas as pd
 import pytest
 
 from casegraph import contract as C
-from casegraph import neo4j_engine as ne
-from casegraph import server
-from casegraph.analyze import prepare
-from casegraph.identity import RIC, USCC, parse_ids
-from casegraph.route import RULES, ROUTES, assign_new, rule_of, split_newest
-from casegraph.sample import make_sample
+from casegraph import pipeline
+from casegraph.engines.neo4j import db as ne
+from casegraph.engines.neo4j import server
+from casegraph.pipeline import prepare
+from casegraph.normalise.identity import RIC, USCC, parse_ids
+from casegraph.jobs.route import RULES, ROUTES, assign_new, rule_of, split_newest
+from casegraph.sample.generate import make_sample
 from handmade import BANK, CO_A, LI, WANG, ZHANG, case, party, rid, write_export
 
 NEW_CASES = 200
@@ -121,7 +122,7 @@ def todays_cases(tmp_path: Path) -> Path:
 
 
 def test_each_rule_on_a_hand_drawn_court(db, tmp_path):
-    ne.load(db, existing_court(tmp_path))
+    pipeline.load(db, existing_court(tmp_path))
     before = judges_of(db)
     options = C.Options(hub_threshold=2)  # the bank's 3 applicant cases make it a mass applicant
     routing = assign_new(db, todays_cases(tmp_path), options=options)
@@ -163,7 +164,7 @@ def test_each_rule_on_a_hand_drawn_court(db, tmp_path):
 
 
 def test_a_second_run_routes_what_had_no_room_and_moves_nothing(db, tmp_path):
-    ne.load(db, existing_court(tmp_path))
+    pipeline.load(db, existing_court(tmp_path))
     today = todays_cases(tmp_path)
     first = assign_new(db, today, options=C.Options(hub_threshold=2)).routes
     judges = judges_of(db)
@@ -178,7 +179,7 @@ def test_a_second_run_routes_what_had_no_room_and_moves_nothing(db, tmp_path):
 
 
 def test_rule_names_agree_with_the_shared_assignment():
-    from casegraph.assign import assign
+    from casegraph.assign.batch import assign
 
     cases = pd.DataFrame({"case_no": ["a", "b", "c", "d"], "cause": ["", "", "抚养费纠纷", ""], "judge": ["甲", "", "", ""]})
     judges = pd.DataFrame({"judge": ["甲", "乙", "丙"], "team": ["一组", "一组", "涉未成年人"], "capacity": [1, 0, 5]})
@@ -192,7 +193,7 @@ def test_rule_names_agree_with_the_shared_assignment():
 
 def test_a_sample_day_routes_every_new_case_and_moves_none(split, db):
     existing, new = split
-    ne.load(db, existing)
+    pipeline.load(db, existing)
     before = judges_of(db)
     caps = db.read("MATCH (j:Judge) RETURN j.judge AS judge, j.capacity AS capacity").set_index("judge")["capacity"]
     routing = assign_new(db, new)
@@ -229,7 +230,7 @@ def test_a_sample_day_routes_every_new_case_and_moves_none(split, db):
 
 def test_assign_command_writes_csv_and_excel_without_full_ids(split, db, tmp_path):
     existing, new = split
-    ne.load(db, existing)
+    pipeline.load(db, existing)
     env = {**os.environ, "NEO4J_URI": db.uri}
     done = subprocess.run([sys.executable, "-m", "casegraph.cli", "assign", str(new), "--out",
                            str(tmp_path / "routes.csv"), "--no-progress"], env=env, capture_output=True, text=True)
@@ -265,7 +266,7 @@ def test_values_that_look_like_cypher_are_routed_unharmed(db, tmp_path):
                             judges=[{"judge": nasty, "team": "执行一组", "capacity": "5"}])
     today = write_export(tmp_path / "today", [case(no(2), cause=nasty)],
                          [party(no(2), "申请执行人", "王五", WANG), party(no(2), "被执行人", nasty, "", "法人")])
-    ne.load(db, existing)
+    pipeline.load(db, existing)
     r = assign_new(db, today).routes
     assert r.at[0, "judge"] == nasty and r.at[0, "rule"] == "follows_holder"
     assert judges_of(db) == {no(1): nasty, no(2): nasty}
@@ -280,7 +281,7 @@ ROUTED = ("MATCH (c:Case) WHERE c.route_rule IS NOT NULL "
 def test_assign_killed_midway_finishes_when_run_again(split, db, own_server):
     existing, new = split
     # What an uninterrupted day gives, on the session server.
-    ne.load(db, existing)
+    pipeline.load(db, existing)
     assign_new(db, new)
     expected, expected_routes = judges_of(db), db.read(ROUTED)
 
@@ -288,7 +289,7 @@ def test_assign_killed_midway_finishes_when_run_again(split, db, own_server):
     for when in ("loading", "routing"):
         with ne.connect(info.uri) as own:
             ne.clear(own)
-            ne.load(own, existing)
+            pipeline.load(own, existing)
             n_existing = counts(own)["Case"]
         failure: list[BaseException] = []
 

@@ -20,7 +20,7 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from casegraph.contract import ASSETS, CASES, JUDGES, PARTIES, Options, header_to_column
-from casegraph.sample import (NON_MONEY, names_from_ints, _name_one, make_sample, ric_from_ints, ric_one,
+from casegraph.sample.generate import (NON_MONEY, names_from_ints, _name_one, make_sample, ric_from_ints, ric_one,
                               uscc_from_ints, uscc_one)
 
 N = 1000
@@ -211,7 +211,7 @@ def test_ids_and_codes(ex):
 
 
 def test_vocabulary_encodes_in_gbk():
-    from casegraph import sample as S
+    from casegraph.sample import generate as S
 
     words = [S.CAUSE_NAMES, S.COURTS, S.OLD_COURTS, S.SURNAMES, S.GIVEN, S.CITIES, S.TRADE_CHARS, S._ALL_INDUSTRIES,
              S.FORMS, S.BANKS, S.MASS_BANKS, S.DISTRICTS, S.ASSET_TYPES, S.STATUSES]

@@ -14,7 +14,7 @@ import psutil
 import pytest
 from neo4j import GraphDatabase
 
-from casegraph import server
+from casegraph.engines.neo4j import server
 
 # Servers started by a test itself (the session server comes from conftest.py).
 SMALL = {"heap": "512m", "pagecache": "128m"}

@@ -8,8 +8,9 @@ from click.testing import CliRunner
 
 from browser import Browser
 from casegraph import contract as C
-from casegraph.analyze import prepare
-from casegraph import show as S
+from casegraph import pipeline
+from casegraph.pipeline import prepare
+from casegraph.pictures import show as S
 from casegraph.cli import main
 from handmade import BANK, CO_A, LI, WANG, ZHANG, case, combine, debt, graph_of, party, rid, write_export
 
@@ -265,7 +266,7 @@ def test_cut_page_says_so_in_chromium(browser, tmp_path):
 # ----------------------------------------------------------------------------- Neo4j
 
 def test_neo4j_draws_the_same_neighbourhood_and_show_without_export(neo4j_server, browser, tmp_path):
-    from casegraph import neo4j_engine as ne
+    from casegraph.engines.neo4j import db as ne
 
     cases, parties, assets = wang_web()
     bank = [debt(f"（2023）沪0113执{i}号", ("某银行股份有限公司", BANK), (f"借款人{i}", rid(f"3101151980010{i}111")),
@@ -280,7 +281,7 @@ def test_neo4j_draws_the_same_neighbourhood_and_show_without_export(neo4j_server
     with ne.connect(neo4j_server.uri) as db:
         ne.clear(db)
         try:
-            ne.load(db, export, options=options)
+            pipeline.load(db, export, options=options)
             for kw in (dict(party=wang, hops=1), dict(party=wang, hops=3), dict(case="（2024）沪0113执1号", hops=2),
                        dict(case="（2023）沪0113执2号", hops=4), dict(case="（2024）沪0113执1号", hops=3, max_nodes=6)):
                 a = S.neighbourhood(graph, **kw)

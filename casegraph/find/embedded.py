@@ -7,7 +7,7 @@ questions in Cypher (``cypher/``) and must give the same rows.
 
 Example::
 
-    from casegraph.find import common_debtors
+    from casegraph.find.embedded import common_debtors
     common_debtors(graph).head(1)
 """
 from __future__ import annotations
@@ -18,9 +18,9 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from . import contract as C
-from .cells import content_id, join_per_group
-from .graph import CaseGraph
+from casegraph import contract as C
+from casegraph.cells import content_id, join_per_group
+from casegraph.graph import CaseGraph
 
 MULTILATERAL_NOTE = "needs every party's agreement (Civil Code art. 569 or an enforcement settlement)"
 BILATERAL_NOTE = "mutual money debts; set-off if due and fixed by effective documents (Civil Code art. 568)"

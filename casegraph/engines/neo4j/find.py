@@ -9,7 +9,7 @@ are found by the very function the embedded engine uses.
 
 Example::
 
-    from casegraph import neo4j_engine as ne
+    from casegraph.engines.neo4j import db as ne
     with ne.connect() as db:
         common_debtors(db, C.Options()).head(3)
 """
@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import contract as C
-from .cells import content_id
-from .find import BILATERAL_NOTE, MULTILATERAL_NOTE, bundles_from_links
-from .neo4j_engine import Database, defaults, params_of, statements
+from casegraph import contract as C
+from casegraph.cells import content_id
+from casegraph.find.embedded import BILATERAL_NOTE, MULTILATERAL_NOTE, bundles_from_links
+from casegraph.engines.neo4j.db import Database, defaults, params_of, statements
 
 
 def _cols(name: str) -> list[str]:
@@ -104,7 +104,7 @@ def _owes_current(db: Database, options: C.Options) -> None:
     meta = db.read("MATCH (m:CasegraphMeta {name: 'casegraph'}) RETURN m.personal_causes AS causes")
     built = list(meta.at[0, "causes"] or []) if len(meta) else None
     if built is not None and built != list(options.personal_causes):
-        from .neo4j_load import refresh_owes
+        from casegraph.engines.neo4j.load import refresh_owes
 
         refresh_owes(db, options)
 
@@ -142,8 +142,9 @@ def related_cases(db: Database, case_no: str, options: C.Options | None = None) 
     return r.sort_values("case_no").reset_index(drop=True)
 
 
-def find_all(db: Database, options: C.Options) -> dict[str, pd.DataFrame]:
+def find_all(db: Database, options: C.Options | None = None) -> dict[str, pd.DataFrame]:
     """Every finding, by output name (as :func:`casegraph.find.find_all`)."""
+    options = options or C.Options()
     return {
         "repeat_applicants": repeat_applicants(db, options),
         "common_debtors": common_debtors(db, options),

@@ -96,8 +96,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from . import contract as C
-from .graph import CaseGraph
+from casegraph import contract as C
+from casegraph.graph import CaseGraph
 
 OUTPUTS = {
     "debts": C.Output("clearing_debts.csv", ("case_no", "debtor", "creditor", "amount", "cleared_bilateral",
@@ -469,42 +469,6 @@ def greedy_cycle_cancelling(debts: pd.DataFrame) -> float:
 
 
 # ------------------------------------------------------------ run and write
-def plan_clearing(export: str | Path | None = None, judges=None, options: C.Options | None = None,
-                  backend: str = "embedded", **engine_args) -> ClearingPlan:
-    """The clearing plan of a court export (``backend="embedded"``) or of the
-    cases in Neo4j (``backend="neo4j"``: loads ``export`` first if given;
-    ``engine_args`` go to the engine's ``connect``)."""
-    from .analyze import prepare
-
-    t = time.perf_counter()
-    if backend == "embedded":
-        if export is None:
-            raise ValueError("the embedded backend needs an export to read")
-        _, _, graph = prepare(export, judges, options)
-    elif backend == "neo4j":
-        graph = _graph_from_neo4j(export, judges, options, **engine_args)
-    else:
-        raise ValueError(f"unknown backend {backend!r} (embedded or neo4j)")
-    prepared = time.perf_counter() - t
-    plan = clearing_plan(graph)
-    plan.summary["backend"] = backend
-    plan.summary["seconds"] = {"prepare": round(prepared, 3), **plan.summary["seconds"]}
-    return plan
-
-
-def _graph_from_neo4j(export, judges, options, **engine_args) -> CaseGraph:
-    """The case–party tables as the database holds them (loading ``export``
-    first if given), read with ``cypher/clearing_cases.cypher``."""
-    from . import neo4j_engine as ne
-
-    options = options or C.Options()
-    with ne.connect(**engine_args) as db:
-        if export is not None:
-            ne.load(db, export, judges, options)
-        rows = ne.query(db, "clearing_cases")
-    return graph_from_rows(rows, options)
-
-
 def graph_from_rows(rows: pd.DataFrame, options: C.Options | None = None) -> CaseGraph:
     """A :class:`CaseGraph` (cases, roles, parties; no assets or judges) from
     one row per case and party: case_no, cause, amount, status, type_code,
@@ -533,7 +497,7 @@ def write_plan(plan: ClearingPlan, out_dir: str | Path) -> Path:
     holds another kind of result (an analysis) is refused rather than mixed."""
     import json
 
-    from .write import OutputError, write_tables
+    from casegraph.write.files import OutputError, write_tables
 
     out = Path(out_dir)
     old = out / C.SUMMARY_FILE

@@ -14,7 +14,7 @@ The connection is configured the way Neo4j's own tools are: ``NEO4J_URI``,
 
 Example::
 
-    from casegraph import neo4j_engine as ne
+    from casegraph.engines.neo4j import db as ne
     with ne.connect("neo4j://127.0.0.1:7687") as db:
         ne.load(db, "export/")                                 # cases, parties, roles, assets, judges
         findings = ne.find_all(db)                             # same tables as casegraph.find.find_all
@@ -32,20 +32,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import contract as C
+from casegraph import contract as C
+from casegraph.errors import DatabaseError
+from casegraph.resources import cypher_dir
 
-# The queries live in the repository's cypher/ folder (not copied into the
-# package), where analysts open them in Neo4j Browser.
-CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+# The queries live in cypher/ (a checkout's top level, or the installed
+# package's data), where analysts open them in Neo4j Browser.
+CYPHER_DIR = cypher_dir()
 DEFAULT_URI = "neo4j://localhost:7687"
 DEFAULT_DATABASE = "neo4j"
 
 # The driver logs what it then raises; casegraph says it once, in one line.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
-
-
-class DatabaseError(Exception):
-    """Neo4j could not do what was asked; the message is one line for a clerk."""
 
 
 @dataclass
@@ -94,7 +92,7 @@ def default_uri() -> str:
     if os.environ.get("NEO4J_URI"):
         return os.environ["NEO4J_URI"]
     try:
-        from . import server
+        from casegraph.engines.neo4j import server
 
         info = server.status()
         if info is not None:
@@ -228,38 +226,6 @@ def printable(table: pd.DataFrame, width: int = 60) -> pd.DataFrame:
         text = C.LIST_SEP.join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
         return text if len(text) <= width else text[:width - 1] + "…"
     return table.apply(lambda col: col.map(cell)) if len(table) else table
-
-
-# -- the whole engine ----------------------------------------------------------
-
-def load(db: Database, export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
-         progress: bool = False):
-    """Read, normalise and resolve an export and load it into the database.
-    See :func:`casegraph.neo4j_load.load_graph`."""
-    from .analyze import prepare
-    from .neo4j_load import load_graph
-
-    _, resolved, graph = prepare(export, judges, options)
-    return load_graph(db, graph, resolved, progress=progress)
-
-
-def find_all(db: Database, options: C.Options | None = None) -> dict[str, pd.DataFrame]:
-    """Every finding, answered by the database. See :mod:`casegraph.neo4j_find`."""
-    from .neo4j_find import find_all as _find_all
-
-    return _find_all(db, options or C.Options())
-
-
-def load_and_find(graph, resolved, uri: str | None = None, user: str | None = None, password: str | None = None,
-                  database: str | None = None, progress: bool = False) -> dict[str, pd.DataFrame]:
-    """``casegraph.analyze(..., backend="neo4j")``: load a prepared export,
-    then answer every finding from the database (which may hold earlier
-    exports too: the findings are the database's)."""
-    from .neo4j_load import load_graph
-
-    with connect(uri, user, password, database) as db:
-        load_graph(db, graph, resolved, progress=progress)
-        return find_all(db, graph.options)
 
 
 def clear(db: Database, batch: int = 20_000) -> None:

@@ -22,7 +22,7 @@ nothing lost and nothing duplicated. One loader at a time.
 
 Example::
 
-    from casegraph import neo4j_engine as ne
+    from casegraph.engines.neo4j import db as ne
     with ne.connect() as db:
         report = ne.load(db, "export/")
     report.written
@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import contract as C
-from .graph import CaseGraph
-from .identity import keyed_hash, secret_key
-from .neo4j_engine import Database, DatabaseError, params_of, statements
-from .resolve import Resolved, resolve
+from casegraph import contract as C
+from casegraph.graph import CaseGraph
+from casegraph.normalise.identity import keyed_hash, secret_key
+from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statements
+from casegraph.resolve import Resolved, resolve
 
 BATCH = 10_000
 WRITERS = 2

@@ -18,7 +18,7 @@ action, or ``judge``) and the case's ``amount``.
 
 Example::
 
-    from casegraph.analyze import prepare
+    from casegraph.pipeline import prepare
     clean, resolved, graph = prepare("export/")
     g = neighbourhood(graph, party=find_party(graph, "王建国", resolved.records))
     render(g, "wang.html")
@@ -40,20 +40,13 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from . import contract as C
-from .caseno import parse_case_no
-from .graph import CaseGraph
+from casegraph import contract as C
+from casegraph.errors import NotFound
+from casegraph.normalise.caseno import parse_case_no
+from casegraph.graph import CaseGraph
 
 DEFAULT_HOPS = 2
 DEFAULT_MAX_NODES = 200
-
-
-class NotFound(Exception):
-    """The case or party asked for is not in the data (one line, for the CLI)."""
-
-    @property
-    def casegraph_message(self) -> str:
-        return str(self)
 
 
 # --------------------------------------------------------------------------- finding the start
@@ -87,7 +80,7 @@ def find_party(graph: CaseGraph, text: str, records: pd.DataFrame | None = None)
     parties = graph.parties
     if (parties["party_id"] == text).any():
         return text
-    from .identity import MASKED, RIC, USCC, keyed_hash, parse_id
+    from casegraph.normalise.identity import MASKED, RIC, USCC, keyed_hash, parse_id
 
     parsed = parse_id(text)
     if parsed.status in (RIC, USCC) and records is not None and "id_key" in records:
@@ -372,7 +365,7 @@ def neighbourhood_from_neo4j(db_or_uri, case: str | None = None, party: str | No
 
         g = neighbourhood_from_neo4j("neo4j://127.0.0.1:7687", party="王建国")
     """
-    from . import neo4j_engine as ne
+    from casegraph.engines.neo4j import db as ne
 
     if (case is None) == (party is None):
         raise ValueError("give one of case or party")
@@ -457,7 +450,7 @@ def _plain(v):
 
 def _neo4j_party(db, text: str) -> str:
     """:func:`find_party`, asked of the database."""
-    from .identity import MASKED, RIC, USCC, keyed_hash, parse_id
+    from casegraph.normalise.identity import MASKED, RIC, USCC, keyed_hash, parse_id
 
     text = str(text).strip()
     if not db.read(Q_PARTY_BY["party_id"], {"text": text}).empty:
@@ -781,7 +774,7 @@ def show(export: str | Path, out: str | Path, case: str | None = None, party: st
          inline: bool = False) -> tuple[Path, nx.Graph]:
     """Read an export, select the neighbourhood of ``case`` or ``party`` (as a
     user typed it) and write the page. Returns the page and the graph."""
-    from .analyze import prepare
+    from casegraph.pipeline import prepare
 
     _, resolved, graph = prepare(export, judges)
     if case is not None:

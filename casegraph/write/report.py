@@ -33,9 +33,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import contract as C
-from . import show
-from .graph import CaseGraph
+from casegraph import contract as C
+from casegraph.pictures import show
+from casegraph.graph import CaseGraph
 
 TOP = 30
 MAX_ROWS = 1000
@@ -66,7 +66,7 @@ def write_report(result, out_dir: str | Path, top: int = TOP, max_rows: int = MA
     The site is built in a staging folder and moved in whole: a failed run
     leaves the previous report, never half of one.
     """
-    from .write import OutputError
+    from casegraph.write.files import OutputError
 
     out = Path(out_dir)
     try:

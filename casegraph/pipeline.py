@@ -17,13 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import contract as C
-from .assign import assign
-from .find import find_all
-from .graph import CaseGraph, build_graph
-from .normalise import Clean, normalise
-from .read import read_export
-from .resolve import Resolved, resolve
+from casegraph import contract as C
+from casegraph.assign.batch import assign
+from casegraph.engines import open_engine
+from casegraph.find.clearing import clearing_plan
+from casegraph.engines.neo4j.engine import Neo4jEngine
+from casegraph.graph import CaseGraph, build_graph
+from casegraph.normalise.clean import Clean, normalise
+from casegraph.read import read_export
+from casegraph.resolve import Resolved, resolve
 
 
 @dataclass
@@ -109,20 +111,27 @@ def analyze(export: str | Path, judges: str | Path | None = None, options: C.Opt
 def _analyze(export, judges, options, backend, timings, engine_args) -> Result:
     clean, resolved, graph = _prepare(export, judges, options, timings)
     t = time.perf_counter()
-    if backend == "embedded":
-        findings = find_all(graph)
-    elif backend == "neo4j":
-        from .neo4j_engine import load_and_find
-
-        findings = load_and_find(graph, resolved, **engine_args)
-    else:
-        raise ValueError(f"unknown backend {backend!r} (embedded or neo4j)")
+    progress = engine_args.pop("progress", False)
+    with open_engine(backend, graph, options, **engine_args) as engine:
+        if backend == "neo4j":
+            # The database may hold earlier exports too: the findings are the database's.
+            engine.load(graph, resolved, progress=progress)
+        findings = engine.findings()
     timings["find"] = time.perf_counter() - t
     if not graph.judges.empty:
         t = time.perf_counter()
         findings["assignments"] = assign(graph.cases, findings["bundles"], graph.judges, options)
         timings["assign"] = time.perf_counter() - t
     return Result(graph, clean, resolved, findings, summarise(clean, resolved, graph, findings, timings, backend))
+
+
+def load(db, export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
+         progress: bool = False):
+    """Read, normalise and resolve an export and load it into a Neo4j database
+    (a :class:`casegraph.engines.neo4j.db.Database`); see
+    :func:`casegraph.engines.neo4j.load.load_graph`."""
+    _, resolved, graph = prepare(export, judges, options)
+    return Neo4jEngine(db, graph.options).load(graph, resolved, progress=progress)
 
 
 def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict, timings: dict, backend: str) -> dict:
@@ -151,3 +160,27 @@ def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict
         "unassigned": int((f["assignments"]["judge"] == "").sum()) if "assignments" in f else None,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
     }
+
+
+def plan_clearing(export: str | Path | None = None, judges=None, options: C.Options | None = None,
+                  backend: str = "embedded", **engine_args):
+    """The clearing plan (:func:`casegraph.find.clearing.clearing_plan`) of a
+    court export (``backend="embedded"``) or of the cases in Neo4j
+    (``backend="neo4j"``: loads ``export`` first if given; ``engine_args`` go
+    to :func:`casegraph.engines.open_engine`)."""
+    options = options or C.Options()
+    t = time.perf_counter()
+    if backend == "embedded" and export is None:
+        raise ValueError("the embedded backend needs an export to read")
+    graph = resolved = None
+    if export is not None:
+        _, resolved, graph = prepare(export, judges, options)
+    with open_engine(backend, graph, options, **engine_args) as engine:
+        if backend == "neo4j" and graph is not None:
+            engine.load(graph, resolved)
+        graph = engine.clearing_graph()
+    prepared = time.perf_counter() - t
+    plan = clearing_plan(graph)
+    plan.summary["backend"] = backend
+    plan.summary["seconds"] = {"prepare": round(prepared, 3), **plan.summary["seconds"]}
+    return plan

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import contract as C
-from .caseno import official_case_nos
-from .identity import INVALID, parse_ids
-from .read import READ_ERROR, InputError
+from casegraph import contract as C
+from casegraph.normalise.caseno import official_case_nos
+from casegraph.normalise.identity import INVALID, parse_ids
+from casegraph.read import READ_ERROR, InputError
 
 REJECTED_COLUMNS = list(C.OUTPUTS["rejected"].columns)
 WARNING_COLUMNS = list(C.OUTPUTS["warnings"].columns)

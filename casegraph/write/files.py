@@ -15,11 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import contract as C
-
-
-class OutputError(Exception):
-    """The result could not be written (one line)."""
+from casegraph import contract as C
+from casegraph.errors import OutputError
 
 
 def _csv(df: pd.DataFrame, path: Path, columns) -> None:

@@ -30,7 +30,7 @@ import math
 
 import pandas as pd
 
-from . import contract as C
+from casegraph import contract as C
 
 GENERAL = ""  # the pool of every judge outside the minors' team
 

@@ -9,7 +9,7 @@ Example::
 
     from pathlib import Path
     from neo4j import GraphDatabase
-    from casegraph import server
+    from casegraph.engines.neo4j import server
 
     info = server.start(Path("/tmp/casegraph-neo4j"))  # builds neo4j/ on first use
     with GraphDatabase.driver(info.uri) as driver:        # no auth needed
@@ -42,6 +42,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from casegraph.errors import ServerError
+from casegraph.resources import cache_dir, maven_fingerprint, maven_project
+
 __all__ = [
     "ServerError",
     "ServerInfo",
@@ -53,7 +56,10 @@ __all__ = [
     "stop",
 ]
 
-MAVEN_DIR = Path(__file__).resolve().parent.parent / "neo4j"
+# The Maven project ships with casegraph; it is built in a per-user cache
+# (one folder per version of its sources), never inside site-packages.
+MAVEN_SOURCE = maven_project()
+MAVEN_DIR = cache_dir() / f"neo4j-{maven_fingerprint(MAVEN_SOURCE)}"
 LIB_DIR = MAVEN_DIR / "target" / "lib"
 _CLASSPATH_FILE = MAVEN_DIR / "target" / "classpath.txt"
 MAIN_CLASS = "casegraph.LocalNeo4j"
@@ -88,14 +94,6 @@ _JVM_FLAGS = (
 )
 
 
-class ServerError(Exception):
-    """Building, starting or stopping the local Neo4j server failed.
-
-    The first line of the message says what failed; further lines, if any, are
-    the end of the Maven or server output that explains why.
-    """
-
-
 @dataclass(frozen=True)
 class ServerInfo:
     """A running local server. ``uri`` is the one to hand to the driver."""
@@ -123,11 +121,12 @@ def default_data_dir() -> Path:
 
 
 def build(force: bool = False) -> Path:
-    """Build ``neo4j/`` with Maven unless its classpath is already up to date.
+    """Build the Maven project ``neo4j/`` unless its build is already current.
 
-    Returns the classpath directory ``neo4j/target/lib``: the server's jar and
-    all its dependencies (``neo4j/target/classpath.txt`` lists the latter in
-    order). ``java -cp 'DIR/*' casegraph.LocalNeo4j --data D --port N`` runs it
+    The build happens in the per-user cache (``MAVEN_DIR``:
+    ``~/.cache/casegraph/neo4j-<fingerprint>``), never in the package. Returns
+    the classpath directory ``MAVEN_DIR/target/lib``: the server's jar and all
+    its dependencies (``target/classpath.txt`` lists the latter in order). ``java -cp 'DIR/*' casegraph.LocalNeo4j --data D --port N`` runs it
     by hand. With ``force`` Maven runs even if the jars look current. Raises
     ServerError if Maven fails.
     """
@@ -141,6 +140,7 @@ def build(force: bool = False) -> Path:
         # Another process may have finished the same build while we waited.
         if not force and _build_is_current():
             return LIB_DIR
+        _copy_sources()
         # Offline first: after one successful build everything is in ~/.m2, and
         # that keeps rebuilds independent of the network. Fall back to online
         # for the first build or after a dependency change.
@@ -153,6 +153,12 @@ def build(force: bool = False) -> Path:
                 f"Maven build of {MAVEN_DIR} failed (exit {result.returncode}); last output:\n{tail}"
             )
     return LIB_DIR
+
+
+def _copy_sources() -> None:
+    """The Maven project into its cache folder (the installed copy may be read-only)."""
+    shutil.copy2(MAVEN_SOURCE / "pom.xml", MAVEN_DIR / "pom.xml")
+    shutil.copytree(MAVEN_SOURCE / "src", MAVEN_DIR / "src", dirs_exist_ok=True)
 
 
 def _build_is_current() -> bool:

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .contract import CASE_TYPES
+from casegraph.contract import CASE_TYPES
 
 _TYPES = "|".join(CASE_TYPES)  # longest first: 执恢 before 执
 # Since 2016: (year) province abbreviation + 2 or 4 digit court code, type, sequence, 号.

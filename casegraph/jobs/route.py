@@ -49,10 +49,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import contract as C
-from .assign import GENERAL, _charge, _Pool
-from .neo4j_engine import Database, defaults, statements
-from .write import OutputError, _csv
+from casegraph import contract as C
+from casegraph.assign.batch import GENERAL, _charge, _Pool
+from casegraph.engines.neo4j.db import Database, defaults, statements
+from casegraph.write.files import OutputError, _csv
 
 ROUTES = C.Output(
     "routes.csv",
@@ -240,8 +240,8 @@ def assign_new(db: Database, new_input: str | Path, judges: str | Path | None = 
     Raises :class:`casegraph.neo4j_engine.DatabaseError` (one line) if the
     database fails; run it again to finish.
     """
-    from .analyze import prepare
-    from .neo4j_load import load_graph
+    from casegraph.pipeline import prepare
+    from casegraph.engines.neo4j.load import load_graph
 
     options = options or C.Options()
     run_id, started = new_run_id("A"), time.perf_counter()
@@ -365,7 +365,7 @@ def split_newest(export: str | Path, out: str | Path, n_new: int) -> tuple[Path,
     parties and assets; judges go to both. For trying ``assign`` on a
     sample: load the existing part, then assign the new one.
     """
-    from .caseno import official_case_nos
+    from casegraph.normalise.caseno import official_case_nos
 
     export, out = Path(export), Path(out)
     tables = {t.name: pd.read_csv(export / t.filename, dtype=str, keep_default_na=False)

@@ -48,11 +48,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import contract as C
-from .cells import content_id
-from .neo4j_engine import Database, defaults, statements
-from .route import new_run_id
-from .write import OutputError, write_tables
+from casegraph import contract as C
+from casegraph.cells import content_id
+from casegraph.engines.neo4j.db import Database, defaults, statements
+from casegraph.jobs.route import new_run_id
+from casegraph.write.files import OutputError, write_tables
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
 # What each kind is called on a court's screen.
@@ -227,7 +227,7 @@ def bankruptcy(debtors: pd.DataFrame, fo: FlagOptions) -> pd.DataFrame:
 
 def offsets(db: Database, fo: FlagOptions) -> pd.DataFrame:
     """The offset finding, in its own order (bilateral first, largest amount first)."""
-    from .neo4j_find import offsets as find_offsets
+    from casegraph.engines.neo4j.find import offsets as find_offsets
 
     o = find_offsets(db, fo.options).reset_index(drop=True)
     o.insert(0, "rank", range(1, len(o) + 1))
@@ -237,7 +237,7 @@ def offsets(db: Database, fo: FlagOptions) -> pd.DataFrame:
 def split_bundles(db: Database, fo: FlagOptions) -> pd.DataFrame:
     """Bundles whose cases sit with two or more judges; ``judges``:
     ``<judge>×<cases>``, most first; ``holder``: the judge with the most."""
-    from .neo4j_find import bundles
+    from casegraph.engines.neo4j.find import bundles
 
     b = bundles(db, fo.options)
     cols = ["bundle_id", "n_cases", "n_judges", "judges", "holder", "case_nos"]

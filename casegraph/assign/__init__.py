@@ -1,0 +1,7 @@
+"""Assign: which judge handles which case.
+
+* :mod:`~casegraph.assign.batch`: a whole export at once, bundles kept whole.
+"""
+from casegraph.assign.batch import assign
+
+__all__ = ["assign"]

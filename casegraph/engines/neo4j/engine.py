@@ -1,0 +1,59 @@
+"""The Neo4j engine: findings answered by the shared database.
+
+Example::
+
+    from casegraph.engines.neo4j.engine import Neo4jEngine
+    with Neo4jEngine.connect() as engine:      # NEO4J_URI, or the local server
+        engine.findings()["offsets"].head(3)
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from casegraph import contract as C
+from casegraph.engines.neo4j import find as nf
+from casegraph.engines.neo4j.db import Database, connect, query
+from casegraph.engines.neo4j.load import LoadReport, load_graph
+from casegraph.find.clearing import graph_from_rows
+from casegraph.graph import CaseGraph
+from casegraph.resolve import Resolved
+
+
+class Neo4jEngine:
+    """An :class:`~casegraph.engines.base.Engine` over one Neo4j database."""
+
+    name = "neo4j"
+
+    def __init__(self, db: Database, options: C.Options | None = None):
+        self.db = db
+        self.options = options or C.Options()
+
+    @classmethod
+    def connect(cls, uri: str | None = None, user: str | None = None, password: str | None = None,
+                database: str | None = None, options: C.Options | None = None) -> Neo4jEngine:
+        """Connect (see :func:`casegraph.engines.neo4j.db.connect`) and wrap the database."""
+        return cls(connect(uri, user, password, database), options)
+
+    def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False) -> LoadReport:
+        """Write a prepared export into the database (idempotent, incremental)."""
+        return load_graph(self.db, graph, resolved, progress=progress)
+
+    def findings(self) -> dict[str, pd.DataFrame]:
+        return nf.find_all(self.db, self.options)
+
+    def related_cases(self, case_no: str) -> pd.DataFrame:
+        return nf.related_cases(self.db, case_no, self.options)
+
+    def clearing_graph(self) -> CaseGraph:
+        """The money cases and their parties as the database holds them
+        (``cypher/clearing_cases.cypher``), for the clearing plan."""
+        return graph_from_rows(query(self.db, "clearing_cases"), self.options)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Neo4jEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
