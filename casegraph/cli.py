@@ -90,8 +90,8 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
     from casegraph.pipeline import analyze as run
     from casegraph.write.files import write_result
 
-    args = {"uri": uri, "user": user, "password": password, "database": database} if backend == "neo4j" else {}
-    result = run(export, judges=judges, options=_options(hub_threshold), backend=backend, **args)
+    result = run(export, judges=judges, options=_options(hub_threshold), backend=backend,
+                 uri=uri, user=user, password=password, database=database)
     write_result(result, out)
     _write_report(result, out / "report")
     _report(result.summary, out)
@@ -160,8 +160,7 @@ def clearing(export, out, backend, uri, user, password, database):
 
     if export is None and backend == "embedded":
         _fail("give an EXPORT to read, or --backend neo4j to plan the cases in the database")
-    args = {"uri": uri, "user": user, "password": password, "database": database} if backend == "neo4j" else {}
-    plan = plan_clearing(export, backend=backend, **args)
+    plan = plan_clearing(export, backend=backend, uri=uri, user=user, password=password, database=database)
     write_plan(plan, out)
     s = plan.summary
     click.echo(f"{s['cases_in_plan']} cases between {s['parties']} parties: {s['debt_before']:,.2f} yuan owed; "

@@ -21,7 +21,8 @@ def open_engine(backend: str = "embedded", graph: CaseGraph | None = None, optio
                 **connection) -> Engine:
     """An engine for ``backend``: the embedded one over ``graph``, or the Neo4j
     one connected with ``connection`` (``uri``, ``user``, ``password``,
-    ``database``; missing ones from the environment or the local server)."""
+    ``database``; missing ones from the environment or the local server;
+    the embedded engine needs none and ignores them)."""
     if backend == "embedded":
         if graph is None:
             raise ValueError("the embedded engine needs a prepared graph")
