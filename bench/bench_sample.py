@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def child(n: int, seed: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from casegraph.sample.generate import make_sample
+    from casegraph.sample import make_sample
 
     folder = OUT / f"make-sample-{n}"
     before = resource.getrusage(resource.RUSAGE_SELF)

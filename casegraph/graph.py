@@ -2,14 +2,21 @@
 
 A :class:`CaseGraph` keeps the network as edge tables (fast to group and
 join at a million cases) and gives a networkx view of any part of it for
-drawing and exploring.
+drawing and exploring. An export becomes one through
+:func:`casegraph.pipeline.prepare`; a court small enough to draw on paper
+through :func:`from_rows`, on the same path.
 
-Example::
-
-    g = build_graph(clean, resolved)
-    nx_graph = g.to_networkx()
-    nx_graph.nodes["case:（2024）沪0113执1号"]["kind"]
-'case'
+>>> g = from_rows(
+...     cases=[("（2024）沪0113执1号", "民间借贷纠纷", 10000), ("（2024）沪0113执2号", "买卖合同纠纷", 5000)],
+...     parties=[("（2024）沪0113执1号", "申请执行人", "张三", "310113198001011235"),
+...              ("（2024）沪0113执1号", "被执行人", "上海甲有限公司", "91310113MA1FL0001R"),
+...              ("(2024)沪0113执2号", "申请执行人", "李四", "310113198505052348"),
+...              ("(2024)沪0113执2号", "被执行人", "上海甲有限公司")])
+>>> g.parties["name"].sort_values().tolist()  # the row without a code joins the one coded 上海甲有限公司
+['上海甲有限公司', '张三', '李四']
+>>> G = g.to_networkx()
+>>> sorted(G.nodes[n]["name"] for n in G["case:（2024）沪0113执2号"])
+['上海甲有限公司', '李四']
 """
 from __future__ import annotations
 
@@ -19,9 +26,10 @@ import networkx as nx
 import pandas as pd
 
 from casegraph import contract as C
+from casegraph.errors import InputError
 from casegraph.normalise.caseno import case_type
-from casegraph.normalise.clean import Clean
-from casegraph.resolve import Resolved
+from casegraph.normalise.clean import Clean, normalise
+from casegraph.resolve import Resolved, resolve
 
 
 @dataclass
@@ -121,3 +129,73 @@ def build_graph(clean: Clean, resolved: Resolved, options: C.Options | None = No
     roles = resolved.records[["case_no", "party_id", "role"]].drop_duplicates().reset_index(drop=True)
     assets = clean.assets[["case_no", "asset_id", "asset_type", "action"]].reset_index(drop=True)
     return CaseGraph(cases, roles, assets, resolved.parties, clean.judges, options or C.Options())
+
+
+# The order a row's fields may be typed in; the cases' differs from the
+# export's so that the three fields every example needs come first.
+ROW_FIELDS = {
+    C.CASES.name: ("case_no", "cause", "amount", "status", "judge", "filed_on"),
+    C.PARTIES.name: tuple(C.PARTIES.columns),
+    C.ASSETS.name: tuple(C.ASSETS.columns),
+    C.JUDGES.name: tuple(C.JUDGES.columns),
+}
+
+
+def from_rows(cases, parties, assets=(), judges=(), options: C.Options | None = None) -> CaseGraph:
+    """The CaseGraph of a court typed in as a few rows, for examples and tests.
+
+    Rows are tuples in the order of :data:`ROW_FIELDS` (fields at the end may
+    be left off) or dicts keyed by column, in English or as an export's header
+    (``{"案号": …, "案由": …}``):
+
+    * cases: case_no, cause, amount, status, judge, filed_on
+    * parties: case_no, role (申请执行人 / 被执行人), name, id_no, kind
+    * assets: case_no, asset_id, asset_type, action
+    * judges: judge, team, capacity
+
+    Values may be numbers; ``None`` is an empty cell. The rows take the path
+    an export takes (normalise → resolve → :func:`build_graph`), so case
+    numbers, IDs and amounts may be typed as a clerk would and parties are
+    resolved by the same rules. A row an export would reject stops here with
+    the reason (:class:`~casegraph.errors.InputError`): in a court drawn by
+    hand it is a slip of the pen, not data to skip.
+
+    >>> g = from_rows(cases=[("（2024）沪0113执1号", "探望权纠纷", None, "执行中", "许法官")],
+    ...               parties=[("（2024）沪0113执1号", "申请执行人", "王五", "310113198505052348"),
+    ...                        ("（2024）沪0113执1号", "被执行人", "张某")],
+    ...               judges=[("许法官", "涉未成年人", 30)])
+    >>> g.roles["role"].tolist(), g.judges["team"].tolist()
+    (['applicant', 'debtor'], ['涉未成年人'])
+    >>> from_rows(cases=[("（2024）沪0113执1号", "民间借贷纠纷")],
+    ...           parties=[("（2024）沪0113执1号", "申请执行人", "张三"), ("（2024）沪0113执2号", "被执行人", "李四")])
+    Traceback (most recent call last):
+    ...
+    casegraph.errors.InputError: parties[1]: case （2024）沪0113执2号 is not in the cases table (or was rejected)
+    """
+    given = ((C.CASES, cases), (C.PARTIES, parties), (C.ASSETS, assets), (C.JUDGES, judges))
+    clean = normalise({table.name: _typed_table(table, rows) for table, rows in given})
+    if len(clean.rejected):
+        first = clean.rejected.iloc[0]
+        raise InputError(f"{first['source']}[{first['row']}]: {first['error']}")
+    return build_graph(clean, resolve(clean.parties), options)
+
+
+def _typed_table(table: C.Table, rows) -> pd.DataFrame:
+    """Rows as the reader gives a table: text only, and ``row`` (here the
+    row's index in the list, which is what an error should point to)."""
+    fields = ROW_FIELDS[table.name]
+    records = []
+    for i, row in enumerate(rows):
+        if isinstance(row, dict):
+            named = {}
+            for header, value in row.items():
+                col = C.header_to_column(table, header)
+                if col is None:
+                    raise InputError(f"{table.name}[{i}]: no column '{header}'")
+                named[col] = value
+        else:
+            if len(row) > len(fields):
+                raise InputError(f"{table.name}[{i}]: {len(row)} fields, at most {len(fields)} ({', '.join(fields)})")
+            named = dict(zip(fields, row))
+        records.append({"row": i, **{c: "" if named.get(c) is None else str(named[c]) for c in table.columns}})
+    return pd.DataFrame(records, columns=["row", *table.columns]).astype({c: object for c in table.columns})

@@ -1,4 +1,10 @@
-"""Small hand-made exports for tests: each test draws its own situation."""
+"""Small hand-made exports for tests: each test draws its own situation.
+
+``graph_of`` writes the rows as an export's CSV files and reads them back
+(for tests of the reader, or that need the cleaned and resolved tables);
+``court`` builds the same rows' CaseGraph in memory, on the same path from
+normalise on (:func:`casegraph.graph.from_rows`).
+"""
 from __future__ import annotations
 
 import csv
@@ -7,6 +13,7 @@ from pathlib import Path
 from stdnum.cn import ric, uscc
 
 from casegraph import contract as C
+from casegraph.graph import from_rows
 from casegraph.normalise.identity import mask  # noqa: F401  (tests import it from here)
 from casegraph.pipeline import prepare
 
@@ -63,6 +70,12 @@ def write_export(folder: Path, cases, parties, assets=(), judges=(), encoding="u
 def graph_of(tmp_path: Path, cases, parties, assets=(), judges=(), options=None):
     """(clean, resolved, graph) of a hand-made export."""
     return prepare(write_export(tmp_path / "export", cases, parties, assets, judges), options=options)
+
+
+def court(*debts, assets=(), judges=(), options=None):
+    """The CaseGraph of ``debt(...)`` rows, built in memory."""
+    cases, parties = combine(*debts)
+    return from_rows(cases, parties, assets, judges, options)
 
 
 def combine(*debts):

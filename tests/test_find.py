@@ -1,7 +1,12 @@
 """Each finding on a network small enough to draw on paper."""
+import pandas as pd
+import pytest
+
 from casegraph import contract as C
-from casegraph.find.embedded import bundles, common_debtors, offsets, repeat_applicants, shared_assets
-from handmade import BANK, CO_A, CO_B, CO_C, LI, WANG, ZHANG, case, combine, debt, graph_of, party, rid
+from casegraph.errors import InputError
+from casegraph.find.embedded import bundles, common_debtors, find_all, offsets, repeat_applicants, shared_assets
+from casegraph.graph import from_rows
+from handmade import BANK, CO_A, CO_B, CO_C, LI, WANG, ZHANG, case, combine, court, debt, graph_of, party, rid
 
 Z, W, L = ("张三", ZHANG), ("王五", WANG), ("李四", LI)
 A, B, Cc = ("上海甲有限公司", CO_A), ("上海乙有限公司", CO_B), ("上海丙有限公司", CO_C)
@@ -106,3 +111,76 @@ def test_mass_applicant_does_not_make_one_giant_bundle(tmp_path):
 def test_unidentified_namesakes_do_not_bundle(tmp_path):
     g = graph(tmp_path, debt(no(1), ("王伟", ""), A), debt(no(2), ("王伟", ""), B))
     assert bundles(g).empty
+
+
+# ------------------------------------------------- a court drawn in memory
+def noisy_court():
+    """Every kind of finding, typed as a clerk types: brackets, a lower-case
+    x, an old 15-digit ID, a company row without its code, amounts with
+    commas, a plate with a space; plus a judge and the minors team."""
+    x_id = rid("31011319820202100")
+    assert x_id.endswith("X")
+    return combine(
+        debt("(2024)沪0113执1号", ("张三", x_id), ("王五", WANG), amount="1,000", cause="抚养费纠纷", judge="许法官"),
+        debt("（2024）沪0113执2号", ("张三", x_id.lower()), ("王五", WANG[:6] + WANG[8:17]), amount="2000",
+             cause="抚养费纠纷", status="终结本次执行"),
+        debt("〔2024〕沪0113执3号", A, B, amount="300"),
+        debt("（2024）沪0113执4号", ("上海乙有限公司", ""), A, amount="120.50"),
+        debt("（2024）沪0113执5号", Cc, ("上海甲有限公司", ""), amount="50"),
+        debt("（2024）沪0113执6号", B, Cc, amount="80"),
+        debt("（2024）沪0113执7号", L, ("王伟", ""), amount=""),
+    ), [{"case_no": "（2024）沪0113执3号", "asset_id": "沪A12345", "asset_type": "车辆", "action": "查封"},
+        {"case_no": "（2024）沪0113执7号", "asset_id": "沪A 12345", "asset_type": "车辆", "action": "扣押"}], [
+        {"judge": "许法官", "team": "涉未成年人", "capacity": "30"}, {"judge": "李法官", "team": "执行一组", "capacity": ""}]
+
+
+def test_a_court_drawn_in_memory_is_the_court_its_export_gives(tmp_path):
+    (cases, parties), assets, judges = noisy_court()
+    exported = graph_of(tmp_path, cases, parties, assets, judges)[2]
+    drawn = from_rows(cases, parties, assets, judges)
+    for table in ("cases", "roles", "assets", "parties", "judges"):  # row numbers aside: a file has a header row
+        pd.testing.assert_frame_equal(getattr(drawn, table).drop(columns="row", errors="ignore"),
+                                      getattr(exported, table).drop(columns="row", errors="ignore"), obj=table)
+    found, expected = find_all(drawn), find_all(exported)
+    assert all(len(expected[name]) for name in expected), {name: len(rows) for name, rows in expected.items()}
+    for name in expected:
+        pd.testing.assert_frame_equal(found[name], expected[name], obj=name)
+
+
+def test_rows_as_tuples_or_under_chinese_headers_are_the_same_court(tmp_path):
+    (cases, parties), assets, judges = noisy_court()
+    as_dicts = from_rows(cases, parties, assets, judges)
+    chinese = {"case_no": "案号", "cause": "案由", "amount": "申请执行标的", "status": "案件状态", "judge": "承办法官",
+               "filed_on": "立案日期", "role": "诉讼地位", "name": "当事人名称", "id_no": "证件号码", "kind": "当事人类型"}
+    as_tuples = from_rows(
+        [(c["case_no"], c["cause"], c["amount"], c["status"], c["judge"], c["filed_on"]) for c in cases],
+        [{chinese[k]: v for k, v in p.items()} for p in parties],
+        [tuple(a.values()) for a in assets], [(j["judge"], j["team"], j["capacity"] or None) for j in judges])
+    for table in ("cases", "roles", "assets", "parties", "judges"):
+        pd.testing.assert_frame_equal(getattr(as_tuples, table), getattr(as_dicts, table), obj=table)
+
+
+def test_trailing_fields_may_be_left_off_and_numbers_typed_as_numbers():
+    g = from_rows([("（2024）沪0113执1号", "民间借贷纠纷", 1234.5), ("（2024）沪0113执2号",)],
+                  [("（2024）沪0113执1号", "申请执行人", "上海甲有限公司"), ("（2024）沪0113执2号", "被执行人", "张某")])
+    assert g.cases.set_index("case_no")["amount"].to_dict() == pytest.approx(
+        {"（2024）沪0113执1号": 1234.5, "（2024）沪0113执2号": float("nan")}, nan_ok=True)
+    assert g.parties.set_index("name")["kind"].to_dict() == {"上海甲有限公司": C.LEGAL, "张某": C.PERSON}
+    assert court(debt(no(1), Z, W), debt(no(2), W, L)).cases["case_no"].tolist() == [no(1), no(2)]
+
+
+@pytest.mark.parametrize("cases, parties, message", [
+    ([(no(1), "民间借贷纠纷", 10, "执行中", "", "2024-01-05", "extra")], [(no(1), "申请执行人", "张三")],
+     "cases[0]: 7 fields, at most 6 (case_no, cause, amount, status, judge, filed_on)"),
+    ([{"案号": no(1), "标的": 10}], [(no(1), "申请执行人", "张三")], "cases[0]: no column '标的'"),
+    ([(no(1),), (no(2), "民间借贷纠纷", 10), (no(2), "民间借贷纠纷", 20)], [(no(1), "申请执行人", "张三")],
+     "cases[1]: case number appears twice with different content"),
+    ([(no(1),), (no(2), "民间借贷纠纷", "十元")], [(no(1), "申请执行人", "张三")],
+     "cases[1]: amount is not a non-negative number of yuan: '十元'"),
+    ([(no(1),), (no(2),)], [(no(1), "申请执行人", "张三"), (no(2), "原告", "李四")], "parties[1]: unknown role '原告'"),
+    ([(no(1),)], [], "nothing to analyse: the parties table has no rows"),
+])
+def test_a_row_an_export_would_reject_stops_the_drawing_with_its_reason(cases, parties, message):
+    with pytest.raises(InputError) as e:
+        from_rows(cases, parties)
+    assert str(e.value).startswith(message) and "\n" not in str(e.value)

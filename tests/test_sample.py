@@ -20,8 +20,9 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from casegraph.contract import ASSETS, CASES, JUDGES, PARTIES, Options, header_to_column
-from casegraph.sample.generate import (NON_MONEY, names_from_ints, _name_one, make_sample, ric_from_ints, ric_one,
-                              uscc_from_ints, uscc_one)
+from casegraph.sample import make_sample
+from casegraph.sample.identities import name_one, names_from_ints, ric_from_ints, ric_one, uscc_from_ints, uscc_one
+from casegraph.sample.vocabulary import NON_MONEY
 
 N = 1000
 HUB = Options().hub_threshold
@@ -211,14 +212,15 @@ def test_ids_and_codes(ex):
 
 
 def test_vocabulary_encodes_in_gbk():
-    from casegraph.sample import generate as S
+    from casegraph.sample import vocabulary as S
+    from casegraph.sample.judges import cn_number
 
-    words = [S.CAUSE_NAMES, S.COURTS, S.OLD_COURTS, S.SURNAMES, S.GIVEN, S.CITIES, S.TRADE_CHARS, S._ALL_INDUSTRIES,
+    words = [S.CAUSE_NAMES, S.COURTS, S.OLD_COURTS, S.SURNAMES, S.GIVEN, S.CITIES, S.TRADE_CHARS, S.ALL_INDUSTRIES,
              S.FORMS, S.BANKS, S.MASS_BANKS, S.DISTRICTS, S.ASSET_TYPES, S.STATUSES]
     text = "".join("".join(w) for w in words) + "（集团）〔〕()\u3000查封冻结扣押申请执行人被执行人自然人法人非法人组织涉未成年人"
-    text += "0123456789Xx".translate(S._FULLWIDTH) + "".join(S.cn_number(k) for k in range(1, 1000))
+    text += "0123456789Xx".translate(S.FULLWIDTH) + "".join(cn_number(k) for k in range(1, 1000))
     text.encode("gbk")
-    for vocab in (S.CITIES, S.TRADE_CHARS, S._ALL_INDUSTRIES, S.FORMS, S.REGIONS, S.BANKS, S.DISTRICTS,
+    for vocab in (S.CITIES, S.TRADE_CHARS, S.ALL_INDUSTRIES, S.FORMS, S.REGIONS, S.BANKS, S.DISTRICTS,
                   S.PLATE_LETTERS, S.PLATE_ALNUM, S.COURTS, S.OLD_COURTS):
         assert len(set(vocab)) == len(vocab), vocab  # drawn integers map 1:1 to names and numbers
 
@@ -233,7 +235,7 @@ def test_code_builders_agree():
     assert all(uscc.is_valid(s) for s in uscc_from_ints(c))
     import random
     r = random.Random(0)
-    names = names_from_ints(np.array([_name_one(r) for _ in range(50)]))
+    names = names_from_ints(np.array([name_one(r) for _ in range(50)]))
     assert all(re.fullmatch(r"[\u4e00-\u9fff（）]+", n) for n in names)
 
 

@@ -5,10 +5,17 @@ Each returns a DataFrame with the columns the contract names for it
 (``casegraph.contract.OUTPUTS``). The Neo4j engine answers the same
 questions in Cypher (``cypher/``) and must give the same rows.
 
-Example::
+The examples draw their court with :func:`casegraph.graph.from_rows`, which
+takes the path an export takes, and show only what does not depend on the
+identity key (``party_id`` is a keyed hash):
 
-    from casegraph.find.embedded import common_debtors
-    common_debtors(graph).head(1)
+>>> from casegraph.graph import from_rows
+>>> no = "（2024）沪0113执{}号".format
+>>> g = from_rows(cases=[(no(1), "民间借贷纠纷", 5000), (no(2), "民间借贷纠纷", 8000)],
+...               parties=[(no(1), "申请执行人", "上海甲有限公司"), (no(1), "被执行人", "王五", "310113198505052348"),
+...                        (no(2), "申请执行人", "上海甲有限公司"), (no(2), "被执行人", "王五", "310113198505052348")])
+>>> common_debtors(g)[["name", "n_cases", "n_applicants", "total_amount"]].values.tolist()
+[['王五', 2, 1, 13000]]
 """
 from __future__ import annotations
 
@@ -40,6 +47,22 @@ def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
     back for child support, a 执恢 resumed case.
 
     Mass applicants (more cases than the hub threshold) are marked.
+
+    A parent back for child support against the same ex-spouse, and once
+    against someone else:
+
+    >>> from casegraph.graph import from_rows
+    >>> no = "（2024）沪0113执{}号".format
+    >>> zhang, wang, li = ("张三", "310113198001011235"), ("王五", "310113198505052348"), ("李四", "310113199009093452")
+    >>> g = from_rows(cases=[(no(1), "抚养费纠纷", 6000), (no(2), "抚养费纠纷", 6000), (no(3), "民间借贷纠纷", 20000)],
+    ...               parties=[(no(1), "申请执行人", *zhang), (no(1), "被执行人", *wang),
+    ...                        (no(2), "申请执行人", *zhang), (no(2), "被执行人", *wang),
+    ...                        (no(3), "申请执行人", *zhang), (no(3), "被执行人", *li)])
+    >>> r = repeat_applicants(g)
+    >>> r[["name", "n_cases", "n_debtors", "mass_applicant"]].values.tolist()
+    [['张三', 3, 2, False]]
+    >>> r.at[0, "repeat_pairs"] == g.parties.set_index("name").at["王五", "party_id"] + "×2"
+    True
     """
     r = g.roles.drop_duplicates(["case_no", "party_id", "role"])
     app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]]
@@ -70,6 +93,23 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
     ``n_no_property`` counts their cases closed for lack of property (终本),
     the signal for enforcement-to-bankruptcy (执转破) or personal debt
     consolidation; ``total_amount`` sums their cases' amounts.
+
+    A company owed by two creditors, one case closed for lack of property;
+    李四 owes in one case only:
+
+    >>> from casegraph.graph import from_rows
+    >>> no = "（2024）沪0113执{}号".format
+    >>> A, B = "上海甲有限公司", "上海乙有限公司"
+    >>> g = from_rows(cases=[(no(1), "买卖合同纠纷", 100000, "终结本次执行"), (no(2), "劳务合同纠纷", 20000.5),
+    ...                      (no(3), "民间借贷纠纷", 5000)],
+    ...               parties=[(no(1), "申请执行人", B), (no(1), "被执行人", A),
+    ...                        (no(2), "申请执行人", "张三", "310113198001011235"), (no(2), "被执行人", A),
+    ...                        (no(3), "申请执行人", B), (no(3), "被执行人", "李四", "310113199009093452")])
+    >>> d = common_debtors(g)
+    >>> d[["name", "n_cases", "n_applicants", "total_amount", "n_no_property"]].values.tolist()
+    [['上海甲有限公司', 2, 2, 120000.5, 1]]
+    >>> d.at[0, "case_nos"].split(";") == [no(1), no(2)]
+    True
     """
     r = g.roles.drop_duplicates(["case_no", "party_id", "role"])
     deb = r[r["role"] == C.DEBTOR][["case_no", "party_id"]]
@@ -167,14 +207,54 @@ def offset_cycles(g: CaseGraph, pair_debts: pd.DataFrame | None = None, limit: i
 
 
 def offsets(g: CaseGraph) -> pd.DataFrame:
-    """Set-off candidates: bilateral pairs, then multilateral cycles."""
+    """Set-off candidates: bilateral pairs, then multilateral cycles.
+
+    甲 and 乙 apply against each other (bilateral: the smaller side, 120);
+    甲 owes 丙, 丙 owes 乙 and 乙 owes 甲 (a cycle: its smallest debt, 50):
+
+    >>> from casegraph.graph import from_rows
+    >>> no = "（2024）沪0113执{}号".format
+    >>> def debt(n, creditor, debtor):  # each party: (name,) or (name, ID number)
+    ...     return [(no(n), "申请执行人", *creditor), (no(n), "被执行人", *debtor)]
+    >>> A, B, C = ("上海甲有限公司",), ("上海乙有限公司",), ("上海丙有限公司",)
+    >>> g = from_rows(cases=[(no(1), "买卖合同纠纷", 300), (no(2), "买卖合同纠纷", 120), (no(3), "买卖合同纠纷", 50),
+    ...                      (no(4), "买卖合同纠纷", 80)],
+    ...               parties=debt(1, A, B) + debt(2, B, A) + debt(3, C, A) + debt(4, B, C))
+    >>> o = offsets(g)
+    >>> o[["kind", "amount"]].values.tolist()
+    [['bilateral', 120.0], ['multilateral', 50.0]]
+    >>> [c.split(";") for c in o["case_nos"]] == [[no(1), no(2)], [no(1), no(3), no(4)]]
+    True
+
+    Child support (抚养费) is a personal-nature claim, never set off:
+
+    >>> zhang, wang = ("张三", "310113198001011235"), ("王五", "310113198505052348")
+    >>> g = from_rows(cases=[(no(1), "抚养费纠纷", 300), (no(2), "民间借贷纠纷", 500)],
+    ...               parties=debt(1, zhang, wang) + debt(2, wang, zhang))
+    >>> offsets(g).empty
+    True
+    """
     p = _pair_debts(g)
     out = pd.concat([bilateral_offsets(g, p), offset_cycles(g, p)], ignore_index=True)
     return out.sort_values(["kind", "amount", "offset_id"], ascending=[True, False, True])[_cols("offsets")].reset_index(drop=True)
 
 
 def shared_assets(g: CaseGraph) -> pd.DataFrame:
-    """Assets attached (查封/冻结/扣押) in 2+ cases: enforce them together."""
+    """Assets attached (查封/冻结/扣押) in 2+ cases: enforce them together.
+
+    A flat a couple own together, seized in each one's case; a car seized once:
+
+    >>> from casegraph.graph import from_rows
+    >>> no = "（2024）沪0113执{}号".format
+    >>> flat = "沪(2020)宝山区不动产权第0012345号"
+    >>> g = from_rows(cases=[(no(1), "民间借贷纠纷", 50000), (no(2), "民间借贷纠纷", 80000)],
+    ...               parties=[(no(1), "申请执行人", "上海甲有限公司"), (no(1), "被执行人", "王五", "310113198505052348"),
+    ...                        (no(2), "申请执行人", "上海乙有限公司"), (no(2), "被执行人", "赵六", "310113197512124560")],
+    ...               assets=[(no(1), flat, "不动产", "查封"), (no(2), flat, "不动产", "查封"), (no(2), "沪A12345", "车辆", "扣押")])
+    >>> s = shared_assets(g)
+    >>> s[["asset_id", "asset_type", "n_cases"]].values.tolist()
+    [['沪(2020)宝山区不动产权第0012345号', '不动产', 2]]
+    """
     a = g.assets.drop_duplicates(["case_no", "asset_id"])
     n = a["asset_id"].value_counts()
     many = a[a["asset_id"].isin(n[n >= 2].index)]
@@ -193,6 +273,16 @@ def bundles_from_links(links: pd.DataFrame) -> pd.DataFrame:
     lists the shared parties and assets that tie each case in.
 
     Both engines call this with the links they find.
+
+    >>> import pandas as pd
+    >>> no = "（2024）沪0113执{}号".format
+    >>> links = pd.DataFrame({"case_no": [no(1), no(2), no(2), no(3), no(4)],
+    ...                       "link": ["party:P1", "party:P1", "asset:沪A12345", "asset:沪A12345", "party:P9"]})
+    >>> b = bundles_from_links(links)
+    >>> b["case_no"].tolist() == [no(1), no(2), no(3)], b["bundle_id"].nunique()
+    (True, 1)
+    >>> b["reasons"].tolist()
+    ['party:P1', 'asset:沪A12345;party:P1', 'asset:沪A12345']
     """
     if links.empty:
         return pd.DataFrame(columns=_cols("bundles"))
@@ -214,12 +304,45 @@ def bundles_from_links(links: pd.DataFrame) -> pd.DataFrame:
 
 def bundles(g: CaseGraph) -> pd.DataFrame:
     """Related-case bundles: cases tied by a shared resolved party (any role)
-    or a shared asset; see :func:`bundles_from_links`."""
+    or a shared asset; see :func:`bundles_from_links`.
+
+    王五 is the debtor in one case and the applicant in the next, which ties
+    them; 甲 against 乙 stands alone:
+
+    >>> from casegraph.graph import from_rows
+    >>> no = "（2024）沪0113执{}号".format
+    >>> zhang, wang, li = ("张三", "310113198001011235"), ("王五", "310113198505052348"), ("李四", "310113199009093452")
+    >>> g = from_rows(cases=[(no(1), "民间借贷纠纷", 1000), (no(2), "民间借贷纠纷", 2000), (no(3), "买卖合同纠纷", 3000)],
+    ...               parties=[(no(1), "申请执行人", *zhang), (no(1), "被执行人", *wang),
+    ...                        (no(2), "申请执行人", *wang), (no(2), "被执行人", *li),
+    ...                        (no(3), "申请执行人", "上海甲有限公司"), (no(3), "被执行人", "上海乙有限公司")])
+    >>> b = bundles(g)
+    >>> b["case_no"].tolist() == [no(1), no(2)], b["bundle_id"].nunique()
+    (True, 1)
+    >>> set(b["reasons"]) == {"party:" + g.parties.set_index("name").at["王五", "party_id"]}
+    True
+    """
     return bundles_from_links(g.links())
 
 
 def related_cases(g: CaseGraph, case_no: str) -> pd.DataFrame:
-    """The cases sharing a party or asset with one case: case_no, via."""
+    """The cases sharing a party or asset with one case: case_no, via.
+
+    王五 ties case 2 to case 1 and 李四 to case 3; case 4 shares nothing:
+
+    >>> from casegraph.graph import from_rows
+    >>> no = "（2024）沪0113执{}号".format
+    >>> zhang, wang, li = ("张三", "310113198001011235"), ("王五", "310113198505052348"), ("李四", "310113199009093452")
+    >>> g = from_rows(cases=[(no(i), "民间借贷纠纷", 1000) for i in (1, 2, 3, 4)],
+    ...               parties=[(no(1), "申请执行人", *zhang), (no(1), "被执行人", *wang),
+    ...                        (no(2), "申请执行人", *wang), (no(2), "被执行人", *li),
+    ...                        (no(3), "申请执行人", "上海甲有限公司"), (no(3), "被执行人", *li),
+    ...                        (no(4), "申请执行人", "上海乙有限公司"), (no(4), "被执行人", "上海丙有限公司")])
+    >>> r = related_cases(g, no(2))
+    >>> names = g.parties.set_index("party_id")["name"]
+    >>> [(c == no(1), c == no(3), names[via.removeprefix("party:")]) for c, via in zip(r["case_no"], r["via"])]
+    [(True, False, '王五'), (False, True, '李四')]
+    """
     links = g.links()
     mine = links.loc[links["case_no"] == case_no, "link"]
     rel = links[links["link"].isin(mine) & (links["case_no"] != case_no)]
@@ -227,7 +350,16 @@ def related_cases(g: CaseGraph, case_no: str) -> pd.DataFrame:
 
 
 def find_all(g: CaseGraph) -> dict[str, pd.DataFrame]:
-    """Every finding of the embedded engine, by output name."""
+    """Every finding of the embedded engine, by output name.
+
+    >>> from casegraph.graph import from_rows
+    >>> no = "（2024）沪0113执{}号".format
+    >>> g = from_rows(cases=[(no(1), "买卖合同纠纷", 300), (no(2), "买卖合同纠纷", 120)],
+    ...               parties=[(no(1), "申请执行人", "上海甲有限公司"), (no(1), "被执行人", "上海乙有限公司"),
+    ...                        (no(2), "申请执行人", "上海乙有限公司"), (no(2), "被执行人", "上海甲有限公司")])
+    >>> {name: len(rows) for name, rows in find_all(g).items()}
+    {'repeat_applicants': 0, 'common_debtors': 0, 'offsets': 1, 'shared_assets': 0, 'bundles': 2}
+    """
     return {
         "repeat_applicants": repeat_applicants(g),
         "common_debtors": common_debtors(g),
