@@ -218,6 +218,9 @@ def test_cli_show_from_an_export(tmp_path):
     res = runner.invoke(main, ["show", str(export), "--party", "王五", "--hops", "1", "--out", str(tmp_path / "w.html")])
     assert res.exit_code == 0, res.output
     assert "Party 王五: 3 cases" in res.output and (tmp_path / "w.html").exists()
+    # a full ID number finds the party through the export's records, and is never echoed
+    res = runner.invoke(main, ["show", str(export), "--party", WANG, "--hops", "1", "--out", str(tmp_path / "i.html")])
+    assert res.exit_code == 0 and "Party 王五: 3 cases" in res.output and WANG not in res.output, res.output
     res = runner.invoke(main, ["show", str(export), "--case", "(2024)沪0113执4号", "--out", str(tmp_path / "c.html"),
                                "--inline"])
     assert res.exit_code == 0, res.output

@@ -232,7 +232,7 @@ def render(g: nx.Graph, out: str | Path, inline: bool = False, lib: str | Path |
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    vis = {}
+    vis, hrefs = {}, {}
     if inline:
         vis = {name: (_vis_dir() / name).read_text(encoding="utf-8") for name in VIS_FILES}
     else:
@@ -240,12 +240,13 @@ def render(g: nx.Graph, out: str | Path, inline: bool = False, lib: str | Path |
         if not (lib / VIS_FILES[0]).exists():
             copy_lib(lib.parent)
         rel = Path(os.path.relpath(lib.resolve(), out.parent.resolve()))
+        hrefs = {name: (rel / name).as_posix() for name in VIS_FILES}
     net = to_pyvis(g)
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     cut = g.graph.get("cut")
     page = templates(TEMPLATES).get_template("network.html").render(
         title=g.graph.get("title", "casegraph"), inline=inline, vis=vis,
-        lib=None if inline else {name: (rel / name).as_posix() for name in VIS_FILES},
+        lib=hrefs,
         back=back, counts=counts_line(g), looks=LOOKS, edge_looks=EDGE_LOOKS.values(), start_border=START_BORDER,
         cut=cut, shown=g.graph.get("shown_nodes") if cut else None, total=g.graph.get("total_nodes") if cut else None,
         around="the start" if g.graph.get("start") else "its best-connected node",
