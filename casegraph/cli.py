@@ -202,21 +202,18 @@ def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, passwo
 
       casegraph show export/ --party 王建国 --out wang.html
     """
-    from casegraph.pictures import show as S
+    from casegraph.pictures import counts_line
+    from casegraph.pictures.show import show as draw
 
     if (case_no is None) == (party is None):
         _fail("give one of --case or --party")
     if out.suffix.lower() not in (".html", ".htm"):
         _fail(f"{out}: the page must end in .html")
-    if export is not None:
-        page, g = S.show(export, out, case=case_no, party=party, hops=hops, max_nodes=max_nodes, inline=inline)
-    else:
-        if not uri:
-            _fail("without EXPORT, show asks Neo4j: give --uri or set NEO4J_URI")
-        g = S.neighbourhood_from_neo4j(uri, case=case_no, party=party, hops=hops, max_nodes=max_nodes, user=user,
-                                       password=password, database=database)
-        page = S.render(g, out, inline=inline)
-    click.echo(f"{g.graph['title']}: {S.counts_line(g)} -> {page}")
+    if export is None and not uri:
+        _fail("without EXPORT, show asks Neo4j: give --uri or set NEO4J_URI")
+    page, g = draw(out, export, case=case_no, party=party, hops=hops, max_nodes=max_nodes, inline=inline,
+                   uri=uri, user=user, password=password, database=database)
+    click.echo(f"{g.graph['title']}: {counts_line(g)} -> {page}")
     if g.graph.get("cut"):
         click.echo(f"cut to the {g.graph['shown_nodes']} most connected of {g.graph['total_nodes']} nodes (--max-nodes)")
 

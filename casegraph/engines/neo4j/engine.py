@@ -8,18 +8,22 @@ Example::
 """
 from __future__ import annotations
 
+from functools import cached_property
+
 import pandas as pd
 
 from casegraph import contract as C
+from casegraph.engines.base import Pictures
 from casegraph.engines.neo4j import find as nf
 from casegraph.engines.neo4j.db import Database, connect, query
 from casegraph.engines.neo4j.load import LoadReport, load_graph
 from casegraph.find.clearing import graph_from_rows
 from casegraph.graph import CaseGraph
+from casegraph.pictures.from_neo4j import Neo4jSource
 from casegraph.resolve import Resolved
 
 
-class Neo4jEngine:
+class Neo4jEngine(Pictures):
     """An :class:`~casegraph.engines.base.Engine` over one Neo4j database."""
 
     name = "neo4j"
@@ -43,6 +47,10 @@ class Neo4jEngine:
 
     def related_cases(self, case_no: str) -> pd.DataFrame:
         return nf.related_cases(self.db, case_no, self.options)
+
+    @cached_property
+    def _pictures(self) -> Neo4jSource:
+        return Neo4jSource(self.db, self.options)
 
     def clearing_graph(self) -> CaseGraph:
         """The money cases and their parties as the database holds them
