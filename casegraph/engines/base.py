@@ -8,6 +8,7 @@ them to the same answers.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 import pandas as pd
@@ -29,6 +30,13 @@ class Engine(Protocol):
 
     def related_cases(self, case_no: str) -> pd.DataFrame:
         """The cases sharing a party or asset with one case: ``case_no, via``."""
+
+    def routing_lookup(self, case_no: str, pending: Iterable[str] = ()) -> pd.DataFrame:
+        """What a case to route is tied to (``cypher/route_case.cypher``): one
+        row per case of each bundle it joins, ``bundle`` (the bundle's
+        smallest case_no, the case itself left out), ``case_no``, ``judge``
+        and ``cause`` ('' for none), ``via`` (the links tying that case to it
+        directly, a list). ``pending``: cases that count as not there."""
 
     def clearing_graph(self) -> CaseGraph:
         """The cases and parties the clearing plan is computed over."""
