@@ -195,10 +195,8 @@ class Rule:
         return f"{self.name}: {self.why.format(**facts)}"
 
 
-def _least_loaded_of(team: str) -> Callable[[Unit, Judges], str | None]:
-    def pick(unit: Unit, judges: Judges) -> str | None:
-        return judges.pools[judges.options.minors_team if team == "minors" else GENERAL].take(unit.n)
-    return pick
+def _least_loaded(unit: Unit, judges: Judges) -> str | None:
+    return judges.pools[judges.destination(unit)].take(unit.n)
 
 
 def _holder_with_room(unit: Unit, judges: Judges) -> str | None:
@@ -212,12 +210,12 @@ RULES: tuple[Rule, ...] = (
     Rule("follows_holder", "{holder} holds {held} of {size} cases of the bundle",
          lambda u, j: bool(u.held), _holder_with_room, missed="holder {holder} has no room; "),
     Rule("minors_team", "least-loaded judge of {team} with room for {n} cases",
-         lambda u, j: j.destination(u) != GENERAL, _least_loaded_of("minors")),
+         lambda u, j: j.destination(u) != GENERAL, _least_loaded),
     # A minors' case in a court without a minors' team: said, not hidden.
     Rule("least_loaded", "minors' case, but no judge in team {minors_team}",
-         lambda u, j: u.minors and not j.minors_judges, _least_loaded_of("general")),
+         lambda u, j: u.minors and not j.minors_judges, _least_loaded),
     Rule("least_loaded", "least-loaded judge of {team} with room for {n} cases",
-         lambda u, j: not u.minors, _least_loaded_of("general")),
+         lambda u, j: not u.minors, _least_loaded),
     Rule("no_capacity", "no judge of {team} has room for {n} cases",
          lambda u, j: True, lambda u, j: ""),
 )
