@@ -369,14 +369,16 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
 
       casegraph assign today/ --out routes.xlsx
     """
+    from casegraph.engines import open_engine
     from casegraph.engines.neo4j import db as ne
-    from casegraph.jobs.route import ROUTES, assign_new, write_routes
+    from casegraph.jobs.route import assign_new, write_routes
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"{out}: the routes file must end in .csv or .xlsx")
-    with ne.connect(uri, user, password, database) as db:
-        routing = assign_new(db, new_input, judges, _options(hub_threshold), progress=progress)
-        where = f"{db.uri} (database {db.database})"
+    with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
+                     database=database) as engine:
+        routing = assign_new(engine, new_input, judges, progress=progress)
+        where = f"{engine.db.uri} (database {engine.db.database})"
     s, r = routing.summary, routing.routes
     if out is not None:
         write_routes(r, out)
@@ -388,7 +390,7 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
     click.echo(", ".join(f"{k} {v}" for k, v in s["rules"].items())
                + f"; {s['conflicts']} conflicts for a person to decide; {s['without_judge']} without a judge")
     if out is not None:
-        click.echo(f"routes in {out} ({', '.join(ROUTES.columns[:5])}, ...)")
+        click.echo(f"routes in {out} ({', '.join(C.ROUTES.columns[:5])}, ...)")
 
 
 @main.command("flag")
@@ -411,16 +413,43 @@ def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, 
 
       casegraph flag --out flags/ --min-open-cases 5
     """
-    from casegraph.engines.neo4j import db as ne
-    from casegraph.jobs.flag import FlagOptions, flag_all, summary_lines, write_flags
+    from casegraph.engines import open_engine
+    from casegraph.jobs.flag import FlagOptions, flag_all, write_flags
 
-    options = FlagOptions(min_open_cases=min_open_cases, min_no_property=min_no_property,
-                          options=_options(hub_threshold))
-    with ne.connect(uri, user, password, database) as db:
-        run = flag_all(db, options, progress=progress)
+    options = FlagOptions(min_open_cases=min_open_cases, min_no_property=min_no_property)
+    with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
+                     database=database) as engine:
+        run = flag_all(engine, options, progress=progress)
     write_flags(run, out)
-    for line in summary_lines(run.summary, out):
+    for line in flag_summary_lines(run.summary, out):
         click.echo(line)
+
+
+def flag_summary_lines(s: dict, out: Path | None = None) -> list[str]:
+    """The one screen ``casegraph flag`` prints, from a run's summary."""
+    from casegraph.jobs.flag import BANKRUPTCY, CONSOLIDATION, TITLES, WORKBOOK
+
+    f = s["flags"]
+    lines = [f"flag run {s['run_id']} on {s['database']}: {s['cases']:,} cases scanned in "
+             f"{sum(s['seconds'].values()):.1f} s"]
+    top = s["centralised_top"]
+    lines.append(f"  {TITLES['centralised']}: {f['centralised']} debtors with {s['thresholds']['min_open_cases']}+ "
+                 f"open cases ({s['centralised_open_cases']} cases)"
+                 + (f"; first: {top['name']} ({top['party_id']}), {top['n_open_cases']} open cases, "
+                    f"{top['open_amount']:,.2f} yuan" if top else ""))
+    routes = s["bankruptcy_routes"]
+    lines.append(f"  {TITLES['bankruptcy']}: {f['bankruptcy']} debtors with {s['thresholds']['min_no_property']}+ "
+                 f"cases closed for lack of property (终本): {routes[BANKRUPTCY]} {BANKRUPTCY}, "
+                 f"{routes[CONSOLIDATION]} {CONSOLIDATION}")
+    o = s["offsets"]
+    lines.append(f"  {TITLES['offset']}: {f['offset']} ({o['bilateral']} bilateral, {o['multilateral']} cycles that "
+                 f"need every party's agreement), {o['amount']:,.2f} yuan")
+    lines.append(f"  {TITLES['split_bundle']}: {f['split_bundle']} bundles ({s['split_bundle_cases']} cases)")
+    replaced = s["replaced_runs"]
+    lines.append("flags written to Neo4j (:Flag, run " + s["run_id"]
+                 + (f", replacing {len(replaced)} earlier run{'s' if len(replaced) != 1 else ''}" if replaced else "")
+                 + ")" + (f" and to {out}/ (flags_*.csv, {WORKBOOK}, {C.SUMMARY_FILE})" if out is not None else ""))
+    return lines
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ them to the same answers.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 import networkx as nx
@@ -45,6 +46,13 @@ class Engine(Protocol):
                       max_nodes: int = 200) -> nx.Graph:
         """The network within ``hops`` of one case or party, as typed
         (:func:`casegraph.pictures.select.neighbourhood`), ready to render."""
+
+    def routing_lookup(self, case_no: str, pending: Iterable[str] = ()) -> pd.DataFrame:
+        """What a case to route is tied to (``cypher/route_case.cypher``): one
+        row per case of each bundle it joins, ``bundle`` (the bundle's
+        smallest case_no, the case itself left out), ``case_no``, ``judge``
+        and ``cause`` ('' for none), ``via`` (the links tying that case to it
+        directly, a list). ``pending``: cases that count as not there."""
 
     def clearing_graph(self) -> CaseGraph:
         """The cases and parties the clearing plan is computed over."""
