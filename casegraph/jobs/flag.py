@@ -39,8 +39,6 @@ with a sheet per kind, and ``summary.json``, written last.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -52,7 +50,7 @@ from casegraph import contract as C
 from casegraph.cells import content_id
 from casegraph.engines.neo4j.db import Database, defaults, statements
 from casegraph.jobs.route import new_run_id
-from casegraph.write.files import OutputError, write_tables
+from casegraph.write.files import atomic_file, write_tables
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
 # What each kind is called on a court's screen.
@@ -346,23 +344,12 @@ def write_flags(run: FlagRun, out_dir: str | Path) -> Path:
     beside its place and renamed in, ``summary.json`` last: a folder with a
     summary holds one whole run."""
     out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".casegraph-", suffix=".xlsx", dir=out)
-        os.close(fd)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write the flags here ({e.strerror})") from None
-    try:
+    with atomic_file(out / WORKBOOK, "the flags") as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             _summary_sheet(run).to_excel(xl, sheet_name="summary", index=False)
             for kind in KINDS:
                 run.tables[kind].to_excel(xl, sheet_name=kind, index=False)
         (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
-        os.replace(tmp, out / WORKBOOK)
-    except OSError as e:
-        raise OutputError(f"{out}: writing the flags failed ({e.strerror})") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return write_tables(run.tables, OUTPUTS, run.summary, out)
 
 

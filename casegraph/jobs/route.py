@@ -38,8 +38,6 @@ it, the rest are routed as the first run would have. One assigner at a time.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -52,7 +50,7 @@ import pandas as pd
 from casegraph import contract as C
 from casegraph.assign.batch import GENERAL, _charge, _Pool
 from casegraph.engines.neo4j.db import Database, defaults, statements
-from casegraph.write.files import OutputError, _csv
+from casegraph.write.files import _csv, atomic_file
 
 ROUTES = C.Output(
     "routes.csv",
@@ -339,23 +337,12 @@ def write_routes(routes: pd.DataFrame, path: str | Path) -> Path:
     else a CSV Excel opens (BOM). Written beside it and renamed into place:
     a crash never leaves half a file."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".casegraph-", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-    except OSError as e:
-        raise OutputError(f"{path}: cannot write here ({e.strerror})") from None
-    try:
+    with atomic_file(path, "the routes") as tmp:
         if path.suffix.lower() == ".xlsx":
             routes.reindex(columns=list(ROUTES.columns)).to_excel(tmp, sheet_name="routes", index=False,
                                                                    engine="openpyxl")
         else:
-            _csv(routes, Path(tmp), ROUTES.columns)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise OutputError(f"{path}: writing failed ({e.strerror})") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+            _csv(routes, tmp, ROUTES.columns)
     return path
 
 
