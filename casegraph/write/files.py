@@ -11,6 +11,9 @@ of anything:
   that looks whole;
 * :func:`atomic_folder`: a folder replaced whole (the report site).
 
+:func:`write_result` (an analysis) and :func:`write_plan` (a clearing plan)
+write through :func:`write_tables`.
+
 Every temporary name starts with ``.casegraph-``.
 """
 from __future__ import annotations
@@ -123,6 +126,24 @@ def write_result(result, out_dir: str | Path) -> Path:
     """Write every table of ``result`` (a :class:`casegraph.analyze.Result`)
     into ``out_dir``; returns the folder."""
     return write_tables(result.tables(), C.OUTPUTS, result.summary, out_dir)
+
+
+def write_plan(plan, out_dir: str | Path) -> Path:
+    """Write a clearing plan (:class:`casegraph.find.clearing.ClearingPlan`):
+    its tables and ``summary.json`` into ``out_dir``, as :func:`write_tables`
+    does. A folder that holds another kind of result (an analysis) is
+    refused rather than mixed."""
+    out = Path(out_dir)
+    old = out / C.SUMMARY_FILE
+    if old.is_file():
+        try:
+            kind = json.loads(old.read_text(encoding="utf-8")).get("kind")
+        except (OSError, ValueError):
+            kind = None
+        if kind != "clearing":
+            raise OutputError(f"{out}: holds another result (its {C.SUMMARY_FILE} is not a clearing plan); "
+                              "write the plan to its own folder")
+    return write_tables(plan.tables(), plan.outputs, plan.summary, out)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], summary: dict,
