@@ -56,6 +56,8 @@ RECORD_INPUT = ["record_key", "case_no", "role", "name", "name_norm", "kind", "i
 RECORD_PROPS = RECORD_INPUT + ["n", "party_id", "rule", "key"]
 PARTY_PROPS = ["party_id", "name", "kind", "id_masked", "n_records", "rules"]
 CASE_PROPS = ["case_no", "filed_on", "cause", "amount", "status", "judge", "type_code"]
+# Relationship types cannot be parameters: the role statements
+# (cypher/load/roles.cypher) get theirs from this fixed table, never from data.
 ROLE_TYPES = {C.APPLICANT: "APPLICANT_IN", C.DEBTOR: "DEBTOR_IN"}
 
 ROLE_COLS = ["case_no", "role", "party_id"]
@@ -79,7 +81,7 @@ class LoadReport:
 
 def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool = False,
                batch: int = BATCH, key: bytes | None = None) -> LoadReport:
-    """Write a prepared export (:func:`casegraph.analyze.prepare`) into the database.
+    """Write a prepared export (:func:`casegraph.pipeline.prepare`) into the database.
 
     Returns a :class:`LoadReport`. Raises :class:`DatabaseError` (one line)
     if the server cannot be reached or fails; run it again to finish.
