@@ -155,8 +155,8 @@ def demo(out, n_cases):
 def clearing(export, out, backend, uri, user, password, database):
     """How much debt can be extinguished at once: the optimal multilateral
     clearing plan of the money cases in EXPORT (or in Neo4j)."""
-    from casegraph.find.clearing import write_plan
     from casegraph.pipeline import plan_clearing
+    from casegraph.write.files import write_plan
 
     if export is None and backend == "embedded":
         _fail("give an EXPORT to read, or --backend neo4j to plan the cases in the database")

@@ -41,8 +41,6 @@ with a sheet per kind, and ``summary.json``, written last.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -57,7 +55,7 @@ from casegraph.engines.neo4j import find as nf
 from casegraph.engines.neo4j.db import Database, query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.jobs.runs import new_run_id, now
-from casegraph.write.files import OutputError, write_tables
+from casegraph.write.files import atomic_file, write_tables
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
 # What each kind is called on a court's screen.
@@ -317,23 +315,12 @@ def write_flags(run: FlagRun, out_dir: str | Path) -> Path:
     beside its place and renamed in, ``summary.json`` last: a folder with a
     summary holds one whole run."""
     out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".casegraph-", suffix=".xlsx", dir=out)
-        os.close(fd)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write the flags here ({e.strerror})") from None
-    try:
+    with atomic_file(out / WORKBOOK, "the flags") as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             _summary_sheet(run).to_excel(xl, sheet_name="summary", index=False)
             for kind in KINDS:
                 run.tables[kind].to_excel(xl, sheet_name=kind, index=False)
         (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
-        os.replace(tmp, out / WORKBOOK)
-    except OSError as e:
-        raise OutputError(f"{out}: writing the flags failed ({e.strerror})") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return write_tables(run.tables, OUTPUTS, run.summary, out)
 
 

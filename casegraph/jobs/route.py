@@ -38,8 +38,6 @@ it, the rest are routed as the first run would have. One assigner at a time.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -54,7 +52,7 @@ from casegraph.engines.neo4j.db import query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.engines.neo4j.load import load_graph
 from casegraph.jobs.runs import new_run_id, now
-from casegraph.write.files import OutputError, _csv
+from casegraph.write.files import _csv, atomic_file
 
 # Routes are committed in small groups: one disk flush per group, not per
 # case. A run cut short loses at most the group in flight, which the next run
@@ -257,23 +255,12 @@ def write_routes(routes: pd.DataFrame, path: str | Path) -> Path:
     else a CSV Excel opens (BOM). Written beside it and renamed into place:
     a crash never leaves half a file."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".casegraph-", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-    except OSError as e:
-        raise OutputError(f"{path}: cannot write here ({e.strerror})") from None
-    try:
+    with atomic_file(path, "the routes") as tmp:
         if path.suffix.lower() == ".xlsx":
             routes.reindex(columns=list(C.ROUTES.columns)).to_excel(tmp, sheet_name="routes", index=False,
                                                                    engine="openpyxl")
         else:
-            _csv(routes, Path(tmp), C.ROUTES.columns)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise OutputError(f"{path}: writing failed ({e.strerror})") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+            _csv(routes, tmp, C.ROUTES.columns)
     return path
 
 

@@ -24,9 +24,6 @@ Layout::
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,28 +64,11 @@ def write_report(result, out_dir: str | Path, top: int = TOP, max_rows: int = MA
     The site is built in a staging folder and moved in whole: a failed run
     leaves the previous report, never half of one.
     """
-    from casegraph.write.files import OutputError
+    from casegraph.write.files import atomic_folder
 
-    out = Path(out_dir)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".report-", dir=out.parent))
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write the report here ({e.strerror})") from None
-    try:
+    with atomic_folder(out_dir, "the report") as stage:
         _build(result, stage, top, max_rows, max_nodes)
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}-old-{os.getpid()}"
-            os.replace(out, old)
-        os.replace(stage, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as e:
-        raise OutputError(f"{out}: writing the report failed ({e.strerror})") from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return out
+    return Path(out_dir)
 
 
 # --------------------------------------------------------------------------- the site
