@@ -15,7 +15,7 @@ identity key (``party_id`` is a keyed hash):
 ...               parties=[(no(1), "申请执行人", "上海甲有限公司"), (no(1), "被执行人", "王五", "310113198505052348"),
 ...                        (no(2), "申请执行人", "上海甲有限公司"), (no(2), "被执行人", "王五", "310113198505052348")])
 >>> common_debtors(g)[["name", "n_cases", "n_applicants", "total_amount"]].values.tolist()
-[['王五', 2, 1, 13000]]
+[['王五', 2, 1, 13000.0]]
 """
 from __future__ import annotations
 
