@@ -23,7 +23,7 @@ from casegraph.engines.neo4j import db as ne
 from casegraph.engines.neo4j import server
 from casegraph.pipeline import prepare
 from casegraph.find.embedded import find_all
-from casegraph.cli import flag_summary_lines
+from casegraph.cli.jobs import flag_summary_lines
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.jobs.flag import (BANKRUPTCY, CONSOLIDATION, KINDS, OUTPUTS, WORKBOOK, FlagOptions, flag_all,
                                  write_flags)
