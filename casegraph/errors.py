@@ -40,3 +40,10 @@ class ServerError(CasegraphError):
 
 class NotFound(CasegraphError):
     """The case or party asked for is not in the data (one line, for the CLI)."""
+
+
+class LockHeld(CasegraphError):
+    """Another writer holds the database's lock, and waiting did not free it
+    (one line naming the holder and since when)."""
+
+    exit_code = 5

@@ -112,10 +112,11 @@ def _analyze(export, judges, options, backend, timings, engine_args) -> Result:
     clean, resolved, graph = _prepare(export, judges, options, timings)
     t = time.perf_counter()
     progress = engine_args.pop("progress", False)
+    wait = engine_args.pop("wait", 0.0)
     with open_engine(backend, graph, options, **engine_args) as engine:
         if backend == "neo4j":
             # The database may hold earlier exports too: the findings are the database's.
-            engine.load(graph, resolved, progress=progress)
+            engine.load(graph, resolved, progress=progress, wait=wait, command="analyze")
         findings = engine.findings()
     timings["find"] = time.perf_counter() - t
     if not graph.judges.empty:
@@ -126,12 +127,13 @@ def _analyze(export, judges, options, backend, timings, engine_args) -> Result:
 
 
 def load(db, export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
-         progress: bool = False):
+         progress: bool = False, wait: float = 0.0):
     """Read, normalise and resolve an export and load it into a Neo4j database
-    (a :class:`casegraph.engines.neo4j.db.Database`); see
+    (a :class:`casegraph.engines.neo4j.db.Database`), waiting up to ``wait``
+    seconds for another writer; see
     :func:`casegraph.engines.neo4j.load.load_graph`."""
     _, resolved, graph = prepare(export, judges, options)
-    return Neo4jEngine(db, graph.options).load(graph, resolved, progress=progress)
+    return Neo4jEngine(db, graph.options).load(graph, resolved, progress=progress, wait=wait)
 
 
 def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict, timings: dict, backend: str) -> dict:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _fail, _options, friendly, main
+from casegraph.cli.common import _fail, _options, _wait_option, friendly, main
 
 
 @main.command()
@@ -18,8 +18,9 @@ from casegraph.cli.common import _fail, _options, friendly, main
 @click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
 @click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
 @click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@_wait_option
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database):
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, wait):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
 
     EXPORT is a folder with cases.csv and parties.csv (assets.csv and
@@ -29,7 +30,7 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
     from casegraph.write.files import write_result
 
     result = run(export, judges=judges, options=_options(hub_threshold), backend=backend,
-                 uri=uri, user=user, password=password, database=database)
+                 uri=uri, user=user, password=password, database=database, wait=wait)
     write_result(result, out)
     _write_report(result, out / "report")
     _report(result.summary, out)

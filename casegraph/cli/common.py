@@ -87,3 +87,9 @@ def _connection(fn):
 _data_dir_option = click.option("--data-dir", type=click.Path(path_type=Path),
                                 help="Where the store lives ($CASEGRAPH_NEO4J_DATA or ~/.local/share/casegraph/neo4j).")
 
+
+# Writers (load, assign, flag, analyze --backend neo4j) take the database's
+# lease one at a time (casegraph.engines.neo4j.lock); readers never wait.
+_wait_option = click.option(
+    "--wait", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+    help="If another casegraph writer holds the database, wait this long for it, then stop (exit 5) naming it.")

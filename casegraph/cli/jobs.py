@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from casegraph import contract as C
-from casegraph.cli.common import _connection, _fail, _options, friendly, main
+from casegraph.cli.common import _connection, _fail, _options, _wait_option, friendly, main
 
 
 @main.command("assign")
@@ -16,9 +16,10 @@ from casegraph.cli.common import _connection, _fail, _options, friendly, main
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity), if it changed.")
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases (default 20).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while routing.")
+@_wait_option
 @_connection
 @friendly
-def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, password, database):
+def assign_command(new_input, out, judges, hub_threshold, progress, wait, uri, user, password, database):
     """Add the day's new cases (NEW_INPUT, as for load) to Neo4j and route
     each one to a judge: the judge of the bundle it joins, the minors' team,
     or the least-loaded judge with room. Cases that already have a judge keep
@@ -28,13 +29,14 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
     """
     from casegraph.engines import open_engine
     from casegraph.engines.neo4j import db as ne
+    from casegraph.cli.store import judge_change_lines
     from casegraph.jobs.route import assign_new, write_routes
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"{out}: the routes file must end in .csv or .xlsx")
     with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
                      database=database) as engine:
-        routing = assign_new(engine, new_input, judges, progress=progress)
+        routing = assign_new(engine, new_input, judges, progress=progress, wait=wait)
         where = f"{engine.db.uri} (database {engine.db.database})"
     s, r = routing.summary, routing.routes
     if out is not None:
@@ -48,6 +50,8 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
                + f"; {s['conflicts']} conflicts for a person to decide; {s['without_judge']} without a judge")
     if out is not None:
         click.echo(f"routes in {out} ({', '.join(C.ROUTES.columns[:5])}, ...)")
+    for line in judge_change_lines(routing.load.judges_changed):
+        click.echo(line)
 
 
 @main.command("flag")
@@ -59,9 +63,10 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
               help="执转破 / debt consolidation: debtors with at least this many cases closed for lack of property (终本).")
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases into bundles (default 20).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while it works.")
+@_wait_option
 @_connection
 @friendly
-def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, uri, user, password, database):
+def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, wait, uri, user, password, database):
     """Scan the whole database and flag candidates for centralised
     enforcement: debtors with many open cases, debtors closed for lack of
     property again and again (执转破), offsets, and bundles split between
@@ -71,13 +76,12 @@ def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, 
       casegraph flag --out flags/ --min-open-cases 5
     """
     from casegraph.engines import open_engine
-    from casegraph.jobs.flag import FlagOptions, flag_all, write_flags
+    from casegraph.jobs.flag import FlagOptions, flag_all
 
     options = FlagOptions(min_open_cases=min_open_cases, min_no_property=min_no_property)
     with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
                      database=database) as engine:
-        run = flag_all(engine, options, progress=progress)
-    write_flags(run, out)
+        run = flag_all(engine, options, progress=progress, out=out, wait=wait)
     for line in flag_summary_lines(run.summary, out):
         click.echo(line)
 

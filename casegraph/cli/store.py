@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _connection, _data_dir_option, friendly, main
+from casegraph.cli.common import _connection, _data_dir_option, _wait_option, friendly, main
 
 
 @main.group("neo4j")
@@ -62,9 +62,10 @@ def neo4j_status(data_dir):
 @click.argument("export", type=click.Path(path_type=Path))
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar on long loads.")
+@_wait_option
 @_connection
 @friendly
-def load(export, judges, progress, uri, user, password, database):
+def load(export, judges, progress, wait, uri, user, password, database):
     """Load EXPORT into Neo4j: cases, resolved parties, roles, assets, judges.
 
     Loading the same export again changes nothing; a newer export adds its
@@ -77,12 +78,23 @@ def load(export, judges, progress, uri, user, password, database):
     from casegraph.engines.neo4j import db as ne
 
     with ne.connect(uri, user, password, database) as db:
-        r = pipeline.load(db, export, judges, progress=progress)
+        r = pipeline.load(db, export, judges, progress=progress, wait=wait)
         w, removed = r.written, r.removed
         click.echo(f"loaded {r.cases} cases into {db.uri} (database {db.database}) in {r.total_seconds:.1f} s"
                    + (" after finishing an interrupted load" if r.recovered else ""))
         click.echo(f"wrote {w['cases']} cases, {w['parties']} parties, {w['records']} party records, {w['roles']} "
                    f"roles, {w['assets']} assets, {w['judges']} judges; removed {removed['parties']} merged parties")
+        for line in judge_change_lines(r.judges_changed):
+            click.echo(line)
+
+
+def judge_change_lines(changed, show: int = 5) -> list[str]:
+    """What ``load`` and ``assign`` say when an export gives cases another judge."""
+    if changed is None or not len(changed):
+        return []
+    first = "; ".join(f"{c} {b} -> {j}" for c, b, j in changed.head(show).itertuples(index=False))
+    more = f"; ... ({len(changed)} in all)" if len(changed) > show else ""
+    return [f"the export gave {len(changed)} case{'s' if len(changed) != 1 else ''} another judge: {first}{more}"]
 
 
 def _param(text: str) -> tuple[str, object]:

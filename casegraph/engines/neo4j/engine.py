@@ -39,9 +39,11 @@ class Neo4jEngine(Pictures):
         """Connect (see :func:`casegraph.engines.neo4j.db.connect`) and wrap the database."""
         return cls(connect(uri, user, password, database), options)
 
-    def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False) -> LoadReport:
-        """Write a prepared export into the database (idempotent, incremental)."""
-        return load_graph(self.db, graph, resolved, progress=progress)
+    def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False, wait: float = 0.0,
+             command: str = "load") -> LoadReport:
+        """Write a prepared export into the database (idempotent, incremental),
+        holding the writer lease (waiting up to ``wait`` seconds for it)."""
+        return load_graph(self.db, graph, resolved, progress=progress, wait=wait, command=command)
 
     def findings(self) -> dict[str, pd.DataFrame]:
         return nf.find_all(self.db, self.options)

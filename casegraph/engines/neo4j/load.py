@@ -4,23 +4,28 @@ What a load does, in this order (each step a series of batched ``UNWIND``
 writes, :data:`BATCH` rows per transaction, values only ever as parameters;
 every statement a commented file in ``cypher/load/``):
 
-1. the schema (``cypher/schema.cypher``: uniqueness constraints first);
-2. read what the database holds (``read_*.cypher``) and resolve its party
-   records together with the export's (:func:`casegraph.resolve.resolve`
-   over the union), so a newer export re-resolves parties consistently with
-   what is there;
-3. write what differs from the database (``CREATE`` what it lacks, ``SET``
-   what changed): parties, cases, party records (re-pointed when a party's
-   id changed), the party–case roles, orphaned parties removed, assets,
-   judges;
-4. rebuild the ``OWES`` projection (``cypher/owes.cypher``) between the
-   parties that both owe and are owed.
+1. take the database's writer lease (:mod:`~casegraph.engines.neo4j.lock`):
+   one writer at a time, on a shared server too;
+2. the schema (``cypher/schema.cypher``: uniqueness constraints first);
+3. read what the export can touch (``read_*_by.cypher``): the party records
+   it meets in resolution through indexed keys (:data:`MEETS`: the record's
+   own key, the keyed ID hash, the names the rules join on) and every record
+   of those parties; its cases, assets and attachments. Resolve those
+   records together with the export's (:func:`casegraph.resolve.resolve`),
+   so a newer export re-resolves parties consistently with what is there,
+   at a cost that grows with the export, not with the database;
+4. write what differs (``CREATE`` what the database lacks, ``SET`` what
+   changed): parties, cases (an empty judge cell never clears the
+   database's judge), party records (re-pointed when a party's id changed),
+   the party–case roles, orphaned parties removed, assets, judges;
+5. rebuild the ``OWES`` projection (``cypher/owes.cypher``) of the parties
+   whose debts the load may have changed.
 
 Loading the same export twice writes nothing new. A ``(:CasegraphMeta)`` node
 says ``state: 'loading'`` until a load finishes: the next load after an
-interrupted one (server killed, connection lost) compares against the roles
-the database really holds, so running ``load`` again finishes the job with
-nothing lost and nothing duplicated. One loader at a time.
+interrupted one (server killed, connection lost) compares against everything
+the database holds, roles included, and rebuilds OWES whole, so running
+``load`` again finishes the job with nothing lost and nothing duplicated.
 
 Example::
 
@@ -44,6 +49,8 @@ from casegraph import contract as C
 from casegraph.graph import CaseGraph
 from casegraph.normalise.identity import keyed_hash, secret_key
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
+from casegraph.engines.neo4j.lock import writer
+from casegraph.normalise.identity import MASKED, RIC
 from casegraph.resolve import Resolved, resolve
 
 BATCH = 10_000
@@ -63,6 +70,29 @@ ROLE_TYPES = {C.APPLICANT: "APPLICANT_IN", C.DEBTOR: "DEBTOR_IN"}
 ROLE_COLS = ["case_no", "role", "party_id"]
 ATTACH_COLS = ["case_no", "asset_id", "action", "asset_type"]
 
+# How records meet in resolution (casegraph.resolve.RULES): a record can only
+# be taken for the same party as another through one of these values, each an
+# indexed property of (:PartyRecord) (cypher/schema.cypher). A load reads the
+# records sharing one with the export's, then those sharing one with what it
+# read, until nothing new turns up, and every record of the parties found
+# (cypher/load/read_records_of.cypher): the parties a day's intake touches,
+# never every record. ``record_key``: the export's own records already held.
+# ``name_norm`` matters only where a rule joins by name (``named``). A rule
+# keyed on something else (a name and a court) adds its line here and its
+# index in schema.cypher.
+MEETS = {
+    "record_key": lambda r: r["record_key"],
+    "id_key": lambda r: r["id_key"][r["id_key"].fillna("") != ""],
+    "name_norm": lambda r: r["name_norm"][named(r)],
+}
+NAMED_STATUSES = (RIC, MASKED)
+
+
+def named(records: pd.DataFrame) -> pd.Series:
+    """The records whose name a resolution rule may join on: organisations,
+    and people with a resident ID or a masked one (never 王伟 without one)."""
+    return (records["kind"] != C.PERSON) | records["id_status"].isin(NAMED_STATUSES)
+
 
 @dataclass
 class LoadReport:
@@ -73,6 +103,10 @@ class LoadReport:
     removed: dict = field(default_factory=dict)
     recovered: bool = False
     seconds: dict = field(default_factory=dict)
+    # Cases whose judge the export changed (case_no, judge_before, judge): an
+    # empty judge cell never clears one, a different name is taken and told.
+    judges_changed: pd.DataFrame = None
+    read: dict = field(default_factory=dict)
 
     @property
     def total_seconds(self) -> float:
@@ -80,14 +114,25 @@ class LoadReport:
 
 
 def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool = False,
-               batch: int = BATCH, key: bytes | None = None) -> LoadReport:
+               batch: int = BATCH, key: bytes | None = None, wait: float = 0.0, command: str = "load",
+               compare_all: bool = False) -> LoadReport:
     """Write a prepared export (:func:`casegraph.pipeline.prepare`) into the database.
 
-    Returns a :class:`LoadReport`. Raises :class:`DatabaseError` (one line)
-    if the server cannot be reached or fails; run it again to finish.
+    Holds the database's writer lease (:mod:`~casegraph.engines.neo4j.lock`)
+    throughout, waiting up to ``wait`` seconds for another writer. Returns a
+    :class:`LoadReport`. Raises :class:`DatabaseError` (one line) if the
+    server cannot be reached or fails (run it again to finish), and
+    :class:`~casegraph.errors.LockHeld` if another writer kept the lease.
+    ``compare_all``: compare with everything the database holds and rebuild
+    OWES whole, as after a load cut short.
     """
+    with writer(db, command, wait):
+        return _load(db, graph, resolved, progress, batch, key or secret_key(), compare_all)
+
+
+def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, batch: int, secret: bytes,
+          compare_all: bool) -> LoadReport:
     report = LoadReport(cases=len(graph.cases))
-    secret = key or secret_key()
     clock = _Clock(report.seconds)
 
     with clock("schema"):
@@ -96,17 +141,11 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     with clock("begin"):
         report.recovered = _begin(db, secret)
     with clock("read"):
-        old = {
-            "records": _read(db, "records", RECORD_PROPS),
-            "parties": _read(db, "parties", PARTY_PROPS),
-            "cases": _read(db, "cases", CASE_PROPS),
-            "assets": _read(db, "assets", ["asset_id", "asset_type"]),
-            "attaches": _read(db, "attaches", ATTACH_COLS),
-        }
-        # The roles are what the records say, unless a load was cut short
-        # between writing records and roles: then ask the database.
-        old["roles"] = (_read(db, "roles", ROLE_COLS) if report.recovered
-                        else old["records"][ROLE_COLS].drop_duplicates())
+        # After a load cut short the records and roles may disagree: compare
+        # with everything the database holds. Otherwise only with what the
+        # export can touch.
+        everything = report.recovered or compare_all
+        old = _read_all(db) if everything else _read_touched(db, graph, resolved, batch)
     with clock("resolve"):
         if old["records"].empty:
             res = resolved  # nothing to resolve with: the export's own resolution
@@ -118,7 +157,8 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
 
     plan = _Plan()
     plan.parties = _split(parties, old["parties"], ["party_id"])
-    plan.cases = _split(graph.cases[CASE_PROPS], old["cases"], ["case_no"])
+    cases, report.judges_changed = _keep_judges(graph.cases[CASE_PROPS], old["cases"])
+    plan.cases = _split(cases, old["cases"], ["case_no"])
     created, updated = _split(records, old["records"], ["record_key"])
     # a party's records in one batch: fewer transactions wait for the same party
     plan.records = (created.sort_values("party_id"), updated)
@@ -128,43 +168,18 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     attaches = graph.assets[ATTACH_COLS].drop_duplicates(["case_no", "asset_id"])
     plan.attaches = _split(attaches, old["attaches"], ["case_no", "asset_id"])
     plan.judges = _judges(graph.judges)
-    # Only a party that both owes and is owed can sit on an offset.
-    both = roles.groupby("party_id")["role"].nunique()
-    plan.debtors = sorted(both.index[both.to_numpy() == 2])
+    if everything:
+        # Only a party that both owes and is owed can sit on an offset.
+        both = roles.groupby("party_id")["role"].nunique()
+        plan.debtors = sorted(both.index[both.to_numpy() == 2])
+    else:
+        plan.debtors = []
+        plan.touched_cases = sorted(set(graph.cases["case_no"]) | set(records["case_no"]))
+        plan.flipped = _owing_changed(roles, old["roles"], set(plan.parties[0]["party_id"]))
 
     bar = _progress(plan.total(), progress)
-    count = {"n_records": "toIntegerOrNull", "n": "toIntegerOrNull"}
     try:
-        with clock("parties"):
-            _create_update(db, "parties", plan.parties, bar, batch, count)
-        with clock("cases"):
-            _create_update(db, "cases", plan.cases, bar, batch, {"amount": "toFloatOrNull"})
-        with clock("records"):
-            _create_update(db, "records", plan.records, bar, batch, count)
-        with clock("roles"):
-            create, drop = statements("load/roles")
-            for role, t in ROLE_TYPES.items():
-                dropped = plan.roles_dropped
-                _write(db, _of_type(drop, t), dropped.loc[dropped["role"] == role, ["case_no", "party_id"]], bar,
-                       batch, writers=1)
-            for role, t in ROLE_TYPES.items():
-                added = plan.roles_added
-                mine = added.loc[added["role"] == role, ["case_no", "party_id"]].sort_values("party_id")
-                _write(db, _of_type(create, t), mine, bar, batch)
-        with clock("orphans"):
-            drop = statement("load/orphans")
-            for i in range(0, len(plan.orphans), batch):
-                db.write(drop, {"ids": plan.orphans[i:i + batch]})
-                bar.update(len(plan.orphans[i:i + batch]))
-        with clock("assets"):
-            _create_update(db, "assets", plan.assets, bar, batch)
-            _create_update(db, "attaches", plan.attaches, bar, batch)
-        with clock("judges"):
-            _write(db, statement("load/judges"), plan.judges, bar, batch, {"capacity": "toFloatOrNull"}, writers=1)
-        with clock("owes"):
-            _rebuild_owes(db, plan.debtors, graph.options, bar, batch)
-        with clock("finish"):
-            _finish(db, graph.options)
+        _write_plan(db, plan, graph.options, bar, batch, clock)
     finally:
         bar.close()
     n = lambda pair: len(pair[0]) + len(pair[1])  # noqa: E731
@@ -172,7 +187,46 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
                       "roles": len(plan.roles_added), "assets": n(plan.assets), "attachments": n(plan.attaches),
                       "judges": len(plan.judges), "owes_debtors": len(plan.debtors)}
     report.removed = {"parties": len(plan.orphans), "roles": len(plan.roles_dropped)}
+    report.read = {"records": len(old["records"]), "parties": len(old["parties"])}
     return report
+
+
+def _write_plan(db: Database, plan: _Plan, options: C.Options, bar, batch: int, clock: _Clock) -> None:
+    count = {"n_records": "toIntegerOrNull", "n": "toIntegerOrNull"}
+    with clock("parties"):
+        _create_update(db, "parties", plan.parties, bar, batch, count)
+    with clock("cases"):
+        _create_update(db, "cases", plan.cases, bar, batch, {"amount": "toFloatOrNull"})
+    with clock("records"):
+        _create_update(db, "records", plan.records, bar, batch, count)
+    with clock("roles"):
+        create, drop = statements("load/roles")
+        for role, t in ROLE_TYPES.items():
+            dropped = plan.roles_dropped
+            _write(db, _of_type(drop, t), dropped.loc[dropped["role"] == role, ["case_no", "party_id"]], bar,
+                   batch, writers=1)
+        for role, t in ROLE_TYPES.items():
+            added = plan.roles_added
+            mine = added.loc[added["role"] == role, ["case_no", "party_id"]].sort_values("party_id")
+            _write(db, _of_type(create, t), mine, bar, batch)
+    with clock("orphans"):
+        drop = statement("load/orphans")
+        for i in range(0, len(plan.orphans), batch):
+            db.write(drop, {"ids": plan.orphans[i:i + batch]})
+            bar.update(len(plan.orphans[i:i + batch]))
+    with clock("assets"):
+        _create_update(db, "assets", plan.assets, bar, batch)
+        _create_update(db, "attaches", plan.attaches, bar, batch)
+    with clock("judges"):
+        _write(db, statement("load/judges"), plan.judges, bar, batch, {"capacity": "toFloatOrNull"}, writers=1)
+    with clock("owes"):
+        if plan.touched_cases is None:
+            _rebuild_owes(db, plan.debtors, options, bar, batch)
+        else:
+            plan.debtors = _owes_touched(db, plan.touched_cases, plan.flipped, batch)
+            _rebuild_owes(db, plan.debtors, options, bar, batch, clear_all=False)
+    with clock("finish"):
+        _finish(db, options)
 
 
 # -- the steps -----------------------------------------------------------------
@@ -275,12 +329,14 @@ def _finish(db: Database, options: C.Options) -> None:
     db.write(statement("load/finish"), {"name": META, "personal_causes": list(options.personal_causes)})
 
 
-def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, bar, batch: int) -> None:
+def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, bar, batch: int,
+                  clear_all: bool = True) -> None:
     """The OWES projection between the parties that both owe and are owed
-    (nobody else can sit on an offset), rebuilt whole: small, and right
-    after any load, finished or not."""
+    (nobody else can sit on an offset): rebuilt whole (``clear_all``: after a
+    load cut short, or by :func:`refresh_owes`), or for the ``debtors`` an
+    incremental load touched, whose edges owes.cypher replaces."""
     clear = statement("load/owes_clear")
-    while int(db.write(clear, {"batch": batch * 5}).iloc[0, 0]):
+    while clear_all and int(db.write(clear, {"batch": batch * 5}).iloc[0, 0]):
         pass
     query = statement("owes")
     causes = params_of(options)["personal_causes"]
@@ -299,6 +355,126 @@ def refresh_owes(db: Database, options: C.Options, batch: int = BATCH) -> None:
     db.write(statement("load/owes_causes_set"), {"name": META, "causes": list(options.personal_causes)})
 
 
+def _read_all(db: Database) -> dict[str, pd.DataFrame]:
+    """Everything the database holds, to compare an export with."""
+    old = {
+        "records": _read(db, "records", RECORD_PROPS),
+        "parties": _read(db, "parties", PARTY_PROPS),
+        "cases": _read(db, "cases", CASE_PROPS),
+        "assets": _read(db, "assets", ["asset_id", "asset_type"]),
+        "attaches": _read(db, "attaches", ATTACH_COLS),
+    }
+    old["roles"] = _read(db, "roles", ROLE_COLS)
+    return old
+
+
+def _read_touched(db: Database, graph: CaseGraph, resolved: Resolved, batch: int) -> dict[str, pd.DataFrame]:
+    """What the database holds that the export can change: the records it
+    meets in resolution and every record of their parties (:data:`MEETS`),
+    those parties, the export's cases, assets and attachments. The roles are
+    what those records say."""
+    records = touched_records(db, resolved.records, batch)
+    ids = sorted(set(records["party_id"].dropna()) | set(resolved.records["party_id"]))
+    case_nos = graph.cases["case_no"].tolist()
+    return {
+        "records": records,
+        "parties": _read_by(db, "parties", {"ids": ids}, PARTY_PROPS, batch),
+        "cases": _read_by(db, "cases", {"case_nos": case_nos}, CASE_PROPS, batch),
+        "assets": _read_by(db, "assets", {"ids": sorted(set(graph.assets["asset_id"]))}, ["asset_id", "asset_type"],
+                           batch),
+        "attaches": _read_by(db, "attaches", {"case_nos": case_nos}, ATTACH_COLS, batch),
+        "roles": records[ROLE_COLS].drop_duplicates(),
+    }
+
+
+def touched_records(db: Database, new: pd.DataFrame, batch: int = BATCH) -> pd.DataFrame:
+    """The database's party records that ``new`` records can meet in
+    resolution, and every record of their parties, to a fixed point: resolving
+    ``new`` with these gives every record the party that resolving it with the
+    whole database would (tests/test_store_scale.py checks it)."""
+    by, of = statement("load/read_records_by"), statement("load/read_records_of")
+    asked: dict[str, set] = {k: set() for k in (*MEETS, "party_id")}
+    found = pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_PROPS})
+    frontier = new
+    while len(frontier):
+        parts = []
+        for prop, values_of in MEETS.items():
+            values = sorted(set(values_of(frontier).dropna()) - asked[prop])
+            asked[prop].update(values)
+            query = _by_property(by, prop)
+            parts += [db.read(query, {"values": values[i:i + batch], "any_kind": prop != "name_norm",
+                                      "person": C.PERSON, "named_statuses": list(NAMED_STATUSES)})
+                      for i in range(0, len(values), batch)]
+        got = _records_frame(parts)
+        ids = sorted(set(got["party_id"].dropna()) | set(frontier["party_id"].dropna()) - asked["party_id"])
+        asked["party_id"].update(ids)
+        got = _records_frame([got] + [db.read(of, {"ids": ids[i:i + batch]}) for i in range(0, len(ids), batch)])
+        frontier = got[~got["record_key"].isin(set(found["record_key"]))].drop_duplicates("record_key")
+        found = pd.concat([found, frontier], ignore_index=True) if len(frontier) else found
+    return found.reset_index(drop=True)
+
+
+def _records_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_PROPS})
+    return pd.concat(parts, ignore_index=True).reindex(columns=RECORD_PROPS).drop_duplicates("record_key")
+
+
+def _by_property(text: str, prop: str) -> str:
+    """``cypher/load/read_records_by.cypher`` (written for id_key) for one
+    property of :data:`MEETS`."""
+    if text.count("{id_key: v}") != 1 or prop not in MEETS:
+        raise ValueError(f"cannot look records up by {prop} with: {text}")
+    return text.replace("{id_key: v}", f"{{{prop}: v}}")
+
+
+def _read_by(db: Database, what: str, params: dict, columns: list[str], batch: int) -> pd.DataFrame:
+    """``cypher/load/read_<what>_by.cypher`` over one list parameter, in batches."""
+    (name, values), = params.items()
+    query = statement(f"load/read_{what}_by")
+    parts = [db.read(query, {name: values[i:i + batch]}) for i in range(0, len(values), batch)]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(parts, ignore_index=True).reindex(columns=columns)
+
+
+def _keep_judges(cases: pd.DataFrame, old: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The export's cases with the database's judge where the export has
+    none (routing promised that nothing assigned moves), and the cases whose
+    judge the export changes to another name (taken, and reported)."""
+    there = dict(zip(old["case_no"], old["judge"].fillna(""))) if len(old) else {}
+    before = pd.Series([there.get(c, "") for c in cases["case_no"]], index=cases.index, dtype=object)
+    given = cases["judge"].fillna("")
+    cases = cases.assign(judge=given.where(given != "", before))
+    moved = (given != "") & (before != "") & (given != before)
+    changed = pd.DataFrame({"case_no": cases.loc[moved, "case_no"].to_numpy(), "judge_before": before[moved].to_numpy(),
+                            "judge": given[moved].to_numpy()})
+    return cases, changed
+
+
+def _owing_changed(roles: pd.DataFrame, old_roles: pd.DataFrame, created: set[str]) -> list[str]:
+    """Parties that are new, or owe somewhere now and did not before (or the
+    other way round): their creditors' OWES edges towards them may change."""
+    def owing(r: pd.DataFrame) -> set[str]:
+        return set(r.loc[r["role"] == C.DEBTOR, "party_id"])
+    now, before = owing(roles), owing(old_roles)
+    return sorted(created | (now ^ before))
+
+
+def _owes_touched(db: Database, case_nos: list[str], flipped: list[str], batch: int) -> list[str]:
+    """The parties whose OWES edges an incremental load may have changed
+    (``cypher/load/owes_touched.cypher``)."""
+    query = statement("load/owes_touched")
+    ids: set[str] = set()
+    for i in range(0, len(case_nos), batch):
+        ids.update(db.read(query, {"case_nos": case_nos[i:i + batch], "flipped": []})["id"])
+    for i in range(0, len(flipped), batch):
+        ids.update(db.read(query, {"case_nos": [], "flipped": flipped[i:i + batch]})["id"])
+    return sorted(ids)
+
+
 @dataclass
 class _Plan:
     parties: tuple = None  # (to create, to update)
@@ -311,6 +487,8 @@ class _Plan:
     attaches: tuple = None
     judges: pd.DataFrame = None
     debtors: list = None
+    touched_cases: list = None  # an incremental load's cases, whose OWES edges may change
+    flipped: list = None  # parties new or owing where they did not (or the other way round)
 
     def total(self) -> int:
         pairs = (self.parties, self.cases, self.records, self.assets, self.attaches)
