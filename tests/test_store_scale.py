@@ -281,3 +281,31 @@ def test_flag_with_an_unwritable_out_leaves_the_previous_run_whole(parts, db, tm
     assert dump(db) == loaded
     assert {f.name: f.read_bytes() for f in good.iterdir()} == files
     assert not list(tmp_path.rglob(".casegraph-*"))
+
+
+# -- the bulk first load ---------------------------------------------------------------------
+
+def test_a_bulk_first_load_equals_a_transactional_one(parts, db, own_server):
+    base, later, _ = parts
+    data, info = own_server
+    _, resolved, graph = prepare(base)
+    with ne.connect(info.uri) as own:
+        report = load_graph(own, graph, resolved, bulk=True, data_dir=data)
+        assert report.bulk and report.seconds["import"] > 0
+        assert server_state(own) == ("ready", None)  # finished, and the lease given back
+        bulk = dump(own)
+        assert load_graph(own, graph, resolved, data_dir=data).written["records"] == 0
+        _, resolved_later, graph_later = prepare(later)
+        assert not load_graph(own, graph_later, resolved_later, bulk=True, data_dir=data).bulk  # not empty
+        bulk_then_later = dump(own)
+    report = load_graph(db, graph, resolved, bulk=False)
+    assert not report.bulk
+    assert dump(db) == bulk
+    load_graph(db, graph_later, resolved_later)
+    assert dump(db) == bulk_then_later
+
+
+def server_state(db: ne.Database) -> tuple:
+    meta = db.read("MATCH (m:CasegraphMeta) RETURN m.state AS state")
+    lease = db.read("MATCH (l:CasegraphLock) RETURN l.token AS token")
+    return meta.at[0, "state"], (lease.at[0, "token"] if len(lease) else None)

@@ -52,6 +52,7 @@ class Database:
     driver: object
     uri: str
     database: str
+    bookmarks: object = None  # None: the driver's own (see forget_bookmarks)
 
     def read(self, query: str, params: dict | None = None) -> pd.DataFrame:
         """Run a read query (routed to any member of a cluster); rows as a DataFrame."""
@@ -68,8 +69,16 @@ class Database:
         with translate_errors(self):
             keys, rows = self.driver.execute_query(
                 query, params or {}, database_=self.database, routing_=routing,
-                result_transformer_=_keys_and_values)
+                result_transformer_=_keys_and_values,
+                bookmark_manager_=self.bookmarks or self.driver.execute_query_bookmark_manager)
         return pd.DataFrame(rows, columns=keys)
+
+    def forget_bookmarks(self) -> None:
+        """Start afresh after the store was replaced (the bulk importer's):
+        the bookmarks kept so far name transactions the new store never had."""
+        import neo4j
+
+        self.bookmarks = neo4j.GraphDatabase.bookmark_manager()
 
     def close(self) -> None:
         self.driver.close()

@@ -41,6 +41,8 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -48,6 +50,7 @@ import pandas as pd
 from casegraph import contract as C
 from casegraph.graph import CaseGraph
 from casegraph.normalise.identity import keyed_hash, secret_key
+from casegraph.engines.neo4j.bulk import BULK_MIN_CASES, import_plan, is_empty, local_data_dir
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
 from casegraph.engines.neo4j.lock import writer
 from casegraph.normalise.identity import MASKED, RIC
@@ -107,6 +110,7 @@ class LoadReport:
     # empty judge cell never clears one, a different name is taken and told.
     judges_changed: pd.DataFrame = None
     read: dict = field(default_factory=dict)
+    bulk: bool = False  # written by Neo4j's offline importer (a first load on the local server)
 
     @property
     def total_seconds(self) -> float:
@@ -115,7 +119,7 @@ class LoadReport:
 
 def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool = False,
                batch: int = BATCH, key: bytes | None = None, wait: float = 0.0, command: str = "load",
-               compare_all: bool = False) -> LoadReport:
+               compare_all: bool = False, bulk: bool | None = None, data_dir=None) -> LoadReport:
     """Write a prepared export (:func:`casegraph.pipeline.prepare`) into the database.
 
     Holds the database's writer lease (:mod:`~casegraph.engines.neo4j.lock`)
@@ -124,14 +128,27 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     server cannot be reached or fails (run it again to finish), and
     :class:`~casegraph.errors.LockHeld` if another writer kept the lease.
     ``compare_all``: compare with everything the database holds and rebuild
-    OWES whole, as after a load cut short.
+    OWES whole, as after a load cut short. ``bulk``: a first load into an
+    empty database on the local server (``data_dir``: its folder, default
+    ``casegraph neo4j start``'s) goes through Neo4j's offline importer
+    (:mod:`~casegraph.engines.neo4j.bulk`): None (the default) when the
+    export holds :data:`~casegraph.engines.neo4j.bulk.BULK_MIN_CASES` cases
+    or more, True whenever it can, False never.
     """
-    with writer(db, command, wait):
-        return _load(db, graph, resolved, progress, batch, key or secret_key(), compare_all)
+    with writer(db, command, wait) as token:
+        return _load(db, graph, resolved, progress, batch, key or secret_key(), compare_all,
+                     _bulk_dir(db, graph, bulk, data_dir), token)
+
+
+def _bulk_dir(db: Database, graph: CaseGraph, bulk: bool | None, data_dir) -> Path | None:
+    """The local server's folder if this load may go through the importer."""
+    if bulk is False or (bulk is None and len(graph.cases) < BULK_MIN_CASES):
+        return None
+    return local_data_dir(db, data_dir)
 
 
 def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, batch: int, secret: bytes,
-          compare_all: bool) -> LoadReport:
+          compare_all: bool, bulk_dir: Path | None, token: str) -> LoadReport:
     report = LoadReport(cases=len(graph.cases))
     clock = _Clock(report.seconds)
 
@@ -143,9 +160,11 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
     with clock("read"):
         # After a load cut short the records and roles may disagree: compare
         # with everything the database holds. Otherwise only with what the
-        # export can touch.
-        everything = report.recovered or compare_all
-        old = _read_all(db) if everything else _read_touched(db, graph, resolved, batch)
+        # export can touch; in an empty database, with nothing.
+        empty = is_empty(db)
+        everything = report.recovered or compare_all or empty
+        old = (_nothing() if empty else _read_all(db) if everything
+               else _read_touched(db, graph, resolved, batch))
     with clock("resolve"):
         if old["records"].empty:
             res = resolved  # nothing to resolve with: the export's own resolution
@@ -177,9 +196,17 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
         plan.touched_cases = sorted(set(graph.cases["case_no"]) | set(records["case_no"]))
         plan.flipped = _owing_changed(roles, old["roles"], set(plan.parties[0]["party_id"]))
 
+    if empty and bulk_dir is not None:
+        import_plan(db, bulk_dir, bulk_files(plan), {"name": META, "created": datetime.now(timezone.utc),
+                                                     "key_check": keyed_hash("casegraph key check", secret),
+                                                     "state": "loading"}, token, clock)
+        report.bulk = True
+        with clock("schema"):
+            for s in statements("schema"):
+                db.write(s)
     bar = _progress(plan.total(), progress)
     try:
-        _write_plan(db, plan, graph.options, bar, batch, clock)
+        _write_plan(db, plan, graph.options, bar, batch, clock, written=report.bulk)
     finally:
         bar.close()
     n = lambda pair: len(pair[0]) + len(pair[1])  # noqa: E731
@@ -191,7 +218,23 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
     return report
 
 
-def _write_plan(db: Database, plan: _Plan, options: C.Options, bar, batch: int, clock: _Clock) -> None:
+def _write_plan(db: Database, plan: _Plan, options: C.Options, bar, batch: int, clock: _Clock,
+                written: bool = False) -> None:
+    """Write the plan; ``written``: its nodes and relationships are in the
+    store already (the bulk importer's), only OWES and the finish remain."""
+    if not written:
+        _write_nodes(db, plan, bar, batch, clock)
+    with clock("owes"):
+        if plan.touched_cases is None:
+            _rebuild_owes(db, plan.debtors, options, bar, batch)
+        else:
+            plan.debtors = _owes_touched(db, plan.touched_cases, plan.flipped, batch)
+            _rebuild_owes(db, plan.debtors, options, bar, batch, clear_all=False)
+    with clock("finish"):
+        _finish(db, options)
+
+
+def _write_nodes(db: Database, plan: _Plan, bar, batch: int, clock: _Clock) -> None:
     count = {"n_records": "toIntegerOrNull", "n": "toIntegerOrNull"}
     with clock("parties"):
         _create_update(db, "parties", plan.parties, bar, batch, count)
@@ -219,14 +262,32 @@ def _write_plan(db: Database, plan: _Plan, options: C.Options, bar, batch: int, 
         _create_update(db, "attaches", plan.attaches, bar, batch)
     with clock("judges"):
         _write(db, statement("load/judges"), plan.judges, bar, batch, {"capacity": "toFloatOrNull"}, writers=1)
-    with clock("owes"):
-        if plan.touched_cases is None:
-            _rebuild_owes(db, plan.debtors, options, bar, batch)
-        else:
-            plan.debtors = _owes_touched(db, plan.touched_cases, plan.flipped, batch)
-            _rebuild_owes(db, plan.debtors, options, bar, batch, clear_all=False)
-    with clock("finish"):
-        _finish(db, options)
+
+
+def bulk_files(plan: _Plan) -> dict:
+    """What a plan for an empty database creates, as the bulk importer's
+    node and relationship tables (:func:`casegraph.engines.neo4j.bulk.import_plan`):
+    the same nodes, properties and relationships as :func:`_write_nodes`
+    writes, and, as its ``MATCH`` es do, no relationship whose end is missing."""
+    parties, cases, records, assets = plan.parties[0], plan.cases[0], plan.records[0], plan.assets[0]
+    judges = plan.judges.drop_duplicates("judge", keep="last")  # MERGE then SET: the last row wins
+    has_party, has_case = set(parties["party_id"]), set(cases["case_no"])
+    roles = plan.roles_added[plan.roles_added["party_id"].isin(has_party) & plan.roles_added["case_no"].isin(has_case)]
+    attaches = plan.attaches[0]
+    attaches = attaches[attaches["case_no"].isin(has_case) & attaches["asset_id"].isin(set(assets["asset_id"]))]
+    nodes = [
+        {"label": "Party", "space": "Party", "id": "party_id", "df": parties, "kinds": {"n_records": "long"}},
+        {"label": "Case", "space": "Case", "id": "case_no", "df": cases, "kinds": {"amount": "double"}},
+        {"label": "PartyRecord", "space": "PartyRecord", "id": "record_key", "df": records, "kinds": {"n": "long"}},
+        {"label": "Asset", "space": "Asset", "id": "asset_id", "df": assets, "kinds": {}},
+        {"label": "Judge", "space": "Judge", "id": "judge", "df": judges, "kinds": {"capacity": "double"}},
+    ]
+    rels = [{"type": "OF", "start": "PartyRecord", "end": "Party",
+             "df": records.loc[records["party_id"].isin(has_party), ["record_key", "party_id"]]}]
+    rels += [{"type": t, "start": "Party", "end": "Case", "df": roles.loc[roles["role"] == role, ["party_id", "case_no"]]}
+             for role, t in ROLE_TYPES.items()]
+    rels.append({"type": "ATTACHES", "start": "Case", "end": "Asset", "df": attaches[ATTACH_COLS]})
+    return {"nodes": nodes, "relationships": rels}
 
 
 # -- the steps -----------------------------------------------------------------
@@ -353,6 +414,14 @@ def refresh_owes(db: Database, options: C.Options, batch: int = BATCH) -> None:
     debtors = db.read(statement("load/owes_debtors"))["id"].tolist()
     _rebuild_owes(db, sorted(debtors), options, _progress(0, False), batch)
     db.write(statement("load/owes_causes_set"), {"name": META, "causes": list(options.personal_causes)})
+
+
+def _nothing() -> dict[str, pd.DataFrame]:
+    """What an empty database holds."""
+    def none(cols):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    return {"records": none(RECORD_PROPS), "parties": none(PARTY_PROPS), "cases": none(CASE_PROPS),
+            "assets": none(["asset_id", "asset_type"]), "attaches": none(ATTACH_COLS), "roles": none(ROLE_COLS)}
 
 
 def _read_all(db: Database) -> dict[str, pd.DataFrame]:
