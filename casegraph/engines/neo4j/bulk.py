@@ -170,7 +170,7 @@ def _run_import(data_dir: Path, stage: Path, args: list[str]) -> None:
     conf.write_text(f"server.directories.data={(stage / 'data').as_posix()}\n", encoding="utf-8")
     cmd, env = server.admin_command(data_dir, "database", "import", "full", f"--additional-config={conf}",
                                     f"--report-file={stage / 'import.report'}", "--skip-bad-relationships=false",
-                                    "--skip-duplicate-nodes=false", *args, DATABASE)
+                                    "--skip-duplicate-nodes=false", *args, DATABASE, heap="2g")
     done = subprocess.run(cmd, env=env, cwd=stage, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, errors="replace")
     if done.returncode != 0:
