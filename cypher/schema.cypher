@@ -26,9 +26,8 @@ CREATE CONSTRAINT casegraph_meta IF NOT EXISTS FOR (m:CasegraphMeta) REQUIRE m.n
 // Analysts look parties up by name (MATCH (p:Party {name: '张三'})) and cases by judge.
 CREATE INDEX party_name IF NOT EXISTS FOR (p:Party) ON (p.name);
 CREATE INDEX case_judge IF NOT EXISTS FOR (c:Case) ON (c.judge);
-// A load resolves a new export against the records it can meet through these
-// keys only (casegraph.engines.neo4j.load, MEETS; load/read_records_by.cypher).
-CREATE INDEX record_id_key IF NOT EXISTS FOR (r:PartyRecord) ON (r.id_key);
+// A load resolves a new export against the records it can meet by name only
+// (casegraph.engines.neo4j.load, MEETS; load/read_records_by_*.cypher).
 CREATE INDEX record_name IF NOT EXISTS FOR (r:PartyRecord) ON (r.name_norm);
 // Wait (up to 300 s) until every index is online: a load that began earlier
 // would look its keys up without them.

@@ -9,7 +9,8 @@ every statement a commented file in ``cypher/load/``):
 2. the schema (``cypher/schema.cypher``: uniqueness constraints first);
 3. read what the export can touch (``read_*_by.cypher``): the party records
    it meets in resolution through indexed keys (:data:`MEETS`: the record's
-   own key, the keyed ID hash, the names the rules join on) and every record
+   own key, organisations' names, a resident or masked ID's name and visible
+   ends) and every record
    of those parties; its cases, assets and attachments. Resolve those
    records together with the export's (:func:`casegraph.resolve.resolve`),
    so a newer export re-resolves parties consistently with what is there,
@@ -74,27 +75,29 @@ ROLE_COLS = ["case_no", "role", "party_id"]
 ATTACH_COLS = ["case_no", "asset_id", "action", "asset_type"]
 
 # How records meet in resolution (casegraph.resolve.RULES): a record can only
-# be taken for the same party as another through one of these values, each an
-# indexed property of (:PartyRecord) (cypher/schema.cypher). A load reads the
-# records sharing one with the export's, then those sharing one with what it
-# read, until nothing new turns up, and every record of the parties found
-# (cypher/load/read_records_of.cypher): the parties a day's intake touches,
-# never every record. ``record_key``: the export's own records already held.
-# ``name_norm`` matters only where a rule joins by name (``named``). A rule
-# keyed on something else (a name and a court) adds its line here and its
-# index in schema.cypher.
+# be taken for the same party as another through one of these values, each
+# looked up through an index (cypher/load/read_records_by_<name>.cypher). A
+# load reads the records sharing one with the export's, then those sharing
+# one with what it read, until nothing new turns up, and every record of the
+# parties found (cypher/load/read_records_of.cypher; an identified party's id
+# is its keyed ID hash, so the same person's or company's records come that
+# way): the parties a day's intake touches, never every record.
+#   record_key  the export's own records, already held
+#   org_name    organisations of the same name (org_name_of_one_code, same_org_name)
+#   name_ends   a resident or masked ID's name and visible ends (masked_id_and_name)
+# A rule keyed on something else (a name and a court) adds its line here, its
+# file, and its index in schema.cypher.
 MEETS = {
-    "record_key": lambda r: r["record_key"],
-    "id_key": lambda r: r["id_key"][r["id_key"].fillna("") != ""],
-    "name_norm": lambda r: r["name_norm"][named(r)],
+    "record_key": lambda r: r["record_key"].tolist(),
+    "org_name": lambda r: r.loc[r["kind"] != C.PERSON, "name_norm"].tolist(),
+    "name_ends": lambda r: _name_ends(r[r["id_status"].isin(NAMED_STATUSES)]),
 }
 NAMED_STATUSES = (RIC, MASKED)
 
 
-def named(records: pd.DataFrame) -> pd.Series:
-    """The records whose name a resolution rule may join on: organisations,
-    and people with a resident ID or a masked one (never 王伟 without one)."""
-    return (records["kind"] != C.PERSON) | records["id_status"].isin(NAMED_STATUSES)
+def _name_ends(r: pd.DataFrame) -> list[tuple[str, str]]:
+    masked = r["id_masked"].fillna("")
+    return list(zip(r["name_norm"], masked.str.slice(0, 6) + masked.str.slice(-4)))
 
 
 @dataclass
@@ -458,24 +461,26 @@ def _read_touched(db: Database, graph: CaseGraph, resolved: Resolved, batch: int
 
 def touched_records(db: Database, new: pd.DataFrame, batch: int = BATCH) -> pd.DataFrame:
     """The database's party records that ``new`` records can meet in
-    resolution, and every record of their parties, to a fixed point: resolving
-    ``new`` with these gives every record the party that resolving it with the
-    whole database would (tests/test_store_scale.py checks it)."""
-    by, of = statement("load/read_records_by"), statement("load/read_records_of")
+    resolution (:data:`MEETS`), and every record of their parties, to a fixed
+    point: resolving ``new`` with these gives every record the party that
+    resolving it with the whole database would (tests/test_store_scale.py
+    checks it)."""
+    of = statement("load/read_records_of")
+    params = {"person": C.PERSON, "named_statuses": list(NAMED_STATUSES)}
     asked: dict[str, set] = {k: set() for k in (*MEETS, "party_id")}
     found = pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_PROPS})
     frontier = new
     while len(frontier):
         parts = []
-        for prop, values_of in MEETS.items():
-            values = sorted(set(values_of(frontier).dropna()) - asked[prop])
-            asked[prop].update(values)
-            query = _by_property(by, prop)
-            parts += [db.read(query, {"values": values[i:i + batch], "any_kind": prop != "name_norm",
-                                      "person": C.PERSON, "named_statuses": list(NAMED_STATUSES)})
+        for name, values_of in MEETS.items():
+            values = sorted(set(values_of(frontier)) - asked[name])
+            asked[name].update(values)
+            query = statement(f"load/read_records_by_{name}")
+            parts += [db.read(query, {**params, "values": [list(v) if isinstance(v, tuple) else v
+                                                           for v in values[i:i + batch]]})
                       for i in range(0, len(values), batch)]
         got = _records_frame(parts)
-        ids = sorted(set(got["party_id"].dropna()) | set(frontier["party_id"].dropna()) - asked["party_id"])
+        ids = sorted((set(got["party_id"].dropna()) | set(frontier["party_id"].dropna())) - asked["party_id"])
         asked["party_id"].update(ids)
         got = _records_frame([got] + [db.read(of, {"ids": ids[i:i + batch]}) for i in range(0, len(ids), batch)])
         frontier = got[~got["record_key"].isin(set(found["record_key"]))].drop_duplicates("record_key")
@@ -488,14 +493,6 @@ def _records_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_PROPS})
     return pd.concat(parts, ignore_index=True).reindex(columns=RECORD_PROPS).drop_duplicates("record_key")
-
-
-def _by_property(text: str, prop: str) -> str:
-    """``cypher/load/read_records_by.cypher`` (written for id_key) for one
-    property of :data:`MEETS`."""
-    if text.count("{id_key: v}") != 1 or prop not in MEETS:
-        raise ValueError(f"cannot look records up by {prop} with: {text}")
-    return text.replace("{id_key: v}", f"{{{prop}: v}}")
 
 
 def _read_by(db: Database, what: str, params: dict, columns: list[str], batch: int) -> pd.DataFrame:
