@@ -106,6 +106,9 @@ CASE_TYPES = ("执恢", "执保", "执异", "执复", "执监", "执协", "执�
 
 # Statuses that mean "closed for now: no property found" (终结本次执行).
 NO_PROPERTY_MARKERS = ("终结本次执行", "终本")
+# Statuses that close a case for good; a case with neither these nor the
+# markers above is open (the flags and the explorer's filter agree on it).
+CLOSED_MARKERS = ("执行完毕", "终结执行", "销案", "不予执行", "驳回")
 
 
 @dataclass(frozen=True)

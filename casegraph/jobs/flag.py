@@ -94,7 +94,7 @@ class FlagOptions:
     min_open_cases: int = 3
     min_no_property: int = 3
     # Statuses that close a case for good (a case without one is open).
-    closed_markers: tuple[str, ...] = ("执行完毕", "终结执行", "销案", "不予执行", "驳回")
+    closed_markers: tuple[str, ...] = C.CLOSED_MARKERS
 
 
 @dataclass

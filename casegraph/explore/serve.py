@@ -1,0 +1,166 @@
+"""Running the explorer on this machine: ``casegraph explore`` in one call,
+and a background server for notebooks and tests.
+
+The server listens on 127.0.0.1 only, on the port asked for or a free one,
+with a fresh secret token each run. Its address, token included, is what
+the user opens (``http://127.0.0.1:8765/?token=…``); uvicorn's access log is
+off, since a search for a full ID number would otherwise be written in it.
+
+Example (a notebook)::
+
+    from casegraph.explore.serve import running
+    with running(engine) as explorer:
+        explorer.url           # open it in the browser
+        explorer.get("/api/search", q="张芳")
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import secrets
+import socket
+import threading
+import time
+import urllib.parse
+import urllib.request
+import webbrowser
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from casegraph import contract as C
+from casegraph.engines import open_engine
+from casegraph.engines.base import Engine
+from casegraph.errors import CasegraphError
+from casegraph.explore.app import make_app
+from casegraph.explore.guard import TOKEN_HEADER
+
+HOST = "127.0.0.1"
+
+
+def bind(port: int = 0) -> socket.socket:
+    """A listening socket on 127.0.0.1:``port`` (0: a free port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HOST, port))
+    except OSError as e:
+        sock.close()
+        why = "is in use" if e.errno == errno.EADDRINUSE else f"cannot be used ({e.strerror})"
+        raise CasegraphError(f"port {port} on {HOST} {why}: give another --port, or none for a free one") from None
+    sock.listen(64)
+    return sock
+
+
+def _server(app, sock: socket.socket):
+    import uvicorn
+
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False,
+                            date_header=False)
+    return uvicorn.Server(config)
+
+
+@dataclass
+class Running:
+    """An explorer serving in the background: its address and token, and
+    :meth:`get` / :meth:`post` to ask its API as the page does."""
+
+    url: str
+    base: str
+    token: str
+    port: int
+    _server: object = None
+    _thread: threading.Thread | None = None
+
+    def get(self, path: str, **params) -> dict:
+        """``GET path?params`` with the token; the JSON answer (or its error)."""
+        query = urllib.parse.urlencode(params)
+        return self._ask(urllib.request.Request(f"{self.base}{path}{'?' + query if query else ''}"))
+
+    def post(self, path: str, body: dict) -> dict:
+        """``POST path`` with a JSON body, as the page sends changes."""
+        return self._ask(urllib.request.Request(
+            f"{self.base}{path}", data=json.dumps(body).encode("utf-8"), method="POST",
+            headers={"Content-Type": "application/json", "Origin": self.base}))
+
+    def _ask(self, request: urllib.request.Request) -> dict:
+        request.add_header(TOKEN_HEADER, self.token)
+        try:
+            with urllib.request.urlopen(request, timeout=120) as r:
+                return json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return {"status": e.code, **json.loads(e.read() or b"{}")}
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+def start(engine: Engine, port: int = 0, where: str = "") -> Running:
+    """Serve ``engine`` in a background thread (see :func:`running`)."""
+    engine.ready_to_explore()
+    sock = bind(port)
+    port = sock.getsockname()[1]
+    token = secrets.token_urlsafe(32)
+    server = _server(make_app(engine, token, port, where=where), sock)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="casegraph-explore", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not server.started:
+        raise CasegraphError(f"the explorer did not start on {HOST}:{port}")
+    base = f"http://{HOST}:{port}"
+    return Running(f"{base}/?token={token}", base, token, port, server, thread)
+
+
+@contextlib.contextmanager
+def running(engine: Engine, port: int = 0, where: str = "") -> Iterator[Running]:
+    """An explorer over ``engine`` for as long as the ``with`` block runs."""
+    r = start(engine, port, where)
+    try:
+        yield r
+    finally:
+        r.stop()
+
+
+def explore(source: str | Path | None = None, backend: str = "embedded", port: int = 0, open_browser: bool = True,
+            judges: str | Path | None = None, options: C.Options | None = None,
+            on_ready: Callable[[str], None] = print, say: Callable[[str], None] = lambda _: None,
+            **connection) -> None:
+    """``casegraph explore``: open the engine (read ``source`` for the
+    embedded one; the database for Neo4j), build its indexes, then serve
+    until interrupted. ``on_ready`` gets the address, token included, when
+    the explorer answers; ``say`` what it is doing meanwhile."""
+    from casegraph.pipeline import prepare
+
+    graph = records = None
+    if backend == "embedded":
+        if source is None:
+            raise CasegraphError("give an export to explore, or --backend neo4j for the database")
+        say(f"reading {source} …")
+        _, resolved, graph = prepare(source, judges, options)
+        records = resolved.records
+        where = f"{source}（{len(graph.cases):,} 件案件）"
+    with open_engine(backend, graph, options, records=records, **connection) as engine:
+        if backend == "neo4j":
+            where = f"Neo4j {engine.db.uri}"
+        say("building the search indexes …")
+        note = engine.ready_to_explore()
+        if note:
+            say(note)
+        sock = bind(port)
+        port = sock.getsockname()[1]
+        token = secrets.token_urlsafe(32)
+        server = _server(make_app(engine, token, port, where=where), sock)
+        url = f"http://{HOST}:{port}/?token={token}"
+        on_ready(url)
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        try:
+            server.run(sockets=[sock])
+        finally:
+            sock.close()
