@@ -210,7 +210,8 @@ class Index:
         if t.party_id:
             exact += [self.party(i) for i in self.party_at.get_indexer([t.party_id]) if i >= 0]
         if t.id_key and self.has_records:
-            hits = self.id_key_party[self.id_keys.get_indexer_for([t.id_key])]
+            at = self.id_keys.get_indexer_for([t.id_key])
+            hits = self.id_key_party[at[at >= 0]]
             exact += [self.party(i) for i in sorted(set(hits[hits >= 0].tolist()), key=lambda i: (-self.n_roles[i], i))]
         if t.id_masked:
             exact += [self.party(i) for i in self.masks.find(t.id_masked, limit, whole=True)]

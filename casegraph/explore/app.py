@@ -92,7 +92,7 @@ def _script_json(x) -> str:
     return json.dumps(x, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def make_app(engine: Engine, token: str, port: int, where: str = "", review=None):
+def make_app(engine: Engine, token: str, port: int, where: str = "", review=None) -> Guard:
     """The explorer over ``engine``, guarded for ``token`` on 127.0.0.1:``port``.
 
     ``where`` says on the page what is explored (an export, a database);

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections import deque
 from urllib.parse import parse_qs
 
 TOKEN_HEADER = "x-casegraph-token"
@@ -70,6 +71,8 @@ class Guard:
         self.token = token
         self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
         self.origins = {f"http://{h}" for h in self.hosts}
+        #: The last refusals (method, path, why): someone may be probing.
+        self.refused: deque[tuple[str, str, str]] = deque(maxlen=200)
 
     def refusal(self, scope: dict, headers: dict[str, str]) -> str | None:
         """Why a request is refused, or None.
@@ -103,6 +106,7 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         reason = self.refusal(scope, headers) if scope["type"] == "http" else "refused: HTTP only"
         if reason:
+            self.refused.append((scope.get("method", scope["type"]), scope.get("path", ""), reason))
             if scope["type"] != "http":
                 await send({"type": "websocket.close", "code": 1008})
                 return

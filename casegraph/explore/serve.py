@@ -34,7 +34,7 @@ from casegraph.engines import open_engine
 from casegraph.engines.base import Engine
 from casegraph.errors import CasegraphError
 from casegraph.explore.app import make_app
-from casegraph.explore.guard import TOKEN_HEADER
+from casegraph.explore.guard import TOKEN_HEADER, Guard
 
 HOST = "127.0.0.1"
 
@@ -53,12 +53,30 @@ def bind(port: int = 0) -> socket.socket:
     return sock
 
 
-def _server(app, sock: socket.socket):
+@dataclass
+class _Serving:
+    server: object
+    sock: socket.socket
+    base: str
+    token: str
+    guard: Guard
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/?token={self.token}"
+
+
+def _serving(engine: Engine, port: int, where: str) -> _Serving:
+    """The app over ``engine`` with a fresh token, and the socket it will serve."""
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False,
+    sock = bind(port)
+    port = sock.getsockname()[1]
+    token = secrets.token_urlsafe(32)
+    guard = make_app(engine, token, port, where=where)
+    config = uvicorn.Config(guard, log_level="warning", access_log=False, lifespan="off", server_header=False,
                             date_header=False)
-    return uvicorn.Server(config)
+    return _Serving(uvicorn.Server(config), sock, f"http://{HOST}:{port}", token, guard)
 
 
 @dataclass
@@ -70,6 +88,7 @@ class Running:
     base: str
     token: str
     port: int
+    guard: Guard | None = None
     _server: object = None
     _thread: threading.Thread | None = None
 
@@ -102,19 +121,15 @@ class Running:
 def start(engine: Engine, port: int = 0, where: str = "") -> Running:
     """Serve ``engine`` in a background thread (see :func:`running`)."""
     engine.ready_to_explore()
-    sock = bind(port)
-    port = sock.getsockname()[1]
-    token = secrets.token_urlsafe(32)
-    server = _server(make_app(engine, token, port, where=where), sock)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="casegraph-explore", daemon=True)
+    s = _serving(engine, port, where)
+    thread = threading.Thread(target=s.server.run, kwargs={"sockets": [s.sock]}, name="casegraph-explore", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+    while not s.server.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.02)
-    if not server.started:
-        raise CasegraphError(f"the explorer did not start on {HOST}:{port}")
-    base = f"http://{HOST}:{port}"
-    return Running(f"{base}/?token={token}", base, token, port, server, thread)
+    if not s.server.started:
+        raise CasegraphError(f"the explorer did not start on {s.base}")
+    return Running(s.url, s.base, s.token, s.sock.getsockname()[1], s.guard, s.server, thread)
 
 
 @contextlib.contextmanager
@@ -152,15 +167,11 @@ def explore(source: str | Path | None = None, backend: str = "embedded", port: i
         note = engine.ready_to_explore()
         if note:
             say(note)
-        sock = bind(port)
-        port = sock.getsockname()[1]
-        token = secrets.token_urlsafe(32)
-        server = _server(make_app(engine, token, port, where=where), sock)
-        url = f"http://{HOST}:{port}/?token={token}"
-        on_ready(url)
+        s = _serving(engine, port, where)
+        on_ready(s.url)
         if open_browser:
-            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+            threading.Thread(target=webbrowser.open, args=(s.url,), daemon=True).start()
         try:
-            server.run(sockets=[sock])
+            s.server.run(sockets=[s.sock])
         finally:
-            sock.close()
+            s.sock.close()
