@@ -38,8 +38,28 @@ from casegraph.errors import NotFound
 from casegraph.graph import CaseGraph
 
 
+class Positions:
+    """Where each value stands in a list, found in O(1) however often it
+    repeats (a pandas index of repeated values looks up in O(n)).
+
+    >>> Positions(["a", "b", "a"]).of("a").tolist(), Positions(["a"]).of("z").tolist()
+    ([0, 2], [])
+    """
+
+    def __init__(self, values):
+        codes, distinct = pd.factorize(pd.Series(list(values), dtype=object))
+        self.distinct = pd.Index(distinct)
+        self.distinct.get_indexer([""])  # its hash table, now rather than at the first question
+        self.ptr, self.rows = _csr(codes, len(distinct))
+
+    def of(self, value) -> np.ndarray:
+        d = self.distinct.get_indexer([value])[0]
+        return self.rows[self.ptr[d]:self.ptr[d + 1]] if d >= 0 else self.rows[:0]
+
+
 class TextIndex:
-    """Values found whole or by a part, in a fixed order (the best first).
+    """Values found whole (a hash lookup) or by a part (a scan that stops
+    at the first hits), in a fixed order: the best first.
 
     >>> t = TextIndex(np.array(["王伟", "王伟东", "李伟"], dtype=object), np.array([2, 1, 0]))
     >>> t.find("王伟", 10, whole=True), t.find("伟", 10, whole=False)
@@ -52,20 +72,22 @@ class TextIndex:
         lengths = np.fromiter(map(len, laid), dtype=np.int64, count=len(laid))
         self.starts = np.concatenate([[1], 1 + np.cumsum(lengths + 1)])  # one past the end: a sentinel
         self.order = np.asarray(order)
+        self.whole = Positions(laid)
 
     def find(self, text: str, limit: int, whole: bool) -> list[int]:
         """The items holding ``text`` (or equal to it, ``whole``), in order, ``limit`` at most."""
         if not text or "\n" in text or limit <= 0:
             return []
-        needle = f"\n{text}\n" if whole else text
-        out, pos, shift = [], 0, 1 if whole else 0
+        if whole:
+            return self.order[self.whole.of(text)[:limit]].tolist()
+        out, pos = [], 0
         while len(out) < limit:
-            at = self.text.find(needle, pos)
+            at = self.text.find(text, pos)
             if at < 0:
                 break
-            k = int(np.searchsorted(self.starts, at + shift, side="right")) - 1
+            k = int(np.searchsorted(self.starts, at, side="right")) - 1
             out.append(int(self.order[k]))
-            pos = int(self.starts[k + 1]) - shift  # on to the next item: one hit each
+            pos = int(self.starts[k + 1])  # on to the next item: one hit each
         return out
 
 
@@ -172,7 +194,7 @@ class Index:
         self.rec = r.iloc[rows][["rule", "key", "name"]].fillna("").astype(str).to_numpy(dtype=object)
         keyed = records.loc[records["id_key"].fillna("") != "", ["id_key", "party_id"]].drop_duplicates() \
             if "id_key" in records else pd.DataFrame(columns=["id_key", "party_id"])
-        self.id_keys = pd.Index(keyed["id_key"].to_numpy(dtype=object))
+        self.id_keys = Positions(keyed["id_key"])
         self.id_key_party = self.party_at.get_indexer(keyed["party_id"])
 
     # -- nodes ---------------------------------------------------------------
@@ -210,8 +232,7 @@ class Index:
         if t.party_id:
             exact += [self.party(i) for i in self.party_at.get_indexer([t.party_id]) if i >= 0]
         if t.id_key and self.has_records:
-            at = self.id_keys.get_indexer_for([t.id_key])
-            hits = self.id_key_party[at[at >= 0]]
+            hits = self.id_key_party[self.id_keys.of(t.id_key)]
             exact += [self.party(i) for i in sorted(set(hits[hits >= 0].tolist()), key=lambda i: (-self.n_roles[i], i))]
         if t.id_masked:
             exact += [self.party(i) for i in self.masks.find(t.id_masked, limit, whole=True)]
@@ -223,7 +244,7 @@ class Index:
         enough = limit + len(exact)
         if t.fragment:
             partial += [self.party(i) for i in self.names.find(t.fragment, enough, whole=False)]
-        if t.case_fragment:
+        if t.case_fragment and not t.case_no:  # a whole number is in no other
             partial += [self.case(i) for i in self.case_text.find(t.case_fragment, enough, whole=False)]
         if t.fragment:
             partial += [self.asset(i) for i in self.asset_text.find(t.fragment, enough, whole=False)]

@@ -97,7 +97,8 @@ class Explorer:
         parties = dict(zip(found["how"], found["party_ids"])) if len(found) else {}
         cases = assets = {}
         if t.case_no or t.case_fragment:
-            found = query(self.db, "explore_search_cases", {"case_no": t.case_no, "fragment": t.case_fragment or None,
+            fragment = None if t.case_no else t.case_fragment or None  # a whole number is in no other
+            found = query(self.db, "explore_search_cases", {"case_no": t.case_no, "fragment": fragment,
                                                             "limit": enough})
             cases = dict(zip(found["how"], found["case_nos"])) if len(found) else {}
         if t.text:
