@@ -5,4 +5,4 @@
 UNWIND $asset_ids AS aid
 MATCH (a:Asset {asset_id: aid})
 RETURN a.asset_id AS asset_id, coalesce(a.asset_type, '') AS asset_type,
-       COUNT { (a)<-[:ATTACHES]-(:Case) } AS n_cases
+       COUNT { (a)<-[:ATTACHES]-() } AS n_cases

@@ -30,6 +30,11 @@ CALL (a) {
             AND toIntegerOrNull(substring(coalesce(c.filed_on, ''), 0, 4)) <= coalesce($year_to, 9999))
   WITH c, collect(coalesce(r.action, '')) AS actions
   ORDER BY coalesce(c.filed_on, '') DESC, c.case_no
-  RETURN collect([c.case_no, actions]) AS kept
+  RETURN collect([c, actions]) AS kept
 }
-RETURN every, size(kept) AS total, kept[$offset..$offset + $limit] AS page
+CALL (kept) {
+  UNWIND kept[$offset..$offset + $limit] AS x
+  WITH x[0] AS c, x[1] AS actions
+  RETURN collect(c {.*, roles: actions}) AS page
+}
+RETURN every, size(kept) AS total, page

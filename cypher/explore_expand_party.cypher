@@ -37,6 +37,11 @@ CALL (p) {
             AND toIntegerOrNull(substring(coalesce(c.filed_on, ''), 0, 4)) <= coalesce($year_to, 9999))
   WITH c, collect(CASE type(r) WHEN 'APPLICANT_IN' THEN 'applicant' ELSE 'debtor' END) AS roles
   ORDER BY coalesce(c.filed_on, '') DESC, c.case_no
-  RETURN collect([c.case_no, roles]) AS kept
+  RETURN collect([c, roles]) AS kept
 }
-RETURN every, size(kept) AS total, kept[$offset..$offset + $limit] AS page
+CALL (kept) {
+  UNWIND kept[$offset..$offset + $limit] AS x
+  WITH x[0] AS c, x[1] AS roles
+  RETURN collect(c {.*, roles: roles}) AS page
+}
+RETURN every, size(kept) AS total, page

@@ -90,35 +90,35 @@ class Explorer:
         t = A.read_search(text)
         if not (t.text or t.id_key):
             return []
-        enough = 2 * limit + 4  # room for the whole matches, which come again among the partial ones
-        found = query(self.db, "explore_search_parties", {
+        rows = query(self.db, "explore_search", {
             "party_id": t.party_id, "id_key": t.id_key, "id_masked": t.id_masked, "name": t.text or None,
-            "fragment": t.fragment or None, "limit": enough})
-        parties = dict(zip(found["how"], found["party_ids"])) if len(found) else {}
-        cases = assets = {}
-        if t.case_no or t.case_fragment:
-            fragment = None if t.case_no else t.case_fragment or None  # a whole number is in no other
-            found = query(self.db, "explore_search_cases", {"case_no": t.case_no, "fragment": fragment,
-                                                            "limit": enough})
-            cases = dict(zip(found["how"], found["case_nos"])) if len(found) else {}
-        if t.text:
-            found = query(self.db, "explore_search_assets", {"asset_id": t.text, "fragment": t.fragment or None,
-                                                             "limit": enough})
-            assets = dict(zip(found["how"], found["asset_ids"])) if len(found) else {}
-        p = self.parties([x for ids in parties.values() for x in ids])
-        c = self.cases([x for ids in cases.values() for x in ids])
-        a = self.assets([x for ids in assets.values() for x in ids])
+            "fragment": t.fragment or None, "case_no": t.case_no,
+            # a whole number is in no other
+            "case_fragment": None if t.case_no else t.case_fragment or None,
+            # room for the whole matches, which come again among the partial ones
+            "limit": 2 * limit + 4})
+        found: dict[tuple[str, str], list[dict]] = {}
+        for kind, how, x in rows.itertuples(index=False):
+            found.setdefault((kind, how), []).append(self._shape(kind, x))
 
-        def take(nodes, ids, n):
-            return [nodes[x] for x in ids[:n] if x in nodes]
+        def take(kind, how, n):
+            return found.get((kind, how), [])[:n]
 
-        exact = take(c, cases.get("case_no", []), 1) + take(p, parties.get("party_id", []), 1)
-        exact += take(p, parties.get("id_key", []), limit) + take(p, parties.get("id_masked", []), limit)
-        exact += take(p, parties.get("name", []), limit) + take(a, assets.get("asset_id", []), 1)
+        exact = take("case", "case_no", 1) + take("party", "party_id", 1) + take("party", "id_key", limit)
+        exact += take("party", "id_masked", limit) + take("party", "name", limit) + take("asset", "asset_id", 1)
         enough = limit + len(exact)
-        partial = take(p, parties.get("partial", []), enough) + take(c, cases.get("partial", []), enough)
-        partial += take(a, assets.get("partial", []), enough)
+        partial = take("party", "partial", enough) + take("case", "partial", enough) + take("asset", "partial", enough)
         return A.merge_search(exact, partial, limit)
+
+    def _shape(self, kind: str, x: dict) -> dict:
+        """A node of ``explore_search.cypher`` (its properties and counts) as the API gives it."""
+        if kind == "party":
+            return A.party_node(x["party_id"], x.get("name"), x.get("kind"), x.get("id_masked"), x["n_cases"],
+                                x["n_applicant_cases"], x["n_debtor_cases"], self.options.hub_threshold)
+        if kind == "asset":
+            return A.asset_node(x["asset_id"], x.get("asset_type"), x["n_cases"])
+        return A.case_node(x["case_no"], x.get("cause"), x.get("amount"), x.get("status"), x.get("judge"),
+                           _plain(x.get("filed_on")))
 
     # -- expanding ---------------------------------------------------------------
 
@@ -126,12 +126,9 @@ class Explorer:
         rows = query(self.db, "explore_case_sides", {"case_no": case_no})
         if rows.empty:
             self._one("case:" + case_no)  # a case without parties, or none at all
-        parties = rows[rows["kind"] == "party"] if len(rows) else rows
-        assets = rows[rows["kind"] == "asset"] if len(rows) else rows
-        pn = self.parties(parties["id"]) if len(parties) else {}
-        an = self.assets(assets["id"]) if len(assets) else {}
-        return A.sides([(pn[i], list(r)) for i, r in zip(parties.get("id", []), parties.get("roles", []))],
-                       [(an[i], list(r)) for i, r in zip(assets.get("id", []), assets.get("roles", []))], f)
+        nodes = [(kind, self._shape(kind, node), list(roles)) for kind, roles, node in rows.itertuples(index=False)]
+        return A.sides([(n, r) for kind, n, r in nodes if kind == "party"],
+                       [(n, r) for kind, n, r in nodes if kind == "asset"], f)
 
     def _cases_of(self, kind: str, key: str, f: A.Filters, offset: int, limit: int) -> tuple[list, int, int]:
         """One page of a party's or asset's cases (nodes, with their roles
@@ -144,9 +141,8 @@ class Explorer:
         if rows.empty:
             raise NotFound(f"{kind} {key[:80]!r} is not in the database")
         row = rows.iloc[0]
-        page = [(no, sorted(set(roles))) for no, roles in row["page"]]
-        nodes = self.cases([no for no, _ in page])
-        return [(nodes[no], roles) for no, roles in page], int(row["total"]), int(row["every"])
+        page = [(self._shape("case", c), sorted(set(c["roles"]))) for c in row["page"]]
+        return page, int(row["total"]), int(row["every"])
 
     def expand(self, node_id: str, filters: A.Filters = A.NO_FILTERS, limit: int = A.EXPAND_LIMIT,
                offset: int = 0) -> dict:
@@ -241,19 +237,10 @@ class Explorer:
             except NotFound:
                 continue
             want[kind].add(key)
-        cases = sorted(want["case"])
-        if with_sides and cases:
-            s = query(self.db, "picture_sides", {"case_nos": cases})
-            if len(s):
-                want["party"].update(s.loc[s["kind"] == "party", "id"])
-                want["asset"].update(s.loc[s["kind"] == "asset", "id"])
-        nodes = [*self.cases(cases).values(), *self.parties(sorted(want["party"])).values(),
-                 *self.assets(sorted(want["asset"])).values()]
-        edges = []
-        if cases and want["party"]:
-            roles = query(self.db, "picture_roles", {"case_nos": cases, "party_ids": sorted(want["party"])})
-            edges += [A.edge("party:" + p, "case:" + c, r) for c, p, r in roles.itertuples(index=False)]
-        if cases and want["asset"]:
-            attached = query(self.db, "picture_assets", {"case_nos": cases, "asset_ids": sorted(want["asset"])})
-            edges += [A.edge("asset:" + a, "case:" + c, act) for c, a, _, act in attached.itertuples(index=False)]
+        row = query(self.db, "explore_subgraph", {"case_nos": sorted(want["case"]), "party_ids": sorted(want["party"]),
+                                                  "asset_ids": sorted(want["asset"]), "with_sides": with_sides}).iloc[0]
+        nodes = [self._shape(kind, x) for kind, found in (("case", row["cases"]), ("party", row["parties"]),
+                                                          ("asset", row["assets"])) for x in found]
+        edges = [A.edge("party:" + p, "case:" + c, r) for c, p, r in row["roles"]]
+        edges += [A.edge("asset:" + a, "case:" + c, act) for c, a, act in row["attaches"]]
         return {"nodes": sorted(nodes, key=lambda n: n["id"]), "edges": A.sorted_edges(edges)}

@@ -105,8 +105,9 @@
 
   function visNode(d) {
     const look = lookOf(d);
-    const node = {id: d.id, label: labelOf(d), title: titleOf(d), shape: look.shape, data: d,
-                  color: {background: look.color, border: "#33415c"}, size: 14, borderWidth: 1};
+    const chosen = {background: look.color, border: "#d62728"};
+    const node = {id: d.id, label: labelOf(d), title: titleOf(d), shape: look.shape, data: d, size: 14, borderWidth: 1,
+                  borderWidthSelected: 4, color: {background: look.color, border: "#33415c", highlight: chosen, hover: chosen}};
     if (d.kind === "party") node.size = Math.min(14 + 6 * Math.sqrt(Math.max(d.n_debtor_cases - 1, 0)), 60);
     if (d.mass_applicant) node.shapeProperties = {borderDashes: [4, 3]};
     if (d.kind === "case" && !d.open) node.opacity = 0.75;
@@ -366,9 +367,9 @@
   }
 
   function caseTable(d, id, key) {
-    const rows = d.cases.map((c) => [linkTo(c, id, null), c[key].map((r) => ROLE_NAMES[r] || r).join("、"), c.cause,
-      {num: money(c.amount)}, c.status, c.filed_on]);
-    const t = table(["案号", key === "roles" ? "角色" : "措施", "案由", "金额", "状态", "立案"], rows);
+    const rows = d.cases.map((c) => [[linkTo(c, id, null), el("br"), el("span", {class: "hint"}, c.cause + " · " + c.filed_on)],
+      c[key].map((r) => ROLE_NAMES[r] || r).join("、"), {num: money(c.amount)}, c.status]);
+    const t = table(["案号", key === "roles" ? "角色" : "措施", "金额", "状态"], rows);
     return d.n_more_cases ? [t, el("p", {class: "hint"}, "另有 " + d.n_more_cases + " 件未列出（展开可分批查看）")] : t;
   }
 
