@@ -482,12 +482,13 @@ def double_click(page, node_id: str) -> None:
     page.mouse.dblclick(x, y)
 
 
-def search_and_pick(page, text: str, node_id: str) -> None:
+def search_and_pick(page, text: str, node_id: str, label: str) -> None:
+    """Search, pick ``node_id`` among the results, and wait for its details."""
     page.fill("#q", text)
     page.press("#q", "Enter")
     page.click(f"#results li[data-id='{node_id}']")
     until(page, f"window.casegraph.all.get({json.dumps(node_id)}) !== null")
-    until(page, "document.querySelector('#details h3') !== null")
+    until(page, f"(document.querySelector('#details h3') || {{}}).textContent === {json.dumps(label)}")
 
 
 @pytest.fixture(scope="module")
@@ -496,17 +497,16 @@ def browser():
         yield b
 
 
-def test_page_search_expand_filter_path_export(court_engine, browser, tmp_path):
-    with running(court_engine, where="court") as x:
+def test_page_search_expand_filter_path_export(engine, browser, tmp_path):
+    with running(engine, where="court") as x:
         p = browser.new_page(allow=(x.base + "/",))
         page = p.page
         page.goto(x.url)
         until(page, "window.casegraph && window.casegraph.ready")
-        wang = pid(court_engine, "王五")
+        wang = pid(engine, "王五")
 
         # search for a debtor, then expand it (a double-click): its cases appear
-        search_and_pick(page, "王五", wang)
-        assert page.inner_text("#details h3") == "王五"
+        search_and_pick(page, "王五", wang, "王五")
         assert WANG[:6] + "********" + WANG[-4:] in page.inner_text("#details")
         assert "同一有效居民身份证号" in page.inner_text("#details")
         until(page, "window.casegraph.network.getPositions().hasOwnProperty(" + json.dumps(wang) + ")")
@@ -515,7 +515,7 @@ def test_page_search_expand_filter_path_export(court_engine, browser, tmp_path):
         until(page, "window.casegraph.nodes.get().filter(n => n.data && n.data.kind === 'case').length === 4")
         assert sorted(n["case_no"] for n in shown(page, "case")) == sorted(NO(n) for n in (1, 2, 3, 12))
         assert "显示 4 / 4" in page.inner_text("#status")
-        p.screenshot("explore-expanded")
+        p.screenshot(f"explore-expanded-{engine.name}")
 
         # filter to open cases: the closed ones leave the picture
         page.check("#f-open")
@@ -526,9 +526,9 @@ def test_page_search_expand_filter_path_export(court_engine, browser, tmp_path):
         until(page, "window.casegraph.nodes.get().filter(n => n.data && n.data.kind === 'case').length === 4")
 
         # how are two cases that share an asset connected? the asset is on the path
-        search_and_pick(page, "(2024)沪0113执5号", "case:" + NO(5))
+        search_and_pick(page, "(2024)沪0113执5号", "case:" + NO(5), NO(5))
         page.click("#act-from")
-        search_and_pick(page, "(2024)沪0113执6号", "case:" + NO(6))
+        search_and_pick(page, "(2024)沪0113执6号", "case:" + NO(6), NO(6))
         page.click("#act-to")
         page.click("#find-path")
         until(page, "document.querySelector('#path-result ol') !== null")
@@ -563,7 +563,7 @@ def test_page_search_expand_filter_path_export(court_engine, browser, tmp_path):
         page.click("#panel-body button")
         until(page, "window.casegraph.nodes.get().filter(n => n.data && n.data.kind === 'case').length === 5")
         assert page.inner_text("#status").startswith("案件群 B")
-        p.screenshot("explore-bundle")
+        p.screenshot(f"explore-bundle-{engine.name}")
 
         # no request left 127.0.0.1, nothing failed on the page
         assert p.problems == []

@@ -56,6 +56,20 @@ def split_id(node_id: str) -> tuple[str, str]:
     return kind, key
 
 
+def by_kind(node_ids: Iterable[str]) -> dict[str, set[str]]:
+    """Node ids' keys by kind; what is not a node id is left out.
+
+    >>> by_kind(["case:执1", "party:P1", "P2"])
+    {'case': {'执1'}, 'party': {'P1'}, 'asset': set()}
+    """
+    out: dict[str, set[str]] = {k: set() for k in KINDS}
+    for node_id in node_ids:
+        kind, sep, key = str(node_id).partition(":")
+        if sep and kind in out and key:
+            out[kind].add(key)
+    return out
+
+
 # -- nodes and edges ---------------------------------------------------------
 
 def _text(x) -> str:

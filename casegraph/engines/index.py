@@ -525,13 +525,9 @@ class Index:
     def subgraph(self, node_ids, with_sides: bool = False) -> dict:
         """These nodes (unknown ids are left out) and the edges among them;
         ``with_sides``: the cases' parties and assets too. ``{"nodes", "edges"}``."""
-        want: dict[str, set[int]] = {"case": set(), "party": set(), "asset": set()}
-        for node_id in node_ids:
-            try:
-                kind, i = self._at(node_id)
-            except NotFound:
-                continue
-            want[kind].add(i)
+        at = {"case": self.case_at, "party": self.party_at, "asset": self.asset_at}
+        want = {kind: {int(i) for i in at[kind].get_indexer(sorted(keys)) if i >= 0}
+                for kind, keys in A.by_kind(node_ids).items()}
         cases = np.array(sorted(want["case"]), dtype=np.int64)
         rows = _gather(self.case_party_ptr, self.case_party_rows, cases)
         arows = _gather(self.case_asset_ptr, self.case_asset_rows, cases)

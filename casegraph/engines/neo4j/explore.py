@@ -230,13 +230,7 @@ class Explorer:
     # -- a part of the network -----------------------------------------------------------
 
     def subgraph(self, node_ids, with_sides: bool = False) -> dict:
-        want: dict[str, set[str]] = {k: set() for k in A.KINDS}
-        for node_id in node_ids:
-            try:
-                kind, key = A.split_id(node_id)
-            except NotFound:
-                continue
-            want[kind].add(key)
+        want = A.by_kind(node_ids)
         row = query(self.db, "explore_subgraph", {"case_nos": sorted(want["case"]), "party_ids": sorted(want["party"]),
                                                   "asset_ids": sorted(want["asset"]), "with_sides": with_sides}).iloc[0]
         nodes = [self._shape(kind, x) for kind, found in (("case", row["cases"]), ("party", row["parties"]),
