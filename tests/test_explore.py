@@ -446,7 +446,8 @@ def test_explore_command_prints_its_address_first_and_logs_no_id(court, tmp_path
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     assert WANG not in out + err and token not in err
-    assert "building the search indexes" in err
+    assert "building the search indexes" in err and err.endswith("stopped\n") and proc.returncode == 0
+    assert "Traceback" not in err
     bad = subprocess.run([sys.executable, "-m", "casegraph.cli", "explore"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "give SOURCE" in bad.stderr
 

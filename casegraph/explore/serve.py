@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import os
 import secrets
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -170,8 +172,23 @@ def explore(source: str | Path | None = None, backend: str = "embedded", port: i
         s = _serving(engine, port, where)
         on_ready(s.url)
         if open_browser:
-            threading.Thread(target=webbrowser.open, args=(s.url,), daemon=True).start()
+            why_not = _browser_opened(s.url)
+            if why_not:
+                say(why_not)
         try:
             s.server.run(sockets=[s.sock])
+        except KeyboardInterrupt:  # Ctrl-C is how an explorer is meant to end
+            pass
         finally:
             s.sock.close()
+        say("stopped")
+
+
+def _browser_opened(url: str) -> str | None:
+    """Open ``url`` in the user's browser, in the background; or say why not.
+    On Linux without a display, Python would start a text browser (lynx,
+    w3m) in this very terminal: there the address is left to the user."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return "no display here: open the address above in a browser on this machine"
+    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    return None
