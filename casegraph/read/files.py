@@ -119,11 +119,10 @@ def _labels(cells: list) -> list[str]:
 
 def _is_total(cells) -> bool:
     """Whether a row is a ledger's 合计 / 总计 row (the words may be spaced
-    out, 合 计, or followed by a colon)."""
+    out, 合 计, or followed by more: 合计：305件)."""
     for v in cells:
         if isinstance(v, str) and v.strip():
-            word = "".join(v.split()).rstrip(":：")
-            if word in TOTAL_WORDS:
+            if "".join(v.split()).startswith(TOTAL_WORDS):
                 return True
     return False
 
@@ -194,9 +193,9 @@ def _finish(raw: pd.DataFrame, table: Table, name: str, text: bool, errors=(), c
             df[READ_ERROR] = err
     # Empty lines, Excel's trailing blank rows and a ledger's numbered empty
     # rows (序号 typed down the page) carry nothing to lose; nor does a
-    # 合计 row. Only rows without their first required value can be either.
+    # 合计 row. Only rows without a case number (which ends in 号) can be either.
     first = df[table.required[0]].to_numpy(dtype=object)
-    maybe = np.flatnonzero(((first == "") | np.array([isinstance(v, str) and "计" in v for v in first], bool))
+    maybe = np.flatnonzero(np.array([not (isinstance(v, str) and "号" in v) for v in first], bool)
                            & (True if ok is None else ok)) if len(df) else np.array([], int)
     blank = total = np.array([], int)
     if len(maybe):
