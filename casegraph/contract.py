@@ -205,6 +205,7 @@ WORKBOOK_HEADERS = {
     "reason": "理由", "id_masked": "证件号码（遮蔽）", "n_records": "记录数", "rules": "识别规则",
     "source": "表", "row": "行号", "error": "原因", "field": "字段", "value": "内容", "warning": "提示",
     "sheet": "文件/工作表", "column": "列", "cell": "单元格", "role": "诉讼地位",
+    "offsets.kind": "类型", "repeat_pair_names": "重复的申请人—被执行人（名称）",
 }
 
 # The findings both engines must agree on (the parity test compares these).
