@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from casegraph import contract as C
-from casegraph.errors import CasegraphError
+from casegraph.errors import CasegraphError, TooManyRejected
 
 
 def _fail(message: str, code: int = 2):
@@ -60,8 +60,26 @@ def _known_message(e: Exception) -> str | None:
     return None
 
 
-def _options(hub_threshold: int | None) -> C.Options:
-    return C.Options(hub_threshold=hub_threshold) if hub_threshold is not None else C.Options()
+def _options(hub_threshold: int | None, max_rejected: float | None = None) -> C.Options:
+    given = {k: v for k, v in (("hub_threshold", hub_threshold), ("max_rejected", max_rejected)) if v is not None}
+    return C.Options(**given)
+
+
+# --lang and --max-rejected: how a clerk's results speak, and how much loss is too much.
+_lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                            help="Language of the reasons a clerk reads (rejections, warnings, assignments).")
+_max_rejected_option = click.option(
+    "--max-rejected", type=click.FloatRange(0, 100), default=C.Options().max_rejected * 100, show_default=True,
+    help="Percent of a table's rows that may be rejected; above it the run exits with code "
+         f"{TooManyRejected.exit_code} (the results are still written).")
+
+
+def _too_many_rejected(too_many: dict, limit: float, where: str) -> None:
+    """One loud line and TooManyRejected's exit code, when some table lost
+    more rows than ``limit`` (a share)."""
+    if too_many:
+        parts = [f"{n['rejected']} of {n['rows']} {table} rows ({n['share']:.0%})" for table, n in too_many.items()]
+        raise TooManyRejected(f"too many rows rejected: {', '.join(parts)}, more than {limit:.0%}; {where}")
 
 
 @click.group()
@@ -80,21 +98,51 @@ def main():
 @click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
 @click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
 @click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@_lang_option
+@_max_rejected_option
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database):
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, lang, max_rejected):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
 
     EXPORT is a folder with cases.csv and parties.csv (assets.csv and
-    judges.csv optional) or an .xlsx workbook with those sheets.
+    judges.csv optional), a workbook with those sheets, or a clerk's
+    ledger (台账: one sheet or CSV, one row per case). Run casegraph check
+    on it first.
     """
     from casegraph.pipeline import analyze as run
     from casegraph.write.files import write_result
 
-    result = run(export, judges=judges, options=_options(hub_threshold), backend=backend,
+    options = _options(hub_threshold, max_rejected / 100)
+    result = run(export, judges=judges, options=options, backend=backend,
                  uri=uri, user=user, password=password, database=database)
-    write_result(result, out)
+    write_result(result, out, lang=lang)
     _write_report(result, out / "report")
     _report(result.summary, out)
+    _too_many_rejected(result.summary["too_many_rejected"], options.max_rejected,
+                       f"the results are in {out}/, the rows in {out / 'rejected.csv'}")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
+@_lang_option
+@_max_rejected_option
+@friendly
+def check(source, judges, lang, max_rejected):
+    """Say how SOURCE is understood, before analysing it: which sheet became
+    which table, which header which column (and unit), how many rows are
+    used, set aside or rejected and why, and the first rows as read (IDs
+    masked). Exits 0 when SOURCE is usable.
+
+      casegraph check 台账.xlsx
+    """
+    from casegraph.check import check as run
+
+    report = run(source, judges, _options(None, max_rejected / 100))
+    for line in report.lines(lang):
+        click.echo(line)
+    _too_many_rejected({t: {"rejected": n["rejected"], "rows": n["read"], "share": n["rejected"] / n["read"]}
+                        for t, n in report.too_many.items()}, report.limit, "see the reasons above")
 
 
 def _report(s: dict, out: Path) -> None:
@@ -115,9 +163,20 @@ def _report(s: dict, out: Path) -> None:
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--chinese-headers", is_flag=True, help="Write Chinese column headers (案号, 当事人…).")
 @click.option("--encoding", type=click.Choice(["utf-8", "utf-8-sig", "gbk"]), default="utf-8", show_default=True)
+@click.option("--ledger", "ledger_format", type=click.Choice(["xlsx", "csv"]), default=None, is_flag=False,
+              flag_value="xlsx", help="Write a clerk's ledger (台账, one row per case) instead: ledger.xlsx (or .csv), "
+                                      "judges.csv and ledger_truth.json.")
 @friendly
-def sample(n_cases, out, seed, chinese_headers, encoding):
+def sample(n_cases, out, seed, chinese_headers, encoding, ledger_format):
     """Write a realistic synthetic export, with its truth.json."""
+    if ledger_format:
+        from casegraph.sample.ledger import make_ledger
+
+        enc = "utf-8-sig" if encoding == "utf-8" else encoding  # Excel opens a CSV with a BOM as Chinese
+        truth = make_ledger(n_cases, out, seed=seed, fmt=ledger_format, encoding=enc)
+        click.echo(f"wrote a ledger of {truth['rows']['cases']} cases (and {len(truth['rows']['malformed'])} rows "
+                   f"typed wrong) to {out / truth['file']}, with judges.csv and ledger_truth.json")
+        return
     from casegraph.sample.generate import make_sample
 
     truth = make_sample(n_cases, out, seed=seed, chinese_headers=chinese_headers, encoding=encoding)

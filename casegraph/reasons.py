@@ -124,3 +124,16 @@ def localised(tables: dict[str, pd.DataFrame], lang: str = "zh") -> dict[str, pd
         cols = [c for c in ("error", "warning", "reason", "note") if c in df and len(df)]
         out[name] = df.assign(**{c: translate(df[c].astype(object), lang) for c in cols}) if cols else df
     return out
+
+
+def template_of(text: str) -> str:
+    """The English template a reason was written from (the reason itself
+    when no template knows it): reasons of one kind count together.
+
+    >>> template_of("malformed case number 'x'")
+    "malformed case number '{value}'"
+    """
+    for (en, _), (pattern, _) in zip(REASONS, _compiled()):
+        if isinstance(text, str) and pattern.fullmatch(text):
+            return en
+    return text
