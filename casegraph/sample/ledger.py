@@ -171,7 +171,7 @@ def _amount(rng, cents: int | None, excel: bool):
     if form < 0.7:
         return _wan(cents) + ("万元" if rng.random() < 0.5 else "万")
     if form < 0.8:
-        return "¥" + _thousands(cents)
+        return "￥" + _thousands(cents)  # the sign a Chinese keyboard types (GBK has no ¥)
     if form < 0.9:
         return _thousands(cents) + "元"
     return f"{cents / 100:.2f}".translate(FULLWIDTH)
