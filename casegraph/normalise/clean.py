@@ -280,7 +280,8 @@ def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = N
                            where, "case_no"))
     df = df[~unknown]
     typed_role = _text(df["role"])
-    base_role = typed_role.str.replace(_ROLE_NOTE, "", regex=True)
+    roles = pd.unique(typed_role.to_numpy(dtype=object))  # a handful: no regex per row
+    base_role = typed_role.map({r: _ROLE_NOTE.sub("", r) for r in roles}) if len(typed_role) else typed_role
     df["role"] = _lookup(base_role, C.ROLES)
     other = df["role"].isna() & base_role.isin(C.OTHER_ROLES)
     set_aside = pd.DataFrame({"source": "parties", "row": df["row"][other].to_numpy(),
@@ -388,11 +389,17 @@ def _something_left(name: str, counts: dict, table: pd.DataFrame, rejected: list
     raise InputError(f"nothing to analyse: none of the {counts[name]} rows of the {name} table could be used{first}")
 
 
-def _of_rejected_cases(parties: pd.DataFrame, known: set, seen: dict) -> pd.DataFrame:
+def _of_rejected_rows(parties: pd.DataFrame, rejected: pd.DataFrame) -> pd.Index:
     """A ledger's party rows whose own row (its case) was rejected: the row
     is in rejected.csv once, as a case, not again for each name in it."""
-    official = official_case_nos(parties["case_no"], seen)
-    return parties[official.isna() | ~official.isin(known)]
+    gone = rejected[rejected["source"] == "cases"]
+    if gone.empty or parties.empty:
+        return parties.index[:0]
+    sheets = parties["sheet"] if "sheet" in parties else pd.Series("", index=parties.index)
+    hit = np.zeros(len(parties), dtype=bool)
+    for sheet, rows in gone.groupby("sheet")["row"]:
+        hit |= ((sheets == sheet) & parties["row"].isin(rows.astype(int))).to_numpy()
+    return parties.index[hit]
 
 
 def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
@@ -410,9 +417,9 @@ def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
     raw_parties = tables["parties"]
     with_rejected_case = 0
     if ledger:
-        gone = _of_rejected_cases(raw_parties, known, seen)
+        gone = _of_rejected_rows(raw_parties, pd.concat([unreadable, cases.rejected], ignore_index=True))
         with_rejected_case = len(gone)
-        raw_parties = raw_parties.drop(index=gone.index)
+        raw_parties = raw_parties.drop(index=gone)
     parties, warnings, set_aside = normalise_parties(raw_parties, known, seen, where)
     _something_left("parties", counts, parties.table, [unreadable, parties.rejected])
     assets = normalise_assets(tables["assets"], known, seen, where)

@@ -177,7 +177,7 @@ def _finish(raw: pd.DataFrame, table: Table, name: str, text: bool, errors=(), c
     if not text:  # a workbook's cells may be empty, numbers, dates or formulas' values
         df = df.apply(_as_text)
     df.insert(0, "row", df.index + 1)
-    df.insert(1, "sheet", label)
+    df.insert(1, "sheet", pd.Series(label, index=df.index, dtype=object))  # object, as every column read
     cols = list(table.columns)
     ok = None  # rows without a reason, when some row may have one
     if errors or checks:
@@ -247,6 +247,15 @@ def _encoding(path: Path, head: bytes) -> tuple[str, str, str | None]:
     return "utf-8-sig", "strict", "replace" if non_ascii else "gb18030"
 
 
+def _holds_both(s: pd.Series, a: str, b: str) -> pd.Series:
+    """Cells holding both ``a`` and ``b``; ``b`` is looked for only in the
+    few cells that hold ``a``."""
+    found = s.str.contains(a, regex=False).to_numpy(bool, copy=True)
+    if found.any():
+        found[found] = s[found].str.contains(b, regex=False).to_numpy(bool)
+    return pd.Series(found, index=s.index)
+
+
 def _may_hold_long_lines(data: bytes, window: int = 16384) -> bool:
     """Whether some line may be longer than 2 * ``window`` bytes (no cell of
     a shorter line is too long for Excel): one search per window, so a clean
@@ -274,7 +283,7 @@ def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
     # the file can hold what it looks for, so a clean export pays nothing.
     checks = []
     if b'"' in data:  # a quote left open swallows the lines after it into one cell
-        checks.append((lambda s: s.str.contains("\n", regex=False) & s.str.contains(sep, regex=False),
+        checks.append((lambda s: _holds_both(s, "\n", sep),
                        'a cell runs over several lines: a quote (") left open took in the rows after it'))
     if len(data) > 2 * EXCEL_CELL_LIMIT and _may_hold_long_lines(data):
         checks.append(_LONG)

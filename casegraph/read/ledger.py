@@ -21,6 +21,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from casegraph import contract as C
 from casegraph.read.layout import Layout
@@ -46,37 +48,61 @@ def split_ledger(ledger: pd.DataFrame, layouts: dict[str, Layout]) -> tuple[pd.D
     """(cases, parties, warnings) of a ledger table; ``layouts`` (by sheet)
     name the ID column in a warning."""
     cases = pd.DataFrame({"row": ledger["row"], "sheet": ledger["sheet"],
-                          **{c: ledger[c] if c in ledger else "" for c in C.CASES.columns}})
+                          **{c: ledger[c] if c in ledger else _text_column(np.full(len(ledger), ""), ledger.index)
+                             for c in C.CASES.columns}})
     if "closed_how" in ledger:  # 终结本次执行 says more than 已结
-        how = ledger["closed_how"].astype(object)
-        cases["status"] = how.where(how.str.strip() != "", cases["status"])
+        how = ledger["closed_how"].to_numpy(dtype=object)
+        typed = pc.not_equal(pc.utf8_trim_whitespace(pa.array(how, type=pa.string())), "").to_numpy(zero_copy_only=False)
+        cases["status"] = _text_column(np.where(typed, how, cases["status"].to_numpy(dtype=object)), ledger.index)
     frames, warnings = [], []
     roles = [*C.LEDGER_ROLES, ("other", None, None)]
+    n = len(ledger)
+    present = {c.field for lay in layouts.values() for c in lay.columns} if layouts else set(ledger.columns)
     for names_col, ids_col, role in roles:
-        if names_col not in ledger:
+        if names_col not in ledger or names_col not in present:
             continue
         if role is None:  # 第三人, 案外人…: the role is the column's header
             role = _other_role(ledger["sheet"], layouts)
         names = ledger[names_col].astype(object)
-        ids = ledger[ids_col].astype(object) if ids_col and ids_col in ledger else pd.Series("", index=ledger.index, dtype=object)
-        several = (names.str.contains(_ANY_SEPARATOR, regex=True) | ids.str.contains(_ANY_SEPARATOR, regex=True)).to_numpy(bool)
-        one = ~several & (names.str.strip() != "").to_numpy(bool)
+        has_ids = bool(ids_col) and ids_col in ledger and ids_col in present and (ledger[ids_col] != "").any()
+        ids = ledger[ids_col].astype(object) if has_ids else pd.Series("", index=ledger.index, dtype=object)
+        # A million cells are scanned in Arrow's compute kernels, not one Python call each.
+        cells = pa.array(names.to_numpy(dtype=object), type=pa.string())
+        several = _separated(cells)
+        if has_ids:
+            several |= _separated(pa.array(ids.to_numpy(dtype=object), type=pa.string()))
+        stripped = pc.utf8_trim_whitespace(cells)
+        one = ~several & pc.not_equal(stripped, "").to_numpy(zero_copy_only=False)
         base = ledger.loc[one, ["row", "sheet", "case_no"]]
-        frames.append(base.assign(role=_pick(role, one), name=names[one].str.strip(), id_no=ids[one], kind="",
-                                  ledger_column=names_col))
+        k = int(one.sum())
+        part = {"role": _pick(role, one, k), "name": stripped.filter(pa.array(one)).to_numpy(zero_copy_only=False),
+                "kind": np.full(k, ""), "ledger_column": np.full(k, names_col)}
+        frames.append(base.assign(id_no=ids[one], **{c: _text_column(v.astype(object), base.index) for c, v in part.items()}))
         if several.any():
-            part, warned = _several(ledger[several], names[several], ids[several], _pick(role, several), names_col,
-                                    ids_col, layouts)
+            part, warned = _several(ledger[several], names[several], ids[several], _pick(role, several, int(several.sum())),
+                                    names_col, ids_col, layouts)
             frames.append(part)
             warnings += warned
-    parties = pd.concat(frames, ignore_index=False).sort_index(kind="stable") if frames else pd.DataFrame(columns=PARTY_COLUMNS)
+    parties = pd.concat(frames, ignore_index=False).sort_index(kind="stable") if frames and n else \
+        pd.DataFrame({c: pd.Series(dtype=int if c == "row" else object) for c in PARTY_COLUMNS})
     return (cases.reset_index(drop=True), parties[PARTY_COLUMNS].reset_index(drop=True),
             pd.DataFrame(warnings, columns=WARNING_COLUMNS))
 
 
-def _pick(role, mask):
-    """The role of each chosen row: one text, or a row's own (other roles)."""
-    return role if isinstance(role, str) else role[mask]
+def _text_column(values: np.ndarray, index) -> pd.Series:
+    """Text as the reader's other columns hold it: object (pandas 3 would
+    otherwise make Arrow strings, which every later step converts back)."""
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _separated(cells: pa.Array) -> np.ndarray:
+    """Cells holding a name separator (then split with care, outside brackets)."""
+    return pc.fill_null(pc.match_substring_regex(cells, _ANY_SEPARATOR), False).to_numpy(zero_copy_only=False).copy()
+
+
+def _pick(role, mask, k: int) -> np.ndarray:
+    """The role of each chosen row: one text for all, or a row's own (other roles)."""
+    return np.full(k, role, dtype=object) if isinstance(role, str) else role[mask]
 
 
 def _other_role(sheets: pd.Series, layouts: dict[str, Layout]) -> pd.Series:
@@ -90,19 +116,24 @@ def _several(rows: pd.DataFrame, names: pd.Series, ids: pd.Series, role, names_c
     """The rows whose cells hold several names (or IDs), one party each;
     IDs pair with names in order, or not at all when the counts differ."""
     out, warned = [], []
-    roles = role if not isinstance(role, str) else np.full(len(rows), role, dtype=object)
-    for (idx, r), cell, id_cell, rl in zip(rows[["row", "sheet", "case_no"]].iterrows(), names, ids, roles):
+    for idx, row, sheet, case_no, cell, id_cell, rl in zip(rows.index, rows["row"].to_numpy(), rows["sheet"].to_numpy(),
+                                                           rows["case_no"].to_numpy(), names.to_numpy(), ids.to_numpy(),
+                                                           role):
         ns, ds = split_names(cell), split_names(id_cell)
         if ds and len(ds) != len(ns):
-            lay = layouts.get(r["sheet"])
+            lay = layouts.get(sheet)
             col = lay.column(ids_col) if lay and ids_col else None
             warned.append({
-                "source": "parties", "row": r["row"], "case_no": r["case_no"], "field": "id_no",
-                "value": cell[:200], "sheet": r["sheet"], "column": col.header if col else "",
-                "cell": f"{col.letter}{r['row']}" if col else "",
+                "source": "parties", "row": row, "case_no": case_no, "field": "id_no",
+                "value": cell[:200], "sheet": sheet, "column": col.header if col else "",
+                "cell": f"{col.letter}{row}" if col else "",
                 "warning": f"{len(ns)} names but {len(ds)} ID numbers in one cell: the IDs were not used"})
             ds = []
         ds = ds or [""] * len(ns)
-        out += [(idx, r["row"], r["sheet"], r["case_no"], rl, n, d, "", names_col) for n, d in zip(ns, ds)]
-    part = pd.DataFrame([o[1:] for o in out], index=[o[0] for o in out], columns=PARTY_COLUMNS)
+        out += [(idx, row, sheet, case_no, rl, n, d, "", names_col) for n, d in zip(ns, ds)]
+    cols = list(zip(*out)) if out else [()] * (len(PARTY_COLUMNS) + 1)
+    # object arrays, not lists: pandas would make Arrow strings of lists, and every later step convert them back
+    index = np.array(cols[0], dtype=np.int64)
+    part = pd.DataFrame({c: np.array(v, dtype=np.int64) if c == "row" else _text_column(np.array(v, dtype=object), index)
+                         for c, v in zip(PARTY_COLUMNS, cols[1:])}, index=index)
     return part, warned
