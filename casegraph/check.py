@@ -30,7 +30,7 @@ from casegraph import contract as C
 from casegraph.normalise.clean import Clean, normalise
 from casegraph.normalise.identity import mask
 from casegraph.read import Layout, read_export
-from casegraph.reasons import say, template_of
+from casegraph.reasons import kind_label, say, template_of
 
 TABLE_WORDS = {"cases": "cases", "parties": "party rows", "assets": "asset rows", "judges": "judges"}
 
@@ -94,9 +94,9 @@ class Check:
     @staticmethod
     def _reasons(groups, column: str, lang: str, examples: int) -> list[str]:
         out = []
-        for _, n, ex in groups[:examples]:
-            where = ", ".join(v for v in (ex.get("sheet"), f"row {ex['row']}", ex.get("cell")) if v)
-            out.append(f"  {n} × {say(ex[column], lang)}  (e.g. {where})")
+        for kind, n, ex in groups[:examples]:
+            where = " ".join(v for v in (ex.get("sheet"), f"row {ex['row']}", ex.get("cell") and f"cell {ex['cell']}") if v)
+            out.append(f"  {n} × {kind_label(kind, lang)}  (e.g. {where}: {say(ex[column], lang)})")
         if len(groups) > examples:
             out.append(f"  … and {sum(n for _, n, _ in groups[examples:])} more of {len(groups) - examples} other kinds")
         return out

@@ -137,3 +137,14 @@ def template_of(text: str) -> str:
         if isinstance(text, str) and pattern.fullmatch(text):
             return en
     return text
+
+
+def kind_label(template: str, lang: str = "zh") -> str:
+    """A kind of reason without its values, for counting: the template in
+    ``lang`` with each ``{value}`` (and the quote or colon before it) left out.
+
+    >>> kind_label("malformed case number '{value}'"), kind_label("malformed case number '{value}'", "en")
+    ('案号无法识别', 'malformed case number')
+    """
+    text = say(template, lang)
+    return re.sub(r"\s*[:：]?\s*['（(]?\{\w+\}['）)]?", "", text).strip(" ：:;；,，") or text
