@@ -31,7 +31,8 @@ OUT = Path(__file__).parent / "out"
 
 def child(folder: str) -> None:
     from casegraph.pipeline import prepare
-    from casegraph.find.clearing import clearable, clearing_plan, greedy_cycle_cancelling, write_plan
+    from casegraph.find.clearing import clearable, clearing_plan, greedy_cycle_cancelling
+    from casegraph.write.files import write_plan
 
     clock = {}
 

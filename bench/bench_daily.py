@@ -11,7 +11,7 @@
   step, flags per kind), twice: the second replaces the first.
 
 The sample has N + NEW cases (casegraph.sample); the newest NEW are the
-day's intake, the rest the database (casegraph.route.split_newest). The store
+day's intake, the rest the database (casegraph.sample.split.split_newest). The store
 lives in bench/out/daily/store-N. ``--reuse`` keeps a store loaded before:
 the routes an earlier benchmark wrote are undone (only those: cases it
 routed get their empty judge back) and the day is routed again. The machine
@@ -57,8 +57,10 @@ def bench(n: int, n_new: int, heap: str, pagecache: str, reuse: bool, lookups: i
     from casegraph.engines.neo4j import db as ne
     from casegraph.engines.neo4j import find as nf
     from casegraph.engines.neo4j import server
+    from casegraph.engines.neo4j.engine import Neo4jEngine
     from casegraph.jobs.flag import flag_all
-    from casegraph.jobs.route import assign_new, split_newest
+    from casegraph.jobs.route import assign_new
+    from casegraph.sample.split import split_newest
     from casegraph.sample.generate import make_sample
 
     out: dict = {"cases": n, "new_cases": n_new, "heap": heap, "pagecache": pagecache, "machine_before": machine()}
@@ -116,7 +118,7 @@ RETURN count(c) AS n""").iloc[0, 0]
 
             out["machine_assign"] = machine()
             t = time.perf_counter()
-            routing = assign_new(db, new, progress=True)
+            routing = assign_new(Neo4jEngine(db), new, progress=True)
             out["assign"] = {
                 "seconds": round(time.perf_counter() - t, 1),
                 "load_seconds": round(routing.load.total_seconds, 1),
@@ -133,7 +135,7 @@ RETURN count(c) AS n""").iloc[0, 0]
             out["flag"] = []
             for _ in range(2):
                 t = time.perf_counter()
-                run = flag_all(db, progress=True)
+                run = flag_all(Neo4jEngine(db), progress=True)
                 out["flag"].append({"seconds": round(time.perf_counter() - t, 1),
                                     "steps": run.summary["seconds"], "flags": run.summary["flags"],
                                     "replaced_runs": len(run.summary["replaced_runs"])})

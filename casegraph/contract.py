@@ -173,7 +173,7 @@ OUTPUTS = {
     "offsets": Output("offsets.csv", ("offset_id", "kind", "parties", "case_nos", "amount", "note")),
     "shared_assets": Output("shared_assets.csv", ("asset_id", "asset_type", "n_cases", "case_nos")),
     "bundles": Output("bundles.csv", ("bundle_id", "case_no", "reasons")),
-    "assignments": Output("assignments.csv", ("case_no", "bundle_id", "judge", "team", "reason")),
+    "assignments": Output("assignments.csv", ("case_no", "bundle_id", "judge", "team", "rule", "reason")),
     "parties": Output("parties.csv", ("party_id", "name", "kind", "id_masked", "n_records", "rules")),
     "party_records": Output(
         "party_records.csv", ("source", "row", "case_no", "role", "name", "id_masked", "party_id", "rule", "key")
@@ -207,6 +207,13 @@ WORKBOOK_HEADERS = {
     "sheet": "文件/工作表", "column": "列", "cell": "单元格", "role": "诉讼地位",
     "offsets.kind": "类型", "repeat_pair_names": "重复的申请人—被执行人（名称）",
 }
+
+# The daily routes (`casegraph assign`): one row per new case, the rule that
+# decided beside its reason, as in assignments.csv.
+ROUTES = Output(
+    "routes.csv",
+    ("case_no", "judge", "team", "rule", "reason", "related_cases", "links", "conflict", "routed_at", "run_id"),
+)
 
 # The findings both engines must agree on (the parity test compares these).
 FINDINGS = ("repeat_applicants", "common_debtors", "offsets", "shared_assets", "bundles", "assignments")

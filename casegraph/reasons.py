@@ -10,7 +10,7 @@ that starts with ``_`` is a reason itself and is put in the language too.
 >>> translate(["malformed case number '（2024）执号'", "party has no name"])
 ["案号无法识别：'（2024）执号'", '当事人没有名称']
 >>> translate(["holder 许法官 has no room; least_loaded: least-loaded judge of any general team with room for 2 cases"])
-['承办人许法官已无余量；least_loaded 最少负荷：任一普通团队中案件最少、能再收2件的法官']
+['组内承办人许法官已无余量；最少负荷：任一普通团队中案件最少、能再收2件的法官']
 >>> translate(["party has no name"], "en")
 ['party has no name']
 """
@@ -61,17 +61,14 @@ REASONS = (
     ("fully masked", "全部被遮蔽"),
     ("masked number of the wrong length", "遮蔽后的号码长度不对"),
     ("wrong credit-code check character", "统一社会信用代码校验位不对"),
-    # assignment (casegraph.assign): the rule's name stays, for programs
-    ("kept: the case already has this judge", "kept 保留：案件已有承办法官"),
-    ("follows_holder: {judge} holds {k} of {n} cases of the bundle",
-     "follows_holder 随组：{judge}已承办本关联案件组{n}件中的{k}件"),
-    ("holder {judge} has no room; {_rest}", "承办人{judge}已无余量；{_rest}"),
-    ("no_capacity: no judge of {_team} has room for {n} cases", "no_capacity 无余量：{_team}没有法官能再收{n}件"),
-    ("least_loaded: minors' case, but no judge in team {team}", "least_loaded 最少负荷：涉未成年人案件，但{team}团队没有法官"),
-    ("minors_team: least-loaded judge of {_team} with room for {n} cases",
-     "minors_team 涉未成年人团队：{_team}中案件最少、能再收{n}件的法官"),
-    ("least_loaded: least-loaded judge of {_team} with room for {n} cases",
-     "least_loaded 最少负荷：{_team}中案件最少、能再收{n}件的法官"),
+    # assignment (casegraph.assign.rules; the rule's name is in the rule column beside)
+    ("kept: the case already has this judge", "保留：案件已有承办法官"),
+    ("follows_holder: {judge} holds {k} of {n} cases of the bundle", "随组：{judge}已承办本关联案件组{n}件中的{k}件"),
+    ("holder {judge} has no room; {_rest}", "组内承办人{judge}已无余量；{_rest}"),
+    ("no_capacity: no judge of {_team} has room for {n} cases", "无余量：{_team}没有法官能再收{n}件"),
+    ("least_loaded: minors' case, but no judge in team {team}", "最少负荷：涉未成年人案件，但{team}团队没有法官"),
+    ("minors_team: least-loaded judge of {_team} with room for {n} cases", "涉未成年人团队：{_team}中案件最少、能再收{n}件的法官"),
+    ("least_loaded: least-loaded judge of {_team} with room for {n} cases", "最少负荷：{_team}中案件最少、能再收{n}件的法官"),
     ("any general team", "任一普通团队"),
     # finding notes (casegraph.find)
     ("needs every party's agreement (Civil Code art. 569 or an enforcement settlement)",

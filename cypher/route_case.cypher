@@ -7,8 +7,9 @@
 //   case_no, judge, cause   a case of that bundle ('' judge: nobody holds it)
 //   via      what ties this case to the new one directly (party:<id>,
 //            asset:<id>); [] for cases reached through other cases
-// No rows: the case is tied to nothing. casegraph.route then applies the rules
-// of casegraph.assign (follows_holder, minors_team, least_loaded, ...).
+// No rows: the case is tied to nothing. casegraph.jobs.route then applies the
+// rules of casegraph.assign.rules (follows_holder, minors_team, least_loaded,
+// ...). The embedded engine answers the same rows from a CaseGraph.
 //
 // The day's cases are loaded together and routed one by one: $pending lists
 // those not routed yet, which count as not there (a case filed later the same

@@ -26,3 +26,6 @@ CREATE CONSTRAINT casegraph_meta IF NOT EXISTS FOR (m:CasegraphMeta) REQUIRE m.n
 // Analysts look parties up by name (MATCH (p:Party {name: '张三'})) and cases by judge.
 CREATE INDEX party_name IF NOT EXISTS FOR (p:Party) ON (p.name);
 CREATE INDEX case_judge IF NOT EXISTS FOR (c:Case) ON (c.judge);
+// Wait (up to 300 s) until every index is online: a load that began earlier
+// would look its keys up without them.
+CALL db.awaitIndexes(300);

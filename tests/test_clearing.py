@@ -16,7 +16,8 @@ from casegraph import contract as C
 from casegraph.find import clearing as K
 from casegraph.pipeline import prepare
 from casegraph.cli import main
-from casegraph.find.clearing import clearing_plan, greedy_cycle_cancelling, write_plan
+from casegraph.find.clearing import clearing_plan, greedy_cycle_cancelling
+from casegraph.write.files import write_plan
 from casegraph.sample.generate import make_sample
 from handmade import CO_A, CO_B, CO_C, LI, WANG, ZHANG, case, code, combine, debt, graph_of, party, write_export
 

@@ -3,10 +3,11 @@ import pandas as pd
 import pytest
 
 from casegraph import contract as C
+from casegraph.cells import content_id
 from casegraph.errors import InputError
 from casegraph.find.embedded import bundles, common_debtors, find_all, offsets, repeat_applicants, shared_assets
 from casegraph.graph import from_rows
-from handmade import BANK, CO_A, CO_B, CO_C, LI, WANG, ZHANG, case, combine, court, debt, graph_of, party, rid
+from handmade import BANK, CO_A, CO_B, CO_C, LI, WANG, ZHANG, combine, court, debt, graph_of, rid
 
 Z, W, L = ("张三", ZHANG), ("王五", WANG), ("李四", LI)
 A, B, Cc = ("上海甲有限公司", CO_A), ("上海乙有限公司", CO_B), ("上海丙有限公司", CO_C)
@@ -184,3 +185,61 @@ def test_a_row_an_export_would_reject_stops_the_drawing_with_its_reason(cases, p
     with pytest.raises(InputError) as e:
         from_rows(cases, parties)
     assert str(e.value).startswith(message) and "\n" not in str(e.value)
+
+
+# -- finishing: one place for both engines ------------------------------------------
+
+def test_lists_from_neo4j_and_cells_from_pandas_finish_the_same():
+    """Neo4j's collect() gives lists in any order with repeats and numbers as
+    Python objects; the embedded engine gives joined cells and numpy numbers.
+    Finished, they are the same table."""
+    import pandas as pd
+
+    from casegraph.find import finish
+
+    lists = pd.DataFrame({"party_id": ["P2", "P1"], "name": ["李四", "张三"], "kind": ["自然人", "自然人"],
+                          "n_cases": pd.Series([2, 3], dtype=object), "n_applicants": pd.Series([1, 2], dtype=object),
+                          "total_amount": pd.Series([100.004, 2000.5], dtype=object),
+                          "n_no_property": pd.Series([0, 1], dtype=object),
+                          "case_nos": [[no(5), no(4), no(5)], [no(3), no(1), no(2)]]})
+    joined = lists.assign(n_cases=[2, 3], n_applicants=[1, 2], total_amount=[100.004, 2000.5], n_no_property=[0, 1],
+                          case_nos=[f"{no(4)};{no(5)}", f"{no(1)};{no(2)};{no(3)}"])
+    a, b = finish.common_debtors(lists), finish.common_debtors(joined)
+    assert list(a.columns) == list(C.OUTPUTS["common_debtors"].columns)
+    assert a.equals(b)
+    assert a["party_id"].tolist() == ["P1", "P2"]  # most cases first
+    assert a["total_amount"].tolist() == [2000.5, 100.0] and a["n_cases"].dtype == "int64"
+    assert a.at[1, "case_nos"] == f"{no(4)};{no(5)}"
+
+
+def test_offset_ids_come_from_content_and_parties_keep_their_order():
+    import pandas as pd
+
+    from casegraph.find import finish
+
+    cycle = pd.DataFrame({"parties": [["A", "C", "B"]], "case_nos": [[no(3), no(1), no(2), no(1)]], "amount": [10]})
+    back = pd.DataFrame({"parties": [["A", "B", "C"]], "case_nos": [[no(1), no(2), no(3)]], "amount": [10]})
+    one, other = finish.offset_cycles(cycle), finish.offset_cycles(back)
+    assert one.at[0, "parties"] == "A;C;B" and one.at[0, "case_nos"] == ";".join([no(1), no(2), no(3)])
+    assert one.at[0, "offset_id"] != other.at[0, "offset_id"]  # the same cases, the other way round
+    pair = finish.bilateral_offsets(pd.DataFrame({"parties": [["A", "B"]], "case_nos": [[no(2), no(1)]],
+                                                  "amount": [5.554]}))
+    both = finish.offsets(pair, one)
+    assert both["kind"].tolist() == ["bilateral", "multilateral"]
+    assert both.at[0, "note"] == finish.BILATERAL_NOTE and both.at[1, "note"] == finish.MULTILATERAL_NOTE
+    assert both.at[0, "offset_id"] == content_id("O", f"{no(1)};{no(2)}")  # a pair is known by its cases
+    assert both.at[0, "amount"] == 5.55
+
+
+def test_nothing_found_is_the_files_columns_and_no_row():
+    import pandas as pd
+
+    from casegraph.find import finish
+
+    for name in ("repeat_applicants", "common_debtors", "shared_assets"):
+        out = getattr(finish, name)(pd.DataFrame())
+        assert list(out.columns) == list(C.OUTPUTS[name].columns) and out.empty, name
+    empty = finish.offsets(finish.bilateral_offsets(pd.DataFrame()), finish.offset_cycles(pd.DataFrame()))
+    assert list(empty.columns) == list(C.OUTPUTS["offsets"].columns) and empty.empty
+    assert finish.bundles_from_links(pd.DataFrame(columns=["case_no", "link"])).empty
+    assert list(finish.related_cases(pd.DataFrame()).columns) == ["case_no", "via"]

@@ -23,11 +23,14 @@ from casegraph.engines.neo4j import db as ne
 from casegraph.engines.neo4j import server
 from casegraph.pipeline import prepare
 from casegraph.find.embedded import find_all
+from casegraph.cli.jobs import flag_summary_lines
+from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.jobs.flag import (BANKRUPTCY, CONSOLIDATION, KINDS, OUTPUTS, WORKBOOK, FlagOptions, flag_all,
-                            summary_lines, write_flags)
+                                 write_flags)
 from casegraph.normalise.identity import RIC, USCC, parse_ids
-from casegraph.jobs.route import assign_new, split_newest
+from casegraph.jobs.route import assign_new
 from casegraph.sample.generate import make_sample
+from casegraph.sample.split import split_newest
 from handmade import CO_A, LI, ZHANG, case, party, rid, write_export
 
 
@@ -76,7 +79,7 @@ def embedded_debtors(graph, fo: FlagOptions) -> pd.DataFrame:
 def test_flags_agree_with_the_export_tables(sample, db):
     fo = FlagOptions(min_open_cases=2, min_no_property=2)
     pipeline.load(db, sample)
-    run = flag_all(db, fo)
+    run = flag_all(Neo4jEngine(db), fo)
     t = run.tables
     assert set(t) == set(KINDS)
     for kind in KINDS:
@@ -124,9 +127,9 @@ def test_flags_agree_with_the_export_tables(sample, db):
 
 def test_a_second_run_replaces_the_first(sample, db, tmp_path):
     pipeline.load(db, sample)
-    first = flag_all(db)
+    first = flag_all(Neo4jEngine(db))
     c = flag_counts(db)
-    second = flag_all(db)
+    second = flag_all(Neo4jEngine(db))
     assert second.run_id != first.run_id and second.summary["replaced_runs"] == [first.run_id]
     assert flag_counts(db) == c and c["runs"] == 1
     runs = db.read("MATCH (f:Flag) RETURN DISTINCT f.run_id AS run")["run"].tolist()
@@ -144,8 +147,8 @@ def test_a_second_run_replaces_the_first(sample, db, tmp_path):
 
 def test_thresholds_are_options(sample, db):
     pipeline.load(db, sample)
-    loose = flag_all(db, FlagOptions(min_open_cases=2, min_no_property=2)).tables
-    strict = flag_all(db, FlagOptions(min_open_cases=4, min_no_property=4)).tables
+    loose = flag_all(Neo4jEngine(db), FlagOptions(min_open_cases=2, min_no_property=2)).tables
+    strict = flag_all(Neo4jEngine(db), FlagOptions(min_open_cases=4, min_no_property=4)).tables
     assert len(strict["centralised"]) < len(loose["centralised"])
     assert (strict["centralised"]["n_open_cases"] >= 4).all() and (strict["bankruptcy"]["n_no_property"] >= 4).all()
     assert set(strict["centralised"]["party_id"]) <= set(loose["centralised"]["party_id"])
@@ -166,7 +169,7 @@ def test_hand_drawn_flags(db, tmp_path):
                                                  party(no(i), "被执行人", "上海甲有限公司", CO_A))]
     parties += [p for i in (5, 6, 7) for p in (party(no(i), "申请执行人", "李四", LI), party(no(i), "被执行人", "张三", ZHANG))]
     pipeline.load(db, write_export(tmp_path / "export", cases, parties))
-    run = flag_all(db)
+    run = flag_all(Neo4jEngine(db))
     t = run.tables
     assert t["bankruptcy"][["name", "route", "n_no_property", "no_property_amount"]].values.tolist() == [
         ["上海甲有限公司", BANKRUPTCY, 3, 600.0]]
@@ -180,14 +183,14 @@ def test_hand_drawn_flags(db, tmp_path):
     assert sorted(flagged["case_no"]) == [no(5), no(6), no(7)]
     flagged = db.read("MATCH (f:Flag {kind: 'bankruptcy'})-[:FLAGS]->(p:Party) RETURN p.name AS name")
     assert flagged["name"].tolist() == ["上海甲有限公司"]
-    lines = summary_lines(run.summary)
+    lines = flag_summary_lines(run.summary)
     assert "1 执转破" in lines[2] and "张三" in lines[1]
 
 
 def test_flag_command_prints_one_screen_and_writes_csv_and_excel(sample, db, tmp_path):
     existing, new = split_newest(sample, tmp_path / "split", 100)
     pipeline.load(db, existing)
-    assign_new(db, new)  # the day's cases are in: the night scans them too
+    assign_new(Neo4jEngine(db), new)  # the day's cases are in: the night scans them too
     env = {**os.environ, "NEO4J_URI": db.uri}
     out = tmp_path / "flags"
     done = subprocess.run([sys.executable, "-m", "casegraph.cli", "flag", "--out", str(out), "--min-open-cases", "2"],
@@ -230,14 +233,14 @@ def test_flag_killed_midway_finishes_when_run_again(sample, own_server):
     fo = FlagOptions(min_open_cases=1, min_no_property=1)  # thousands of flags: a long write
     with ne.connect(info.uri) as db:
         pipeline.load(db, sample)
-        finished = flag_all(db)  # last night's run, finished
+        finished = flag_all(Neo4jEngine(db))  # last night's run, finished
         n_finished = flag_counts(db)["flags"]
     failure: list[BaseException] = []
 
     def run():
         try:
             with ne.connect(info.uri) as db:
-                flag_all(db, fo, batch=5)
+                flag_all(Neo4jEngine(db), fo, batch=5)
         except BaseException as e:  # noqa: BLE001 - the test looks at it
             failure.append(e)
 
@@ -258,14 +261,14 @@ def test_flag_killed_midway_finishes_when_run_again(sample, own_server):
     with ne.connect(again.uri) as db:
         # The cut-short run is not finished: the latest finished run is still last night's.
         assert set(ne.query(db, "flags_latest")["run_id"]) == {finished.run_id}
-        run = flag_all(db, fo)
+        run = flag_all(Neo4jEngine(db), fo)
         c = flag_counts(db)
         assert c["runs"] == 1 and c["flags"] == sum(len(t) for t in run.tables.values())
         assert not c.get("twice") and not c.get("links twice")
         assert len(run.summary["replaced_runs"]) == 2  # last night's and the one cut short
         latest = ne.query(db, "flags_latest")
         assert set(latest["run_id"]) == {run.run_id} and len(latest) == c["flags"]
-        check = flag_all(db, fo)  # and once more: the same flags
+        check = flag_all(Neo4jEngine(db), fo)  # and once more: the same flags
         for kind in KINDS:
             assert check.tables[kind]["flag_id"].tolist() == run.tables[kind]["flag_id"].tolist()
         assert flag_counts(db) == c
@@ -288,11 +291,14 @@ def test_a_server_that_is_down_exits_non_zero_in_one_line(tmp_path):
 
 def test_flags_cypher_files_are_commented_and_parameterised():
     names = [n for n in ne.cypher_names() if n.startswith("flags_")]
-    assert {"flags_debtors", "flags_case_judges", "flags_latest"} <= set(names)
+    assert {"flags_debtors", "flags_case_judges", "flags_latest", "flags_schema", "flags_write",
+            "flags_drop_old_flags"} <= set(names)
     for name in names:
         assert ne.cypher(name).lstrip().startswith("//"), name
         used = set(re.findall(r"\$(\w+)", "\n".join(ne.statements(name))))
         assert used <= set(ne.defaults(name)), (name, used - set(ne.defaults(name)))
+    source = (Path(__file__).parent.parent / "casegraph" / "jobs" / "flag.py").read_text(encoding="utf-8")
+    assert not re.search(r"\b(MATCH|MERGE|UNWIND|CREATE)\b", source)  # no Cypher left in Python strings
     fo = FlagOptions()
     d = ne.defaults("flags_debtors")
     assert (d["min_open_cases"], d["min_no_property"]) == (fo.min_open_cases, fo.min_no_property)

@@ -313,3 +313,40 @@ def test_every_finding_has_a_commented_file_whose_defaults_are_the_options():
                 assert v == options[k], (name, k)
         used = set(re.findall(r"\$(\w+)", "\n".join(ne.statements(name))))
         assert used <= set(ne.defaults(name)), (name, used - set(ne.defaults(name)))
+
+
+def test_every_load_statement_is_a_commented_file_that_runs_by_hand(db):
+    """The loader's statements (cypher/load/) run as written, with the
+    defaults their comments give: together they load one party, case,
+    record, role, asset and judge."""
+    names = sorted(p.stem for p in (ne.CYPHER_DIR / "load").glob("*.cypher"))
+    assert {"begin", "read_records", "parties", "records", "roles", "finish", "clear"} <= set(names)
+    assert not set(names) & set(ne.cypher_names())  # not queries to run by name
+    for name in names:
+        text, params = ne.cypher(f"load/{name}"), ne.defaults(f"load/{name}")
+        assert text.lstrip().startswith("//"), name
+        for s in ne.statements(f"load/{name}"):
+            assert set(re.findall(r"\$(\w+)", s)) <= set(params), name
+    for s in ne.statements("schema"):
+        db.write(s)
+    for name in ("begin", "parties", "cases", "records", "roles", "assets", "attaches", "judges", "finish"):
+        db.write(ne.statements(f"load/{name}")[0], ne.defaults(f"load/{name}"))
+    assert counts(db) == {"CasegraphMeta": 1, "Party": 1, "Case": 1, "PartyRecord": 1, "Asset": 1, "Judge": 1,
+                          "OF": 1, "APPLICANT_IN": 1, "ATTACHES": 1}
+    roles = db.read(ne.statement("load/read_roles"))
+    assert roles.to_dict("records") == [{"case_no": "（2024）沪0113执1号", "role": "applicant",
+                                         "party_id": "P0123456789ab"}]
+    assert db.read(ne.statement("load/read_records")).at[0, "party_id"] == "P0123456789ab"
+    _, drop = ne.statements("load/roles")
+    db.write(drop, ne.defaults("load/roles"))
+    db.write(ne.statement("load/orphans"), ne.defaults("load/orphans"))
+    assert "APPLICANT_IN" not in counts(db) and "Party" not in counts(db)
+
+
+def test_a_role_type_comes_only_from_the_fixed_table():
+    from casegraph.engines.neo4j import load
+
+    create, _ = ne.statements("load/roles")
+    assert ":DEBTOR_IN]" in load._of_type(create, "DEBTOR_IN")
+    with pytest.raises(ValueError):
+        load._of_type(create, "KNOWS]->(x) DETACH DELETE x //")

@@ -183,3 +183,51 @@ def test_a_new_result_takes_nothing_from_the_old_one(tmp_path, small):
     assert (out / "notes.txt").read_text() == "the clerk's own file"
     assert (out / C.SUMMARY_FILE).exists() and no_staging_left(out)
     shutil.rmtree(out)
+
+
+# -- one file, one folder: the primitives the routes, flags and report use ---------------------
+
+def test_routes_are_written_whole_and_for_their_owner_only(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    import pandas as pd
+
+    from casegraph.errors import OutputError
+    from casegraph.jobs.route import ROUTES, write_routes
+
+    routes = pd.DataFrame([{c: "x" for c in ROUTES.columns}])
+    for name in ("routes.csv", "routes.xlsx"):
+        path = write_routes(routes, tmp_path / name)
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, name  # names and case numbers: the clerk's only
+    before = (tmp_path / "routes.csv").read_bytes()
+
+    def full(self, path, *a, **k):
+        Path(path).write_text("half a fi")
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(pd.DataFrame, "to_csv", full)
+        with pytest.raises(OutputError, match="routes.csv: writing the routes failed .No space left on device"):
+            write_routes(routes, tmp_path / "routes.csv")
+    assert (tmp_path / "routes.csv").read_bytes() == before and no_staging_left(tmp_path)
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OutputError, match="cannot write the routes here"):
+        write_routes(routes, tmp_path / "file" / "routes.csv")
+
+
+def test_a_folder_replaced_whole_or_not_at_all(tmp_path):
+    from casegraph.errors import OutputError
+    from casegraph.write.files import atomic_folder
+
+    site = tmp_path / "report"
+    with atomic_folder(site, "the report") as stage:
+        (stage / "index.html").write_text("first")
+    with pytest.raises(OutputError, match="writing the report failed"):
+        with atomic_folder(site, "the report") as stage:
+            (stage / "index.html").write_text("second")
+            raise OSError(28, "No space left on device")
+    assert (site / "index.html").read_text() == "first" and [p.name for p in tmp_path.iterdir()] == ["report"]
+    with atomic_folder(site, "the report") as stage:
+        (stage / "bundle.html").write_text("third")
+    assert [p.name for p in site.iterdir()] == ["bundle.html"] and [p.name for p in tmp_path.iterdir()] == ["report"]

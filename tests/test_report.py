@@ -135,12 +135,12 @@ def test_a_failed_report_leaves_the_previous_one(site, tmp_path, monkeypatch):
     _, _, result, _ = site
     folder = write_report(result, tmp_path / "report", top=2)
     before = sorted(p.name for p in folder.rglob("*"))
-    from casegraph.pictures import show
+    from casegraph.pictures import page
 
     def broken(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(show, "render", broken)
+    monkeypatch.setattr(page, "render", broken)
     with pytest.raises(OutputError, match="writing the report failed"):
         write_report(result, tmp_path / "report", top=3)
     assert sorted(p.name for p in folder.rglob("*")) == before

@@ -153,3 +153,16 @@ def test_default_data_dir_follows_the_environment(monkeypatch, tmp_path):
     assert server.default_data_dir() == tmp_path / "x"
     monkeypatch.delenv("CASEGRAPH_NEO4J_DATA")
     assert server.default_data_dir() == Path(os.path.expanduser("~/.local/share/casegraph/neo4j"))
+
+
+def test_status_finds_a_server_whose_state_file_is_gone(neo4j_server):
+    """Deleted by hand, or never written by a start() that was killed: the
+    server is recognised by its command line."""
+    state = neo4j_server.data_dir / server.STATE_FILE
+    saved = state.read_bytes()
+    state.unlink()
+    try:
+        assert server.status(neo4j_server.data_dir) == neo4j_server
+        assert server.status(neo4j_server.data_dir.parent) is None  # another folder has no server
+    finally:
+        state.write_bytes(saved)

@@ -10,8 +10,10 @@ from browser import Browser
 from casegraph import contract as C
 from casegraph import pipeline
 from casegraph.pipeline import prepare
-from casegraph.pictures import show as S
+from casegraph import pictures as S
 from casegraph.cli import main
+from casegraph.engines import open_engine
+from casegraph.errors import NotFound
 from handmade import BANK, CO_A, LI, WANG, ZHANG, case, combine, debt, graph_of, party, rid, write_export
 
 ZHAO = rid("31011519700303303")
@@ -132,29 +134,37 @@ def test_cut_total_counts_the_whole_neighbourhood(tmp_path):
 def test_find_party_by_id_masked_id_name_and_ambiguity(web, tmp_path):
     resolved, graph = web
     wang = pid_of(graph, "王五")
-    assert S.find_party(graph, wang) == wang
-    assert S.find_party(graph, WANG, resolved.records) == wang
-    assert S.find_party(graph, WANG.lower()[:-1] + WANG[-1].lower(), resolved.records) == wang
-    assert S.find_party(graph, WANG[:6] + "*" * 8 + WANG[-4:]) == wang
-    assert S.find_party(graph, "王五") == wang
-    with pytest.raises(S.NotFound, match="no party"):
-        S.find_party(graph, "周九")
-    with pytest.raises(S.NotFound, match="no party has that ID"):
-        S.find_party(graph, rid("11010119900101123"), resolved.records)
+    source = S.GraphSource(graph, resolved.records)
+    assert S.find_party(source, wang) == wang
+    assert S.find_party(source, WANG) == wang
+    assert S.find_party(source, WANG.lower()[:-1] + WANG[-1].lower()) == wang
+    assert S.find_party(source, WANG[:6] + "*" * 8 + WANG[-4:]) == wang
+    assert S.find_party(source, "王五") == wang
+    with pytest.raises(NotFound, match="no party named '周九' in the export"):
+        S.find_party(source, "周九")
+    with pytest.raises(NotFound, match="no party has that ID"):
+        S.find_party(source, rid("11010119900101123"))
+    # without the records a full ID number finds nobody, and the message does not repeat it
+    with pytest.raises(NotFound, match="no party has that ID") as e:
+        S.find_party(S.GraphSource(graph), WANG)
+    assert WANG not in str(e.value)
     # two different people named 王伟: refused, both listed
     cases, parties = combine(debt("（2024）沪0113执1号", ("张三", ZHANG), ("王伟", WANG)),
                              debt("（2024）沪0113执2号", ("张三", ZHANG), ("王伟", LI)))
     _, _, g2 = graph_of(tmp_path / "two", cases, parties)
-    with pytest.raises(S.NotFound, match=r"2 parties match '王伟'.*\*{8}") as e:
-        S.find_party(g2, "王伟")
+    with pytest.raises(NotFound, match=r"2 parties match '王伟'.*\*{8}") as e:
+        S.find_party(S.GraphSource(g2), "王伟")
     assert WANG not in str(e.value) and LI not in str(e.value)
+    # the engine asks the same rules
+    engine = open_engine("embedded", graph, records=resolved.records)
+    assert engine.find_party(WANG) == wang and engine.find_case("(2024)沪0113执2号") == "（2024）沪0113执2号"
 
 
 def test_find_case_accepts_what_clerks_type(web):
     _, graph = web
-    assert S.find_case(graph, "〔2024〕沪0113 执 1号") == "（2024）沪0113执1号"
-    with pytest.raises(S.NotFound):
-        S.find_case(graph, "（2024）沪0113执99号")
+    assert S.find_case(S.GraphSource(graph), "〔2024〕沪0113 执 1号") == "（2024）沪0113执1号"
+    with pytest.raises(NotFound, match="is not in the export"):
+        S.find_case(S.GraphSource(graph), "（2024）沪0113执99号")
 
 
 def test_looks_sizes_and_hover_text(web):
@@ -208,6 +218,9 @@ def test_cli_show_from_an_export(tmp_path):
     res = runner.invoke(main, ["show", str(export), "--party", "王五", "--hops", "1", "--out", str(tmp_path / "w.html")])
     assert res.exit_code == 0, res.output
     assert "Party 王五: 3 cases" in res.output and (tmp_path / "w.html").exists()
+    # a full ID number finds the party through the export's records, and is never echoed
+    res = runner.invoke(main, ["show", str(export), "--party", WANG, "--hops", "1", "--out", str(tmp_path / "i.html")])
+    assert res.exit_code == 0 and "Party 王五: 3 cases" in res.output and WANG not in res.output, res.output
     res = runner.invoke(main, ["show", str(export), "--case", "(2024)沪0113执4号", "--out", str(tmp_path / "c.html"),
                                "--inline"])
     assert res.exit_code == 0, res.output
@@ -267,6 +280,7 @@ def test_cut_page_says_so_in_chromium(browser, tmp_path):
 
 def test_neo4j_draws_the_same_neighbourhood_and_show_without_export(neo4j_server, browser, tmp_path):
     from casegraph.engines.neo4j import db as ne
+    from casegraph.engines.neo4j.engine import Neo4jEngine
 
     cases, parties, assets = wang_web()
     bank = [debt(f"（2023）沪0113执{i}号", ("某银行股份有限公司", BANK), (f"借款人{i}", rid(f"3101151980010{i}111")),
@@ -278,30 +292,41 @@ def test_neo4j_draws_the_same_neighbourhood_and_show_without_export(neo4j_server
     options = C.Options(hub_threshold=2)
     _, resolved, graph = prepare(export, options=options)
     wang = pid_of(graph, "王五")
+    embedded = open_engine("embedded", graph, records=resolved.records)
     with ne.connect(neo4j_server.uri) as db:
         ne.clear(db)
         try:
             pipeline.load(db, export, options=options)
+            neo = Neo4jEngine(db, options)
             for kw in (dict(party=wang, hops=1), dict(party=wang, hops=3), dict(case="（2024）沪0113执1号", hops=2),
-                       dict(case="（2023）沪0113执2号", hops=4), dict(case="（2024）沪0113执1号", hops=3, max_nodes=6)):
-                a = S.neighbourhood(graph, **kw)
-                b = S.neighbourhood_from_neo4j(db, hub_threshold=2, **kw)
+                       dict(case="（2023）沪0113执2号", hops=4), dict(case="（2024）沪0113执1号", hops=3, max_nodes=6),
+                       dict(case="(2024)沪0113执1号", hops=2), dict(party="王五", hops=2)):
+                a = embedded.neighbourhood(**kw)
+                b = neo.neighbourhood(**kw)
                 assert set(a.nodes) == set(b.nodes), kw
                 assert {frozenset(e) for e in a.edges} == {frozenset(e) for e in b.edges}, kw
                 assert a.graph == b.graph, kw
                 for n in a.nodes:
                     va, vb = S.node_view(n, a.nodes[n]), S.node_view(n, b.nodes[n])
                     assert va == vb, n
+            # a team comes from the database's judges, as from the export's
+            assert b.nodes["judge:许法官"]["team"] == "执行一组"
             # the bank (3 applicant cases > 2) is drawn but not walked through, as in the embedded engine
-            g = S.neighbourhood_from_neo4j(db, case="（2024）沪0113执1号", hops=2, hub_threshold=2)
+            g = neo.neighbourhood(case="（2024）沪0113执1号", hops=2)
             assert not any(n.startswith("case:（2023）") for n in g)
-            # a party by full ID (through its keyed hash), by masked ID and by name
+            assert g.nodes[f"party:{pid_of(graph, '某银行股份有限公司')}"]["mass_applicant"] is True
+            # a party by full ID (through its keyed hash), by masked ID and by name, in both engines
             for text in (WANG, WANG[:6] + "*" * 8 + WANG[-4:], "王五"):
-                assert S.neighbourhood_from_neo4j(db, party=text, hops=1).graph["start"] == f"party:{wang}"
-            with pytest.raises(S.NotFound):
-                S.neighbourhood_from_neo4j(db, party="周九")
-            with pytest.raises(S.NotFound):
-                S.neighbourhood_from_neo4j(db, case="（2024）沪0113执99号")
+                assert neo.find_party(text) == embedded.find_party(text) == wang
+                assert neo.neighbourhood(party=text, hops=1).graph["start"] == f"party:{wang}"
+            with pytest.raises(NotFound, match="no party named '周九' in the database"):
+                neo.neighbourhood(party="周九")
+            with pytest.raises(NotFound, match="no party has that ID number in the database"):
+                neo.find_party(rid("11010119900101123"))
+            with pytest.raises(NotFound, match="is not in the database"):
+                neo.neighbourhood(case="（2024）沪0113执99号")
+            with pytest.raises(ValueError, match="one of case or party"):
+                neo.neighbourhood()
             res = CliRunner().invoke(main, ["show", "--party", "王五", "--hops", "2", "--out", str(tmp_path / "n.html"),
                                             "--uri", neo4j_server.uri])
             assert res.exit_code == 0, res.output
@@ -313,3 +338,33 @@ def test_neo4j_draws_the_same_neighbourhood_and_show_without_export(neo4j_server
     assert page.wait_for_network()["nodes"] == S.neighbourhood(graph, party=wang, hops=2).number_of_nodes()
     page.screenshot("show-from-neo4j")
     assert page.problems == []
+
+
+def test_picture_queries_are_commented_parameterised_files():
+    from casegraph.engines.neo4j import db as ne
+
+    names = [n for n in ne.cypher_names() if n.startswith(("picture_", "lookup_"))]
+    assert {"lookup_case", "lookup_party", "picture_sides", "picture_reached", "picture_mass_applicants",
+            "picture_cases", "picture_parties", "picture_roles", "picture_assets", "picture_teams"} <= set(names)
+    for name in names:
+        assert ne.cypher(name).lstrip().startswith("//"), name
+        used = set(re.findall(r"\$(\w+)", "\n".join(ne.statements(name))))
+        assert used <= set(ne.defaults(name)), (name, used - set(ne.defaults(name)))
+    # the mass-applicant rule takes the run's threshold, whose default it shows
+    assert ne.defaults("picture_mass_applicants")["hub_threshold"] == C.Options().hub_threshold
+
+
+def test_templates_ship_in_the_wheel():
+    """Every template is matched by the package data pyproject.toml declares."""
+    import tomllib
+    from pathlib import Path
+
+    import casegraph
+
+    root = Path(casegraph.__file__).parent
+    patterns = tomllib.loads((root.parent / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]["package-data"]["casegraph"]
+    shipped = {p for pattern in patterns for p in root.glob(pattern)}
+    templates = set(root.glob("*/templates/*"))
+    assert {"network.html", "index.html"} <= {p.name for p in templates}
+    assert templates <= shipped

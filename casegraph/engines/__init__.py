@@ -18,8 +18,9 @@ BACKENDS = ("embedded", "neo4j")
 
 
 def open_engine(backend: str = "embedded", graph: CaseGraph | None = None, options: C.Options | None = None,
-                **connection) -> Engine:
-    """An engine for ``backend``: the embedded one over ``graph``, or the Neo4j
+                records=None, **connection) -> Engine:
+    """An engine for ``backend``: the embedded one over ``graph`` (and the
+    resolved ``records``, to find a party by its ID number), or the Neo4j
     one connected with ``connection`` (``uri``, ``user``, ``password``,
     ``database``; missing ones from the environment or the local server;
     the embedded engine needs none and ignores them)."""
@@ -28,7 +29,7 @@ def open_engine(backend: str = "embedded", graph: CaseGraph | None = None, optio
             raise ValueError("the embedded engine needs a prepared graph")
         from casegraph.engines.embedded import EmbeddedEngine
 
-        return EmbeddedEngine(graph)
+        return EmbeddedEngine(graph, records)
     if backend == "neo4j":
         from casegraph.engines.neo4j.engine import Neo4jEngine
 

@@ -8,12 +8,15 @@ them to the same answers.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
+import networkx as nx
 import pandas as pd
 
 from casegraph import contract as C
 from casegraph.graph import CaseGraph
+from casegraph.pictures import lookup, select
 
 
 @runtime_checkable
@@ -30,8 +33,50 @@ class Engine(Protocol):
     def related_cases(self, case_no: str) -> pd.DataFrame:
         """The cases sharing a party or asset with one case: ``case_no, via``."""
 
+    def find_case(self, text: str) -> str:
+        """The official case number for a case number as a user typed it
+        (:func:`casegraph.pictures.lookup.find_case`); ``NotFound`` if absent."""
+
+    def find_party(self, text: str) -> str:
+        """The party_id for a party_id, a full or masked ID number or an exact
+        name (:func:`casegraph.pictures.lookup.find_party`); ``NotFound`` if
+        none or several match."""
+
+    def neighbourhood(self, case: str | None = None, party: str | None = None, hops: int = 2,
+                      max_nodes: int = 200) -> nx.Graph:
+        """The network within ``hops`` of one case or party, as typed
+        (:func:`casegraph.pictures.select.neighbourhood`), ready to render."""
+
+    def routing_lookup(self, case_no: str, pending: Iterable[str] = ()) -> pd.DataFrame:
+        """What a case to route is tied to (``cypher/route_case.cypher``): one
+        row per case of each bundle it joins, ``bundle`` (the bundle's
+        smallest case_no, the case itself left out), ``case_no``, ``judge``
+        and ``cause`` ('' for none), ``via`` (the links tying that case to it
+        directly, a list). ``pending``: cases that count as not there."""
+
     def clearing_graph(self) -> CaseGraph:
         """The cases and parties the clearing plan is computed over."""
 
     def close(self) -> None:
         """Release what the engine holds (a driver; nothing for the embedded one)."""
+
+
+class Pictures:
+    """:meth:`Engine.find_case`, :meth:`Engine.find_party` and
+    :meth:`Engine.neighbourhood`, the same for both engines: the lookup rules
+    and the walk live in :mod:`casegraph.pictures`; an engine gives only its
+    ``_pictures`` source (a :class:`~casegraph.pictures.lookup.Directory` and
+    :class:`~casegraph.pictures.select.Adjacency`)."""
+
+    _pictures: lookup.Directory
+
+    def find_case(self, text: str) -> str:
+        return lookup.find_case(self._pictures, text)
+
+    def find_party(self, text: str) -> str:
+        return lookup.find_party(self._pictures, text)
+
+    def neighbourhood(self, case: str | None = None, party: str | None = None, hops: int = select.DEFAULT_HOPS,
+                      max_nodes: int = select.DEFAULT_MAX_NODES) -> nx.Graph:
+        case, party = lookup.start_of(self._pictures, case, party)
+        return select.neighbourhood(self._pictures, case, party, hops=hops, max_nodes=max_nodes)

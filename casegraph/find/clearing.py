@@ -88,7 +88,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import ClassVar
 
 import networkx as nx
 import numpy as np
@@ -135,6 +135,7 @@ class ClearingPlan:
     by_party: pd.DataFrame
     left_out: pd.DataFrame
     summary: dict = field(default_factory=dict)
+    outputs: ClassVar[dict[str, C.Output]] = OUTPUTS  # file and columns of each table
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"debts": self.debts, "by_party": self.by_party, "left_out": self.left_out}
@@ -468,7 +469,7 @@ def greedy_cycle_cancelling(debts: pd.DataFrame) -> float:
     return _yuan(cleared)
 
 
-# ------------------------------------------------------------ run and write
+# ------------------------------------------------------------ from another engine
 def graph_from_rows(rows: pd.DataFrame, options: C.Options | None = None) -> CaseGraph:
     """A :class:`CaseGraph` (cases, roles, parties; no assets or judges) from
     one row per case and party: case_no, cause, amount, status, type_code,
@@ -489,24 +490,3 @@ def graph_from_rows(rows: pd.DataFrame, options: C.Options | None = None) -> Cas
     empty = pd.DataFrame
     return CaseGraph(cases, roles, empty(columns=["case_no", "asset_id", "asset_type", "action"]), parties,
                      empty(columns=["judge", "team", "capacity"]), options or C.Options())
-
-
-def write_plan(plan: ClearingPlan, out_dir: str | Path) -> Path:
-    """Write the plan's tables and ``summary.json`` into ``out_dir``, staged
-    and moved in whole (:func:`casegraph.write.write_tables`). A folder that
-    holds another kind of result (an analysis) is refused rather than mixed."""
-    import json
-
-    from casegraph.write.files import OutputError, write_tables
-
-    out = Path(out_dir)
-    old = out / C.SUMMARY_FILE
-    if old.is_file():
-        try:
-            kind = json.loads(old.read_text(encoding="utf-8")).get("kind")
-        except (OSError, ValueError):
-            kind = None
-        if kind != "clearing":
-            raise OutputError(f"{out}: holds another result (its {C.SUMMARY_FILE} is not a clearing plan); "
-                              "write the plan to its own folder")
-    return write_tables(plan.tables(), OUTPUTS, plan.summary, out)

@@ -15,26 +15,22 @@ identity key (``party_id`` is a keyed hash):
 ...               parties=[(no(1), "申请执行人", "上海甲有限公司"), (no(1), "被执行人", "王五", "310113198505052348"),
 ...                        (no(2), "申请执行人", "上海甲有限公司"), (no(2), "被执行人", "王五", "310113198505052348")])
 >>> common_debtors(g)[["name", "n_cases", "n_applicants", "total_amount"]].values.tolist()
-[['王五', 2, 1, 13000]]
+[['王五', 2, 1, 13000.0]]
 """
 from __future__ import annotations
 
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from casegraph import contract as C
-from casegraph.cells import content_id, join_per_group
+from casegraph.cells import join_per_group
+from casegraph.find import finish
+from casegraph.find.finish import bundles_from_links
 from casegraph.graph import CaseGraph
 
-MULTILATERAL_NOTE = "needs every party's agreement (Civil Code art. 569 or an enforcement settlement)"
-BILATERAL_NOTE = "mutual money debts; set-off if due and fixed by effective documents (Civil Code art. 568)"
-
-
-def _cols(name: str) -> list[str]:
-    return list(C.OUTPUTS[name].columns)
+__all__ = ["bilateral_offsets", "bundles", "bundles_from_links", "common_debtors", "find_all", "offset_cycles",
+           "offsets", "related_cases", "repeat_applicants", "shared_assets"]
 
 
 def _party_label(g: CaseGraph) -> pd.Series:
@@ -84,7 +80,7 @@ def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
     out["case_nos"] = join_per_group(app["party_id"], app["case_no"]).reindex(out["party_id"]).to_numpy()
     out["repeat_pairs"] = repeat_pairs.reindex(out["party_id"]).fillna("").to_numpy()
     out["mass_applicant"] = out["n_cases"] > g.options.hub_threshold
-    return out.sort_values(["n_cases", "party_id"], ascending=[False, True])[_cols("repeat_applicants")].reset_index(drop=True)
+    return finish.repeat_applicants(out)
 
 
 def common_debtors(g: CaseGraph) -> pd.DataFrame:
@@ -128,11 +124,10 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
     out["kind"] = parties["kind"].reindex(out["party_id"]).to_numpy()
     out["n_cases"] = many.to_numpy()
     out["n_applicants"] = n_app.reindex(out["party_id"]).fillna(0).astype(int).to_numpy()
-    out["total_amount"] = sums["total_amount"].reindex(out["party_id"]).round(2).to_numpy()
-    out["n_no_property"] = sums["n_no_property"].reindex(out["party_id"]).astype(int).to_numpy()
+    out["total_amount"] = sums["total_amount"].reindex(out["party_id"]).to_numpy()
+    out["n_no_property"] = sums["n_no_property"].reindex(out["party_id"]).to_numpy()
     out["case_nos"] = join_per_group(deb["party_id"], deb["case_no"]).reindex(out["party_id"]).to_numpy()
-    return out.sort_values(["n_cases", "total_amount", "party_id"], ascending=[False, False, True])[
-        _cols("common_debtors")].reset_index(drop=True)
+    return finish.common_debtors(out)
 
 
 def _pair_debts(g: CaseGraph) -> pd.DataFrame:
@@ -161,17 +156,11 @@ def bilateral_offsets(g: CaseGraph, pair_debts: pd.DataFrame | None = None) -> p
     back = p.rename(columns={"debtor": "creditor", "creditor": "debtor", "amount": "back_amount", "case_nos": "back_cases"})
     m = p.merge(back, on=["debtor", "creditor"])
     m = m[m["debtor"] < m["creditor"]]
-    case_nos = [C.LIST_SEP.join(sorted(set(a.split(C.LIST_SEP)) | set(b.split(C.LIST_SEP))))
-                for a, b in zip(m["case_nos"], m["back_cases"])]
-    out = pd.DataFrame({
-        "kind": "bilateral",
-        "parties": (m["debtor"] + C.LIST_SEP + m["creditor"]).to_numpy(),
-        "case_nos": case_nos,
-        "amount": np.minimum(m["amount"], m["back_amount"]).round(2).to_numpy(),
-        "note": BILATERAL_NOTE,
-    })
-    out.insert(0, "offset_id", [content_id("O", c) for c in out["case_nos"]])
-    return out
+    return finish.bilateral_offsets(pd.DataFrame({
+        "parties": list(zip(m["debtor"], m["creditor"])),
+        "case_nos": [a.split(C.LIST_SEP) + b.split(C.LIST_SEP) for a, b in zip(m["case_nos"], m["back_cases"])],
+        "amount": np.minimum(m["amount"], m["back_amount"]).to_numpy(),
+    }))
 
 
 def offset_cycles(g: CaseGraph, pair_debts: pd.DataFrame | None = None, limit: int = 100_000) -> pd.DataFrame:
@@ -195,15 +184,11 @@ def offset_cycles(g: CaseGraph, pair_debts: pd.DataFrame | None = None, limit: i
             cyc = cyc[i:] + cyc[:i]
             steps = list(zip(cyc, cyc[1:] + cyc[:1]))
             amount = min(info.at[s, "amount"] for s in steps)
-            case_nos = sorted({c for s in steps for c in info.at[s, "case_nos"].split(C.LIST_SEP)})
-            rows.append((C.LIST_SEP.join(cyc), C.LIST_SEP.join(case_nos), round(float(amount), 2)))
+            case_nos = [c for s in steps for c in info.at[s, "case_nos"].split(C.LIST_SEP)]
+            rows.append((cyc, case_nos, amount))
             if len(rows) >= limit:
                 break
-    out = pd.DataFrame(rows, columns=["parties", "case_nos", "amount"])
-    out.insert(0, "kind", "multilateral")
-    out["note"] = MULTILATERAL_NOTE
-    out.insert(0, "offset_id", [content_id("O", p_ + "|" + c) for p_, c in zip(out["parties"], out["case_nos"])])
-    return out
+    return finish.offset_cycles(pd.DataFrame(rows, columns=["parties", "case_nos", "amount"]))
 
 
 def offsets(g: CaseGraph) -> pd.DataFrame:
@@ -235,8 +220,7 @@ def offsets(g: CaseGraph) -> pd.DataFrame:
     True
     """
     p = _pair_debts(g)
-    out = pd.concat([bilateral_offsets(g, p), offset_cycles(g, p)], ignore_index=True)
-    return out.sort_values(["kind", "amount", "offset_id"], ascending=[True, False, True])[_cols("offsets")].reset_index(drop=True)
+    return finish.offsets(bilateral_offsets(g, p), offset_cycles(g, p))
 
 
 def shared_assets(g: CaseGraph) -> pd.DataFrame:
@@ -263,48 +247,12 @@ def shared_assets(g: CaseGraph) -> pd.DataFrame:
     out["asset_type"] = types.reindex(out["asset_id"]).fillna("").to_numpy()
     out["n_cases"] = n.reindex(out["asset_id"]).to_numpy()
     out["case_nos"] = join_per_group(many["asset_id"], many["case_no"]).reindex(out["asset_id"]).to_numpy()
-    return out.sort_values(["n_cases", "asset_id"], ascending=[False, True])[_cols("shared_assets")].reset_index(drop=True)
-
-
-def bundles_from_links(links: pd.DataFrame) -> pd.DataFrame:
-    """Related-case bundles from the case–link table (:meth:`CaseGraph.links`):
-    connected groups of 2+ cases. ``bundle_id`` derives from the bundle's case
-    numbers, so it is the same in every run on the same data; ``reasons``
-    lists the shared parties and assets that tie each case in.
-
-    Both engines call this with the links they find.
-
-    >>> import pandas as pd
-    >>> no = "（2024）沪0113执{}号".format
-    >>> links = pd.DataFrame({"case_no": [no(1), no(2), no(2), no(3), no(4)],
-    ...                       "link": ["party:P1", "party:P1", "asset:沪A12345", "asset:沪A12345", "party:P9"]})
-    >>> b = bundles_from_links(links)
-    >>> b["case_no"].tolist() == [no(1), no(2), no(3)], b["bundle_id"].nunique()
-    (True, 1)
-    >>> b["reasons"].tolist()
-    ['party:P1', 'asset:沪A12345;party:P1', 'asset:沪A12345']
-    """
-    if links.empty:
-        return pd.DataFrame(columns=_cols("bundles"))
-    case_codes, case_index = pd.factorize(links["case_no"])
-    link_codes, link_index = pd.factorize(links["link"])
-    n_c, n_l = len(case_index), len(link_index)
-    adj = coo_matrix((np.ones(len(links), dtype=np.int8), (case_codes, n_c + link_codes)), shape=(n_c + n_l,) * 2)
-    _, label = connected_components(adj, directed=False)
-    comp = pd.DataFrame({"case_no": case_index, "label": label[:n_c]})
-    size = comp["label"].map(comp["label"].value_counts())
-    comp = comp[size >= 2]
-    members = join_per_group(comp["label"], comp["case_no"])
-    ids = pd.Series([content_id("B", m) for m in members.to_numpy()], index=members.index)
-    comp["bundle_id"] = comp["label"].map(ids)
-    reasons = join_per_group(links["case_no"], links["link"])
-    comp["reasons"] = reasons.reindex(comp["case_no"]).to_numpy()
-    return comp.sort_values(["bundle_id", "case_no"])[_cols("bundles")].reset_index(drop=True)
+    return finish.shared_assets(out)
 
 
 def bundles(g: CaseGraph) -> pd.DataFrame:
     """Related-case bundles: cases tied by a shared resolved party (any role)
-    or a shared asset; see :func:`bundles_from_links`.
+    or a shared asset; see :func:`casegraph.find.finish.bundles_from_links`.
 
     王五 is the debtor in one case and the applicant in the next, which ties
     them; 甲 against 乙 stands alone:
@@ -346,7 +294,8 @@ def related_cases(g: CaseGraph, case_no: str) -> pd.DataFrame:
     links = g.links()
     mine = links.loc[links["case_no"] == case_no, "link"]
     rel = links[links["link"].isin(mine) & (links["case_no"] != case_no)]
-    return join_per_group(rel["case_no"], rel["link"]).rename("via").rename_axis("case_no").reset_index()
+    return finish.related_cases(join_per_group(rel["case_no"], rel["link"]).rename("via").rename_axis("case_no")
+                                .reset_index())
 
 
 def find_all(g: CaseGraph) -> dict[str, pd.DataFrame]:

@@ -12,16 +12,18 @@ A batch job scans the whole database and flags, by kind:
     enforcement to bankruptcy (执转破, organisations) or personal debt
     consolidation (个人债务集中清理, natural persons).
 ``offset``
-    the offset finding (:func:`casegraph.neo4j_find.offsets`): bilateral
-    set-off, and cycles that need every party's agreement.
+    the offset finding (:func:`casegraph.engines.neo4j.find.offsets`):
+    bilateral set-off, and cycles that need every party's agreement.
 ``split_bundle``
     related-case bundles whose cases sit with two or more judges (bundles as
-    :func:`casegraph.neo4j_find.bundles` finds them), most judges first.
+    :func:`casegraph.engines.neo4j.find.bundles` finds them), most judges
+    first; the holder is the judge the bundle's new cases follow
+    (:func:`casegraph.assign.rules.holder`).
 
 Flags go back into Neo4j as ``(:Flag {kind, rank, run_id, run_at, ...})``
 nodes pointing at what they flag (``-[:FLAGS]->`` a Party or a Case), under a
 ``(:FlagRun)`` that says ``state: 'done'`` once the run's flags are all
-written; only then are the flags of earlier runs removed. So a later run
+written; only then are the flags of earlier runs removed (the ``cypher/flags_*.cypher`` files). So a later run
 replaces them instead of piling up, and a run cut short (server killed)
 leaves the last finished run in place and is finished by running again.
 ``cypher/flags_latest.cypher`` reads the latest finished run's flags. The
@@ -30,29 +32,31 @@ with a sheet per kind, and ``summary.json``, written last.
 
 >>> KINDS
 ('centralised', 'bankruptcy', 'offset', 'split_bundle')
->>> from casegraph import neo4j_engine as ne                           # doctest: +SKIP
->>> with ne.connect() as db:                                             # doctest: +SKIP
-...     run = flag_all(db, FlagOptions(min_open_cases=5))
+>>> from casegraph.engines import open_engine                          # doctest: +SKIP
+>>> with open_engine("neo4j") as engine:                                 # doctest: +SKIP
+...     run = flag_all(engine, FlagOptions(min_open_cases=5))
 >>> run.tables["centralised"].head(3)                                    # doctest: +SKIP
 >>> write_flags(run, "flags/")                                           # doctest: +SKIP
 """
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from casegraph import contract as C
+from casegraph.assign.rules import by_holding
 from casegraph.cells import content_id
-from casegraph.engines.neo4j.db import Database, defaults, statements
-from casegraph.jobs.route import new_run_id
-from casegraph.write.files import OutputError, write_tables
+from casegraph.engines.neo4j import find as nf
+from casegraph.engines.neo4j.db import Database, query, statements
+from casegraph.engines.neo4j.engine import Neo4jEngine
+from casegraph.jobs.runs import new_run_id, now
+from casegraph.reasons import localised
+from casegraph.write.files import atomic_file, write_tables
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
 # What each kind is called on a court's screen.
@@ -78,47 +82,11 @@ WORKBOOK = "flags.xlsx"
 BANKRUPTCY = "执转破"  # an organisation: enforcement to bankruptcy
 CONSOLIDATION = "个人债务集中清理"  # a natural person: personal debt consolidation
 
-# Only this module writes Flag and FlagRun nodes; every statement is
-# IF NOT EXISTS, so running them again changes nothing.
-SCHEMA = (
-    "CREATE CONSTRAINT flag_key IF NOT EXISTS FOR (f:Flag) REQUIRE f.key IS UNIQUE",
-    "CREATE CONSTRAINT flag_run IF NOT EXISTS FOR (r:FlagRun) REQUIRE r.run_id IS UNIQUE",
-    "CREATE INDEX flag_run_id IF NOT EXISTS FOR (f:Flag) ON (f.run_id)",
-)
-BEGIN_RUN = """CREATE (r:FlagRun {run_id: $run_id, started_at: datetime($run_at), state: 'running'})"""
-# MERGE on the run's own key: a batch the driver retries writes nothing twice.
-WRITE_FLAGS = """UNWIND $flags AS r
-MERGE (f:Flag {key: r.key})
-SET f += r, f.run_at = datetime($run_at)"""
-# The relationship type and labels are fixed here, never built from data.
-LINK_PARTIES = """UNWIND $links AS l
-MATCH (f:Flag {key: l.key})
-MATCH (p:Party {party_id: l.target})
-MERGE (f)-[:FLAGS]->(p)"""
-LINK_CASES = """UNWIND $links AS l
-MATCH (f:Flag {key: l.key})
-MATCH (c:Case {case_no: l.target})
-MERGE (f)-[:FLAGS]->(c)"""
-FINISH_RUN = """MATCH (r:FlagRun {run_id: $run_id})
-SET r.state = 'done', r.finished_at = datetime(), r.counts = $counts"""
-# After the run is done: the flags of every other run, finished or cut short.
-DROP_OLD_FLAGS = """MATCH (f:Flag) WHERE f.run_id <> $run_id
-WITH f LIMIT $batch
-DETACH DELETE f
-RETURN count(*) AS n"""
-DROP_OLD_RUNS = """MATCH (r:FlagRun) WHERE r.run_id <> $run_id
-WITH r, r.run_id AS old
-DELETE r
-RETURN collect(old) AS replaced"""
-COUNT_CASES = "MATCH (c:Case) RETURN count(c) AS n"
-
-
 @dataclass(frozen=True)
 class FlagOptions:
     """The thresholds of a flag run, with the defaults a court would expect.
-
-    ``options`` carries what the findings use (hub threshold, personal causes,
-    longest offset cycle).
+    What the findings use (hub threshold, personal causes, longest offset
+    cycle) are the engine's options.
 
     >>> FlagOptions().min_open_cases
     3
@@ -128,7 +96,6 @@ class FlagOptions:
     min_no_property: int = 3
     # Statuses that close a case for good (a case without one is open).
     closed_markers: tuple[str, ...] = ("执行完毕", "终结执行", "销案", "不予执行", "驳回")
-    options: C.Options = field(default_factory=C.Options)
 
 
 @dataclass
@@ -142,28 +109,28 @@ class FlagRun:
     summary: dict = field(default_factory=dict)
 
 
-def flag_all(db: Database, flag_options: FlagOptions | None = None, progress: bool = False,
+def flag_all(engine: Neo4jEngine, flag_options: FlagOptions | None = None, progress: bool = False,
              batch: int = 1_000) -> FlagRun:
-    """Scan the database, write the flags back and return them (see the
-    module docstring). Raises :class:`casegraph.neo4j_engine.DatabaseError`
+    """Scan the engine's database, write the flags back and return them (see
+    the module docstring). Raises :class:`casegraph.errors.DatabaseError`
     (one line) if the database fails; run it again to finish.
     """
     fo = flag_options or FlagOptions()
-    run_id, run_at = new_run_id("F"), datetime.now(timezone.utc).isoformat(timespec="seconds")
+    db = engine.db
+    run_id, run_at = new_run_id("F"), now()
     steps = _Steps(progress)
     try:
         with steps("schema"):
-            for s in SCHEMA:
-                db.write(s)
-            db.write(BEGIN_RUN, {"run_id": run_id, "run_at": run_at})
-            n_cases = int(db.read(COUNT_CASES).iloc[0, 0])
+            _write(db, "flags_schema")
+            _write(db, "flags_begin_run", {"run_id": run_id, "run_at": run_at})
+            n_cases = int(query(db, "count_cases").iloc[0, 0])
         with steps("debtors"):
             debtors = _debtors(db, fo)
             tables = {"centralised": centralised(debtors, fo), "bankruptcy": bankruptcy(debtors, fo)}
         with steps("offsets"):
-            tables["offset"] = offsets(db, fo)
+            tables["offset"] = offsets(engine)
         with steps("bundles"):
-            tables["split_bundle"] = split_bundles(db, fo)
+            tables["split_bundle"] = split_bundles(engine)
         for kind, t in tables.items():
             t["flag_id"] = [content_id("F", f"{kind}|{s}") for s in _subjects(kind, t)]
             t["run_id"] = run_id
@@ -172,25 +139,32 @@ def flag_all(db: Database, flag_options: FlagOptions | None = None, progress: bo
             _write_back(db, tables, run_id, run_at, batch)
         counts = {k: len(t) for k, t in tables.items()}
         with steps("replacing earlier runs"):
-            db.write(FINISH_RUN, {"run_id": run_id, "counts": json.dumps(counts)})
-            while int(db.write(DROP_OLD_FLAGS, {"run_id": run_id, "batch": batch * 5}).iloc[0, 0]):
+            _write(db, "flags_finish_run", {"run_id": run_id, "counts": json.dumps(counts)})
+            while int(_write(db, "flags_drop_old_flags", {"run_id": run_id, "batch": batch * 5}).iloc[0, 0]):
                 pass
-            replaced = db.write(DROP_OLD_RUNS, {"run_id": run_id}).iloc[0, 0]
+            replaced = _write(db, "flags_drop_old_runs", {"run_id": run_id}).iloc[0, 0]
     finally:
         steps.close()
     run = FlagRun(run_id, run_at, tables)
-    run.summary = summarise(run, fo, n_cases, sorted(replaced), steps.seconds, db)
+    run.summary = summarise(run, fo, n_cases, sorted(replaced), steps.seconds, engine)
     return run
+
+
+def _write(db: Database, name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run the statements of ``cypher/<name>.cypher`` as writes (each one
+    transaction); the last one's rows."""
+    out = pd.DataFrame()
+    for statement in statements(name):
+        out = db.write(statement, params)
+    return out
 
 
 # -- the flags -----------------------------------------------------------------
 
 def _debtors(db: Database, fo: FlagOptions) -> pd.DataFrame:
-    (query,) = statements("flags_debtors")
-    params = {**defaults("flags_debtors"), "min_open_cases": fo.min_open_cases,
-              "min_no_property": fo.min_no_property, "no_property_markers": list(C.NO_PROPERTY_MARKERS),
-              "closed_markers": list(fo.closed_markers)}
-    d = db.read(query, params)
+    d = query(db, "flags_debtors", {"min_open_cases": fo.min_open_cases, "min_no_property": fo.min_no_property,
+                                    "no_property_markers": list(C.NO_PROPERTY_MARKERS),
+                                    "closed_markers": list(fo.closed_markers)})
     cols = ["party_id", "name", "kind", "n_cases", "total_amount", "n_open_cases", "open_amount", "open_case_nos",
             "n_no_property", "no_property_amount", "no_property_case_nos", "n_applicants"]
     if d.empty:
@@ -225,34 +199,29 @@ def bankruptcy(debtors: pd.DataFrame, fo: FlagOptions) -> pd.DataFrame:
     return _ranked(d, ["n_no_property", "no_property_amount", "party_id"])
 
 
-def offsets(db: Database, fo: FlagOptions) -> pd.DataFrame:
+def offsets(engine: Neo4jEngine) -> pd.DataFrame:
     """The offset finding, in its own order (bilateral first, largest amount first)."""
-    from casegraph.engines.neo4j.find import offsets as find_offsets
-
-    o = find_offsets(db, fo.options).reset_index(drop=True)
+    o = nf.offsets(engine.db, engine.options).reset_index(drop=True)
     o.insert(0, "rank", range(1, len(o) + 1))
     return o
 
 
-def split_bundles(db: Database, fo: FlagOptions) -> pd.DataFrame:
+def split_bundles(engine: Neo4jEngine) -> pd.DataFrame:
     """Bundles whose cases sit with two or more judges; ``judges``:
     ``<judge>×<cases>``, most first; ``holder``: the judge with the most."""
-    from casegraph.engines.neo4j.find import bundles
-
-    b = bundles(db, fo.options)
+    b = nf.bundles(engine.db, engine.options)
     cols = ["bundle_id", "n_cases", "n_judges", "judges", "holder", "case_nos"]
     if b.empty:
         return _ranked(pd.DataFrame({c: pd.Series(dtype=object) for c in cols}), ["n_judges", "n_cases", "bundle_id"])
-    (query,) = statements("flags_case_judges")
-    judges = db.read(query, {"case_nos": b["case_no"].tolist()})
+    judges = query(engine.db, "flags_case_judges", {"case_nos": b["case_no"].tolist()})
     b = b.merge(judges, on="case_no", how="left").fillna({"judge": ""})
     held = b[b["judge"] != ""]
     n = held.groupby("bundle_id")["judge"].nunique()
     split = held[held["bundle_id"].isin(n[n >= 2].index)]
     rows = []
     for bundle_id, g in split.groupby("bundle_id"):
-        counts = g["judge"].value_counts()
-        order = sorted(counts.index, key=lambda j: (-counts[j], j))
+        counts = Counter(g["judge"])
+        order = by_holding(counts)
         cases = b.loc[b["bundle_id"] == bundle_id, "case_no"]
         rows.append((bundle_id, len(cases), len(order), C.LIST_SEP.join(f"{j}×{counts[j]}" for j in order), order[0],
                      C.LIST_SEP.join(sorted(cases))))
@@ -302,16 +271,16 @@ def _write_back(db: Database, tables: dict[str, pd.DataFrame], run_id: str, run_
     for kind in KINDS:
         flags, parties, cases = _nodes(kind, tables[kind], run_id)
         for i in range(0, len(flags), batch):
-            db.write(WRITE_FLAGS, {"flags": flags[i:i + batch], "run_at": run_at})
-        for query, links in ((LINK_PARTIES, parties), (LINK_CASES, cases)):
+            _write(db, "flags_write", {"flags": flags[i:i + batch], "run_at": run_at})
+        for name, links in (("flags_link_parties", parties), ("flags_link_cases", cases)):
             for i in range(0, len(links), batch):
-                db.write(query, {"links": links[i:i + batch]})
+                _write(db, name, {"links": links[i:i + batch]})
 
 
 # -- summary and files -------------------------------------------------------------
 
 def summarise(run: FlagRun, fo: FlagOptions, n_cases: int, replaced: list[str], seconds: dict,
-              db: Database) -> dict:
+              engine: Neo4jEngine) -> dict:
     t = run.tables
     bank = t["bankruptcy"]
     off = t["offset"]
@@ -319,10 +288,11 @@ def summarise(run: FlagRun, fo: FlagOptions, n_cases: int, replaced: list[str], 
     return {
         "run_id": run.run_id,
         "run_at": run.run_at,
-        "database": f"{db.uri} (database {db.database})",
+        "database": f"{engine.db.uri} (database {engine.db.database})",
         "cases": n_cases,
         "thresholds": {"min_open_cases": fo.min_open_cases, "min_no_property": fo.min_no_property,
-                       "hub_threshold": fo.options.hub_threshold, "max_cycle_length": fo.options.max_cycle_length,
+                       "hub_threshold": engine.options.hub_threshold,
+                       "max_cycle_length": engine.options.max_cycle_length,
                        "closed_markers": list(fo.closed_markers)},
         "flags": {k: len(v) for k, v in t.items()},
         "centralised_top": ({"name": top[0]["name"], "party_id": top[0]["party_id"],
@@ -340,30 +310,20 @@ def summarise(run: FlagRun, fo: FlagOptions, n_cases: int, replaced: list[str], 
     }
 
 
-def write_flags(run: FlagRun, out_dir: str | Path) -> Path:
+def write_flags(run: FlagRun, out_dir: str | Path, lang: str = "zh") -> Path:
     """One CSV per kind, ``flags.xlsx`` (a sheet per kind and a summary
-    sheet) and ``summary.json`` into ``out_dir``. Every file is written
-    beside its place and renamed in, ``summary.json`` last: a folder with a
-    summary holds one whole run."""
+    sheet) and ``summary.json`` into ``out_dir``; notes in ``lang``
+    (:mod:`casegraph.reasons`). Every file is written beside its place and
+    renamed in, ``summary.json`` last: a folder with a summary holds one whole run."""
     out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".casegraph-", suffix=".xlsx", dir=out)
-        os.close(fd)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write the flags here ({e.strerror})") from None
-    try:
+    tables = localised(run.tables, lang)
+    with atomic_file(out / WORKBOOK, "the flags") as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             _summary_sheet(run).to_excel(xl, sheet_name="summary", index=False)
             for kind in KINDS:
-                run.tables[kind].to_excel(xl, sheet_name=kind, index=False)
+                tables[kind].to_excel(xl, sheet_name=kind, index=False)
         (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
-        os.replace(tmp, out / WORKBOOK)
-    except OSError as e:
-        raise OutputError(f"{out}: writing the flags failed ({e.strerror})") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return write_tables(run.tables, OUTPUTS, run.summary, out)
+    return write_tables(tables, OUTPUTS, run.summary, out)
 
 
 def _summary_sheet(run: FlagRun) -> pd.DataFrame:
@@ -373,31 +333,6 @@ def _summary_sheet(run: FlagRun) -> pd.DataFrame:
     rows += [(f"threshold: {k}", json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)
              for k, v in s["thresholds"].items()]
     return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": str})
-
-
-def summary_lines(s: dict, out: Path | None = None) -> list[str]:
-    """The one-screen summary ``casegraph flag`` prints."""
-    f = s["flags"]
-    lines = [f"flag run {s['run_id']} on {s['database']}: {s['cases']:,} cases scanned in "
-             f"{sum(s['seconds'].values()):.1f} s"]
-    top = s["centralised_top"]
-    lines.append(f"  {TITLES['centralised']}: {f['centralised']} debtors with {s['thresholds']['min_open_cases']}+ "
-                 f"open cases ({s['centralised_open_cases']} cases)"
-                 + (f"; first: {top['name']} ({top['party_id']}), {top['n_open_cases']} open cases, "
-                    f"{top['open_amount']:,.2f} yuan" if top else ""))
-    routes = s["bankruptcy_routes"]
-    lines.append(f"  {TITLES['bankruptcy']}: {f['bankruptcy']} debtors with {s['thresholds']['min_no_property']}+ "
-                 f"cases closed for lack of property (终本): {routes[BANKRUPTCY]} {BANKRUPTCY}, "
-                 f"{routes[CONSOLIDATION]} {CONSOLIDATION}")
-    o = s["offsets"]
-    lines.append(f"  {TITLES['offset']}: {f['offset']} ({o['bilateral']} bilateral, {o['multilateral']} cycles that "
-                 f"need every party's agreement), {o['amount']:,.2f} yuan")
-    lines.append(f"  {TITLES['split_bundle']}: {f['split_bundle']} bundles ({s['split_bundle_cases']} cases)")
-    replaced = s["replaced_runs"]
-    lines.append("flags written to Neo4j (:Flag, run " + s["run_id"]
-                 + (f", replacing {len(replaced)} earlier run{'s' if len(replaced) != 1 else ''}" if replaced else "")
-                 + ")" + (f" and to {out}/ (flags_*.csv, {WORKBOOK}, {C.SUMMARY_FILE})" if out is not None else ""))
-    return lines
 
 
 class _Steps:

@@ -2,8 +2,8 @@
 page for each of the largest bundles, the busiest common debtors and the
 offsets.
 
-Plain HTML with a few lines of inline JavaScript for sorting; the network
-pages load vis-network from ``lib/`` beside them. Nothing comes from the
+Plain HTML (``templates/index.html``) with a few lines of inline JavaScript
+for sorting; the network pages load vis-network from ``lib/`` beside them. Nothing comes from the
 internet, so the site works on a court intranet, from a shared folder or a
 USB stick.
 
@@ -24,18 +24,16 @@ Layout::
 """
 from __future__ import annotations
 
-import html
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from casegraph import contract as C
-from casegraph.pictures import show
 from casegraph.graph import CaseGraph
+from casegraph.pictures import page
+from casegraph.pictures.from_graph import GraphSource
+from casegraph.pictures.select import DEFAULT_MAX_NODES, case_set
 
 TOP = 30
 MAX_ROWS = 1000
@@ -54,7 +52,7 @@ class Column:
 
 
 def write_report(result, out_dir: str | Path, top: int = TOP, max_rows: int = MAX_ROWS,
-                 max_nodes: int = show.DEFAULT_MAX_NODES) -> Path:
+                 max_nodes: int = DEFAULT_MAX_NODES) -> Path:
     """Write the report site of ``result`` (a :class:`casegraph.analyze.Result`)
     into ``out_dir``; returns the folder.
 
@@ -66,28 +64,11 @@ def write_report(result, out_dir: str | Path, top: int = TOP, max_rows: int = MA
     The site is built in a staging folder and moved in whole: a failed run
     leaves the previous report, never half of one.
     """
-    from casegraph.write.files import OutputError
+    from casegraph.write.files import atomic_folder
 
-    out = Path(out_dir)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".report-", dir=out.parent))
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write the report here ({e.strerror})") from None
-    try:
+    with atomic_folder(out_dir, "the report") as stage:
         _build(result, stage, top, max_rows, max_nodes)
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}-old-{os.getpid()}"
-            os.replace(out, old)
-        os.replace(stage, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as e:
-        raise OutputError(f"{out}: writing the report failed ({e.strerror})") from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return out
+    return Path(out_dir)
 
 
 # --------------------------------------------------------------------------- the site
@@ -95,7 +76,7 @@ def write_report(result, out_dir: str | Path, top: int = TOP, max_rows: int = MA
 def _build(result, site: Path, top: int, max_rows: int, max_nodes: int) -> None:
     f = result.findings
     graph: CaseGraph = result.graph
-    lib = show.copy_lib(site)
+    lib = page.copy_lib(site)
     bundles = bundle_table(graph, f["bundles"])
     debtors = f["common_debtors"]
     offsets = f["offsets"]
@@ -108,26 +89,24 @@ def _build(result, site: Path, top: int, max_rows: int, max_nodes: int) -> None:
         for cell in col:
             wanted.update(cell.split(C.LIST_SEP))
     wanted.update(f["bundles"].loc[f["bundles"]["bundle_id"].isin(pages_b["bundle_id"]), "case_no"])
-    small = restrict(graph, wanted)
-    hubs = small.hub_applicants()
+    # One source for every page: the mass applicants are counted once.
+    small = GraphSource(restrict(graph, wanted))
 
     names = graph.parties.set_index("party_id")["name"]
     nets = site / "networks"
     back = ("../index.html", "← report 报告")
     for bid, case_nos in _cases_by_bundle(f["bundles"], pages_b["bundle_id"]):
-        g = show.case_set(small, case_nos, title=f"Bundle {bid} ({len(case_nos)} cases)", max_nodes=max_nodes,
-                          hubs=hubs)
-        show.render(g, nets / f"bundle-{bid}.html", lib=lib, back=back)
+        g = case_set(small, case_nos, title=f"Bundle {bid} ({len(case_nos)} cases)", max_nodes=max_nodes)
+        page.render(g, nets / f"bundle-{bid}.html", lib=lib, back=back)
     for pid, name, cells in pages_d[["party_id", "name", "case_nos"]].itertuples(index=False):
         case_nos = cells.split(C.LIST_SEP)
-        g = show.case_set(small, case_nos, title=f"Debtor {name} ({len(case_nos)} cases)", center=f"party:{pid}",
-                          max_nodes=max_nodes, hubs=hubs)
-        show.render(g, nets / f"debtor-{pid}.html", lib=lib, back=back)
+        g = case_set(small, case_nos, title=f"Debtor {name} ({len(case_nos)} cases)", center=f"party:{pid}",
+                     max_nodes=max_nodes)
+        page.render(g, nets / f"debtor-{pid}.html", lib=lib, back=back)
     for oid, kind, parties, cells in pages_o[["offset_id", "kind", "parties", "case_nos"]].itertuples(index=False):
         who = owing_chain([str(names.get(p, p)) for p in parties.split(C.LIST_SEP)], kind)
-        g = show.case_set(small, cells.split(C.LIST_SEP), title=f"Offset {oid} ({kind}): {who}",
-                          max_nodes=max_nodes, hubs=hubs)
-        show.render(g, nets / f"offset-{oid}.html", lib=lib, back=back)
+        g = case_set(small, cells.split(C.LIST_SEP), title=f"Offset {oid} ({kind}): {who}", max_nodes=max_nodes)
+        page.render(g, nets / f"offset-{oid}.html", lib=lib, back=back)
 
     linked = {"bundle": set(pages_b["bundle_id"]), "debtor": set(pages_d["party_id"]),
               "offset": set(pages_o["offset_id"])}
@@ -207,8 +186,11 @@ def bundle_table(graph: CaseGraph, bundles: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- HTML
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
 def _money(x) -> str:
-    return show._money(x).lstrip("¥") if show._money(x) else ""
+    return page.money(x).lstrip("¥")
 
 
 def _num(x) -> str:
@@ -218,43 +200,29 @@ def _num(x) -> str:
         return str(x)
 
 
-def table(table_id: str, df: pd.DataFrame, columns: list[Column], max_rows: int, csv: str | None = None) -> str:
-    """A sortable table (click a header; numbers sort as numbers)."""
-    head = "".join(f'<th data-type="{"num" if c.numeric else "text"}" title="click to sort">{html.escape(c.header)}</th>'
-                   for c in columns)
+def table(table_id: str, df: pd.DataFrame, columns: list[Column], max_rows: int, csv: str | None = None) -> dict:
+    """A sortable table (click a header; numbers sort as numbers), as
+    ``templates/index.html`` draws it: each cell is (text, link, the number
+    it sorts by or None).
+
+    >>> t = table("t", pd.DataFrame({"n": [2, 10]}), [Column("N", "n", numeric=True)], max_rows=1)
+    >>> t["rows"], t["total"]
+    ([[('2', None, '2')]], 2)
+    """
     rows = []
     for rec in df.head(max_rows).to_dict("records"):
         cells = []
         for c in columns:
             v = c.value(rec) if callable(c.value) else rec.get(c.value)
             shown = c.fmt(v) if c.fmt else ("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
-            text = html.escape(shown)
-            href = c.link(rec) if c.link else None
-            if href:
-                text = f'<a href="{html.escape(href)}">{text}</a>'
-            sort = f' data-v="{html.escape(_num(v))}"' if c.numeric else ""
-            cells.append(f"<td{sort}>{text}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    more = ""
-    if len(df) > max_rows:
-        more = (f'<p class="note">Showing the first {max_rows:,} of {len(df):,} rows'
-                + (f"; every row is in {html.escape(csv)}" if csv else "") + ".</p>")
-    if df.empty:
-        return f'<p class="note" id="{table_id}-empty">None found.</p>'
-    return (f'<table class="sortable" id="{table_id}"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>{more}')
+            cells.append((shown, c.link(rec) if c.link else None, _num(v) if c.numeric else None))
+        rows.append(cells)
+    return {"id": table_id, "columns": columns, "rows": rows, "total": len(df), "max_rows": max_rows, "csv": csv}
 
 
 def _first(cell: str, n: int = 3) -> str:
     items = [c for c in str(cell).split(C.LIST_SEP) if c]
     return "; ".join(items[:n]) + (f" +{len(items) - n} more" if len(items) > n else "")
-
-
-def _left_out(n_total: int, n_pages: int, what: str, csv: str) -> str:
-    if n_total <= n_pages:
-        return f'<p class="note">Every {what} has a network page.</p>' if n_total else ""
-    return (f'<p class="note left-out">Network pages for the {n_pages} largest; {n_total - n_pages:,} more {what}s '
-            f'have none (all are in {csv}).</p>')
 
 
 def summary_rows(s: dict) -> list[tuple[str, str]]:
@@ -284,6 +252,7 @@ def summary_rows(s: dict) -> list[tuple[str, str]]:
 
 
 def index_page(result, bundles: pd.DataFrame, linked: dict, top: int, max_rows: int) -> str:
+    """``index.html``: the summary and a sortable table per finding."""
     f = result.findings
     graph = result.graph
     parties = graph.parties.set_index("party_id")
@@ -338,90 +307,13 @@ def index_page(result, bundles: pd.DataFrame, linked: dict, top: int, max_rows: 
     asset_cols = [Column("Asset 财产", "asset_id"), Column("Type", "asset_type"),
                   Column("Cases", "n_cases", numeric=True), Column("Case numbers", lambda r: _first(r["case_nos"], 4))]
     O = C.OUTPUTS
-    summary = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary_rows(result.summary))
-    sections = [
-        ("summary", "Summary 概况", f'<table id="summary-table" class="summary">{summary}</table>'),
-        ("debtors", "Common debtors 共同被执行人",
-         "<p>Debtors in two or more cases: candidates for centralised enforcement (集中执行); many 终本 cases "
-         "suggest enforcement to bankruptcy (执转破).</p>"
-         + table("debtors-table", debtors, deb_cols, max_rows, O["common_debtors"].filename)
-         + _left_out(len(debtors), len(linked["debtor"]), "debtor", O["common_debtors"].filename)),
-        ("applicants", "Repeat applicants 重复申请执行人",
-         "<p>Applicants in two or more cases; the same applicant against the same debtor again and again "
-         "(e.g. child support) belongs with one judge.</p>"
-         + table("applicants-table", rep, rep_cols, max_rows, O["repeat_applicants"].filename)),
-        ("offsets", "Offsets 抵销",
-         "<p>Mutual money debts (bilateral) and cycles (A owes B owes C owes A, multilateral). Support and "
-         "non-money claims are left out.</p>"
-         + table("offsets-table", f["offsets"], off_cols, max_rows, O["offsets"].filename)
-         + _left_out(len(f["offsets"]), len(linked["offset"]), "offset", O["offsets"].filename)),
-        ("bundles", "Largest bundles 关联案件组",
-         "<p>Cases tied by a shared party or asset, to be enforced together (捆绑执行).</p>"
-         + table("bundles-table", bundles, bun_cols, max_rows, O["bundles"].filename)
-         + _left_out(len(bundles), len(linked["bundle"]), "bundle", O["bundles"].filename)),
-        ("assets", "Shared assets 同一执行标的物",
-         table("assets-table", f["shared_assets"], asset_cols, max_rows, O["shared_assets"].filename)),
-    ]
-    nav = " · ".join(f'<a href="#{sid}">{html.escape(title)}</a>' for sid, title, _ in sections)
-    body = "".join(f'<section id="{sid}"><h2>{html.escape(title)}</h2>{content}</section>'
-                   for sid, title, content in sections)
-    return INDEX.format(css=INDEX_CSS, js=SORT_JS, nav=nav, body=body, backend=html.escape(str(result.summary.get("backend", ""))))
-
-
-INDEX_CSS = """
-body{margin:0 auto;max-width:1400px;padding:0 16px 40px;font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;color:#222;font-size:14px}
-h1{font-size:22px;margin:16px 0 4px} h2{font-size:17px;margin:28px 0 6px;border-bottom:1px solid #ddd;padding-bottom:3px}
-nav{font-size:13px;margin-bottom:8px} .note{color:#666;font-size:13px}
-table{border-collapse:collapse;margin:6px 0} td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
-table.sortable th{background:#f3f5f8;cursor:pointer;user-select:none;white-space:nowrap}
-table.sortable th[aria-sort=ascending]::after{content:" ▲"} table.sortable th[aria-sort=descending]::after{content:" ▼"}
-td[data-v]{text-align:right;font-variant-numeric:tabular-nums}
-table.summary th{background:#f3f5f8;font-weight:normal} table.summary td{text-align:right}
-tbody tr:nth-child(even){background:#fafbfc} a{color:#1f5fa8}
-"""
-
-SORT_JS = """
-document.querySelectorAll("table.sortable").forEach(function (t) {
-  var heads = t.tHead.rows[0].cells;
-  Array.prototype.forEach.call(heads, function (th, i) {
-    th.addEventListener("click", function () {
-      var asc = th.getAttribute("aria-sort") !== "ascending";
-      Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
-      th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-      var num = th.getAttribute("data-type") === "num";
-      var body = t.tBodies[0];
-      var rows = Array.prototype.slice.call(body.rows);
-      function key(r) {
-        var c = r.cells[i];
-        if (!num) return c.textContent;
-        var v = parseFloat(c.getAttribute("data-v"));
-        return isNaN(v) ? -Infinity : v;
-      }
-      rows.sort(function (a, b) {
-        var x = key(a), y = key(b);
-        var d = num ? x - y : x.localeCompare(y, "zh");
-        return asc ? d : -d;
-      });
-      rows.forEach(function (r) { body.appendChild(r); });
-    });
-  });
-});
-"""
-
-INDEX = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<title>casegraph report 关联案件分析报告</title>
-<style>{css}</style>
-</head>
-<body>
-<h1>casegraph report 关联案件分析报告</h1>
-<p class="note">Engine: {backend}. Click a column header to sort; a linked bundle, debtor or offset opens its network.
-IDs are masked. Every table is also a CSV file beside this folder.</p>
-<nav>{nav}</nav>
-{body}
-<script>{js}</script>
-</body>
-</html>
-"""
+    return page.templates(TEMPLATES).get_template("index.html").render(
+        backend=str(result.summary.get("backend", "")),
+        summary=summary_rows(result.summary),
+        debtors=table("debtors-table", debtors, deb_cols, max_rows, O["common_debtors"].filename),
+        applicants=table("applicants-table", rep, rep_cols, max_rows, O["repeat_applicants"].filename),
+        offsets=table("offsets-table", f["offsets"], off_cols, max_rows, O["offsets"].filename),
+        bundles=table("bundles-table", bundles, bun_cols, max_rows, O["bundles"].filename),
+        assets=table("assets-table", f["shared_assets"], asset_cols, max_rows, O["shared_assets"].filename),
+        pages={what: len(ids) for what, ids in linked.items()},
+    )

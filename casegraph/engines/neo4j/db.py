@@ -1,11 +1,12 @@
 """The Neo4j engine: casegraph's persistent store, shared by a court's assigners and analysts.
 
-Same path as the embedded engine up to the graph (read → normalise → resolve →
-graph); then :mod:`casegraph.neo4j_load` writes the graph into Neo4j and
-:mod:`casegraph.neo4j_find` answers the findings from the database with the
-queries in the repository's ``cypher/`` folder (one commented, parameterised
-file per finding, runnable as they are in Neo4j Browser or cypher-shell).
-Both engines give the same findings.
+This module is the engine's bottom layer: the driver bound to one database,
+Neo4j's errors as one-line :class:`DatabaseError` s, and the queries of the
+``cypher/`` folder (one commented, parameterised file per query, runnable as
+they are in Neo4j Browser or cypher-shell; the loader's statements in
+``cypher/load/``). :mod:`~casegraph.engines.neo4j.load` writes a prepared
+export with them and :mod:`~casegraph.engines.neo4j.find` answers the
+findings.
 
 The connection is configured the way Neo4j's own tools are: ``NEO4J_URI``,
 ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``, or the arguments of
@@ -16,9 +17,8 @@ Example::
 
     from casegraph.engines.neo4j import db as ne
     with ne.connect("neo4j://127.0.0.1:7687") as db:
-        ne.load(db, "export/")                                 # cases, parties, roles, assets, judges
-        findings = ne.find_all(db)                             # same tables as casegraph.find.find_all
         ne.query(db, "related_cases", {"case_no": "（2024）沪0113执1号"})
+        ne.statement("load/read_cases")                        # the text of a loader's statement
 """
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -165,14 +164,16 @@ def translate_errors(db: Database):
 # -- the cypher/ folder ------------------------------------------------------
 
 def cypher_names() -> list[str]:
-    """The queries in ``cypher/``, by file name without ``.cypher``."""
+    """The queries in ``cypher/``, by file name without ``.cypher`` (the
+    loader's own, in ``cypher/load/``, are not queries to run by name)."""
     return sorted(p.stem for p in CYPHER_DIR.glob("*.cypher"))
 
 
 def cypher(name: str) -> str:
-    """The text of ``cypher/<name>.cypher``."""
+    """The text of ``cypher/<name>.cypher``; ``name`` may name one folder
+    down, as ``load/begin``."""
     path = CYPHER_DIR / f"{name}.cypher"
-    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
+    if not re.fullmatch(r"([a-z0-9_]+/)?[a-z0-9_]+", name) or not path.is_file():
         raise DatabaseError(f"no query {name!r} in {CYPHER_DIR} (there are: {', '.join(cypher_names())})")
     return path.read_text(encoding="utf-8")
 
@@ -182,6 +183,14 @@ def statements(name: str) -> list[str]:
     lines = [ln for ln in cypher(name).splitlines() if not ln.lstrip().startswith("//")]
     parts = re.split(r";\s*$", "\n".join(lines), flags=re.M)
     return [p.strip() for p in parts if p.strip()]
+
+
+def statement(name: str) -> str:
+    """The one statement of a file."""
+    found = statements(name)
+    if len(found) != 1:
+        raise DatabaseError(f"{CYPHER_DIR / name}.cypher holds {len(found)} statements, not one")
+    return found[0]
 
 
 # The files that write (the others are routed to any member of a cluster).
@@ -230,7 +239,6 @@ def printable(table: pd.DataFrame, width: int = 60) -> pd.DataFrame:
 
 def clear(db: Database, batch: int = 20_000) -> None:
     """Delete every node and relationship (constraints and indexes stay)."""
-    while True:
-        n = db.write("MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n", {"batch": batch})
-        if int(n.iloc[0, 0]) == 0:
-            return
+    query = statement("load/clear")
+    while int(db.write(query, {"batch": batch}).iloc[0, 0]):
+        pass

@@ -8,18 +8,23 @@ Example::
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import cached_property
+
 import pandas as pd
 
 from casegraph import contract as C
+from casegraph.engines.base import Pictures
 from casegraph.engines.neo4j import find as nf
-from casegraph.engines.neo4j.db import Database, connect, query
+from casegraph.engines.neo4j.db import Database, connect, defaults, query, statements
 from casegraph.engines.neo4j.load import LoadReport, load_graph
 from casegraph.find.clearing import graph_from_rows
 from casegraph.graph import CaseGraph
+from casegraph.pictures.from_neo4j import Neo4jSource
 from casegraph.resolve import Resolved
 
 
-class Neo4jEngine:
+class Neo4jEngine(Pictures):
     """An :class:`~casegraph.engines.base.Engine` over one Neo4j database."""
 
     name = "neo4j"
@@ -43,6 +48,20 @@ class Neo4jEngine:
 
     def related_cases(self, case_no: str) -> pd.DataFrame:
         return nf.related_cases(self.db, case_no, self.options)
+
+    @cached_property
+    def _pictures(self) -> Neo4jSource:
+        return Neo4jSource(self.db, self.options)
+
+    def routing_lookup(self, case_no: str, pending: Iterable[str] = ()) -> pd.DataFrame:
+        statement, params = self._route_case
+        return self.db.read(statement, {**params, "case_no": case_no, "pending": list(pending)})
+
+    @cached_property
+    def _route_case(self) -> tuple[str, dict]:
+        # Read once: a day's routing asks it for every new case.
+        (statement,) = statements("route_case")
+        return statement, {**defaults("route_case"), "hub_threshold": self.options.hub_threshold}
 
     def clearing_graph(self) -> CaseGraph:
         """The money cases and their parties as the database holds them

@@ -1,12 +1,14 @@
 """Loading an export into Neo4j: idempotent, incremental, and safe to re-run after a crash.
 
 What a load does, in this order (each step a series of batched ``UNWIND``
-writes, :data:`BATCH` rows per transaction, values only ever as parameters):
+writes, :data:`BATCH` rows per transaction, values only ever as parameters;
+every statement a commented file in ``cypher/load/``):
 
 1. the schema (``cypher/schema.cypher``: uniqueness constraints first);
-2. read the party records already in the database and resolve them together
-   with the export's (:func:`casegraph.resolve.resolve` over the union), so a
-   newer export re-resolves parties consistently with what is there;
+2. read what the database holds (``read_*.cypher``) and resolve its party
+   records together with the export's (:func:`casegraph.resolve.resolve`
+   over the union), so a newer export re-resolves parties consistently with
+   what is there;
 3. write what differs from the database (``CREATE`` what it lacks, ``SET``
    what changed): parties, cases, party records (re-pointed when a party's
    id changed), the party–case roles, orphaned parties removed, assets,
@@ -22,9 +24,10 @@ nothing lost and nothing duplicated. One loader at a time.
 
 Example::
 
-    from casegraph.engines.neo4j import db as ne
-    with ne.connect() as db:
-        report = ne.load(db, "export/")
+    from casegraph import pipeline
+    from casegraph.engines.neo4j.db import connect
+    with connect() as db:
+        report = pipeline.load(db, "export/")     # prepare(), then load_graph()
     report.written
     # {'parties': 4425, 'cases': 2000, 'records': 4579, 'roles': 4511, ...}
 """
@@ -40,7 +43,7 @@ import pandas as pd
 from casegraph import contract as C
 from casegraph.graph import CaseGraph
 from casegraph.normalise.identity import keyed_hash, secret_key
-from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statements
+from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
 from casegraph.resolve import Resolved, resolve
 
 BATCH = 10_000
@@ -53,91 +56,9 @@ RECORD_INPUT = ["record_key", "case_no", "role", "name", "name_norm", "kind", "i
 RECORD_PROPS = RECORD_INPUT + ["n", "party_id", "rule", "key"]
 PARTY_PROPS = ["party_id", "name", "kind", "id_masked", "n_records", "rules"]
 CASE_PROPS = ["case_no", "filed_on", "cause", "amount", "status", "judge", "type_code"]
+# Relationship types cannot be parameters: the role statements
+# (cypher/load/roles.cypher) get theirs from this fixed table, never from data.
 ROLE_TYPES = {C.APPLICANT: "APPLICANT_IN", C.DEBTOR: "DEBTOR_IN"}
-
-# Each kind of row has a statement for rows the database does not hold yet
-# (CREATE: the load read what is there, and the uniqueness constraints stop
-# a duplicate anyway) and one for rows it holds in another state. Every
-# statement reads its row as ``r``; see _unpacking.
-CREATE_PARTIES = "CREATE (p:Party) SET p = r"
-UPDATE_PARTIES = """MATCH (p:Party {party_id: r.party_id})
-SET p += r"""
-
-CREATE_CASES = "CREATE (c:Case) SET c = r"
-UPDATE_CASES = """MATCH (c:Case {case_no: r.case_no})
-SET c += r"""
-
-CREATE_RECORDS = """MATCH (p:Party {party_id: r.party_id})
-CREATE (x:PartyRecord)-[:OF]->(p)
-SET x = r"""
-# A record that changed, or points at another party now: one statement that
-# leaves it pointing at exactly one party, however often it runs.
-UPDATE_RECORDS = """MATCH (p:Party {party_id: r.party_id})
-MERGE (x:PartyRecord {record_key: r.record_key})
-SET x += r
-WITH x, p
-OPTIONAL MATCH (x)-[old:OF]->(other:Party) WHERE other <> p
-DELETE old
-WITH DISTINCT x, p
-MERGE (x)-[:OF]->(p)"""
-
-# Relationship types cannot be parameters: one statement per role, chosen
-# from this fixed table, never built from data.
-CREATE_ROLE = {
-    t: f"""MATCH (p:Party {{party_id: r.party_id}})
-MATCH (c:Case {{case_no: r.case_no}})
-CREATE (p)-[:{t}]->(c)"""
-    for t in ROLE_TYPES.values()
-}
-DROP_ROLE = {
-    t: f"""MATCH (:Party {{party_id: r.party_id}})-[x:{t}]->(:Case {{case_no: r.case_no}})
-DELETE x"""
-    for t in ROLE_TYPES.values()
-}
-
-DROP_PARTIES = """UNWIND $ids AS id
-MATCH (p:Party {party_id: id})
-DETACH DELETE p"""
-
-CREATE_ASSETS = "CREATE (a:Asset) SET a = r"
-UPDATE_ASSETS = """MATCH (a:Asset {asset_id: r.asset_id})
-SET a += r"""
-
-CREATE_ATTACHES = """MATCH (c:Case {case_no: r.case_no})
-MATCH (a:Asset {asset_id: r.asset_id})
-CREATE (c)-[:ATTACHES {action: r.action, asset_type: r.asset_type}]->(a)"""
-UPDATE_ATTACHES = """MATCH (:Case {case_no: r.case_no})-[x:ATTACHES]->(:Asset {asset_id: r.asset_id})
-SET x.action = r.action, x.asset_type = r.asset_type"""
-
-WRITE_JUDGES = """MERGE (j:Judge {judge: r.judge})
-SET j.team = r.team, j.capacity = r.capacity"""
-
-DROP_ALL_OWES = """MATCH ()-[o:OWES]->()
-WITH o LIMIT $batch
-DELETE o
-RETURN count(*) AS n"""
-
-READ_RECORDS = """MATCH (r:PartyRecord)
-RETURN r.record_key AS record_key, r.case_no AS case_no, r.role AS role, r.name AS name,
-       r.name_norm AS name_norm, r.kind AS kind, r.id_status AS id_status, r.id_key AS id_key,
-       r.id_masked AS id_masked, r.n AS n, r.party_id AS party_id, r.rule AS rule, r.key AS key"""
-
-READ_PARTIES = """MATCH (p:Party)
-RETURN p.party_id AS party_id, p.name AS name, p.kind AS kind, p.id_masked AS id_masked,
-       p.n_records AS n_records, p.rules AS rules"""
-
-READ_CASES = """MATCH (c:Case)
-RETURN c.case_no AS case_no, c.filed_on AS filed_on, c.cause AS cause, c.amount AS amount,
-       c.status AS status, c.judge AS judge, c.type_code AS type_code"""
-
-READ_ASSETS = "MATCH (a:Asset) RETURN a.asset_id AS asset_id, a.asset_type AS asset_type"
-
-READ_ATTACHES = """MATCH (c:Case)-[x:ATTACHES]->(a:Asset)
-RETURN c.case_no AS case_no, a.asset_id AS asset_id, x.action AS action, x.asset_type AS asset_type"""
-
-READ_ROLES = """MATCH (p:Party)-[r:APPLICANT_IN|DEBTOR_IN]->(c:Case)
-RETURN c.case_no AS case_no, CASE type(r) WHEN 'APPLICANT_IN' THEN 'applicant' ELSE 'debtor' END AS role,
-       p.party_id AS party_id"""
 
 ROLE_COLS = ["case_no", "role", "party_id"]
 ATTACH_COLS = ["case_no", "asset_id", "action", "asset_type"]
@@ -160,7 +81,7 @@ class LoadReport:
 
 def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool = False,
                batch: int = BATCH, key: bytes | None = None) -> LoadReport:
-    """Write a prepared export (:func:`casegraph.analyze.prepare`) into the database.
+    """Write a prepared export (:func:`casegraph.pipeline.prepare`) into the database.
 
     Returns a :class:`LoadReport`. Raises :class:`DatabaseError` (one line)
     if the server cannot be reached or fails; run it again to finish.
@@ -172,20 +93,19 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     with clock("schema"):
         for s in statements("schema"):
             db.write(s)
-        db.write("CALL db.awaitIndexes(300)")
     with clock("begin"):
         report.recovered = _begin(db, secret)
     with clock("read"):
         old = {
-            "records": _frame(db.read(READ_RECORDS), RECORD_PROPS),
-            "parties": _frame(db.read(READ_PARTIES), PARTY_PROPS),
-            "cases": _frame(db.read(READ_CASES), CASE_PROPS),
-            "assets": _frame(db.read(READ_ASSETS), ["asset_id", "asset_type"]),
-            "attaches": _frame(db.read(READ_ATTACHES), ATTACH_COLS),
+            "records": _read(db, "records", RECORD_PROPS),
+            "parties": _read(db, "parties", PARTY_PROPS),
+            "cases": _read(db, "cases", CASE_PROPS),
+            "assets": _read(db, "assets", ["asset_id", "asset_type"]),
+            "attaches": _read(db, "attaches", ATTACH_COLS),
         }
         # The roles are what the records say, unless a load was cut short
         # between writing records and roles: then ask the database.
-        old["roles"] = (_frame(db.read(READ_ROLES), ROLE_COLS) if report.recovered
+        old["roles"] = (_read(db, "roles", ROLE_COLS) if report.recovered
                         else old["records"][ROLE_COLS].drop_duplicates())
     with clock("resolve"):
         if old["records"].empty:
@@ -199,7 +119,9 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     plan = _Plan()
     plan.parties = _split(parties, old["parties"], ["party_id"])
     plan.cases = _split(graph.cases[CASE_PROPS], old["cases"], ["case_no"])
-    plan.records = _split(records, old["records"], ["record_key"])
+    created, updated = _split(records, old["records"], ["record_key"])
+    # a party's records in one batch: fewer transactions wait for the same party
+    plan.records = (created.sort_values("party_id"), updated)
     plan.roles_added, plan.roles_dropped = _diff(roles, old["roles"], ROLE_COLS)
     plan.orphans = sorted(set(old["parties"]["party_id"]) - set(parties["party_id"]))
     plan.assets = _split(_assets(graph.assets, old["assets"]), old["assets"], ["asset_id"])
@@ -214,35 +136,31 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     count = {"n_records": "toIntegerOrNull", "n": "toIntegerOrNull"}
     try:
         with clock("parties"):
-            _write(db, CREATE_PARTIES, plan.parties[0], bar, batch, count)
-            _write(db, UPDATE_PARTIES, plan.parties[1], bar, batch, count, writers=1)
+            _create_update(db, "parties", plan.parties, bar, batch, count)
         with clock("cases"):
-            _write(db, CREATE_CASES, plan.cases[0], bar, batch, {"amount": "toFloatOrNull"})
-            _write(db, UPDATE_CASES, plan.cases[1], bar, batch, {"amount": "toFloatOrNull"}, writers=1)
+            _create_update(db, "cases", plan.cases, bar, batch, {"amount": "toFloatOrNull"})
         with clock("records"):
-            # a party's records in one batch: fewer transactions wait for the same party
-            _write(db, CREATE_RECORDS, plan.records[0].sort_values("party_id"), bar, batch, count)
-            _write(db, UPDATE_RECORDS, plan.records[1], bar, batch, count, writers=1)
+            _create_update(db, "records", plan.records, bar, batch, count)
         with clock("roles"):
+            create, drop = statements("load/roles")
             for role, t in ROLE_TYPES.items():
                 dropped = plan.roles_dropped
-                _write(db, DROP_ROLE[t], dropped.loc[dropped["role"] == role, ["case_no", "party_id"]], bar, batch,
-                       writers=1)
+                _write(db, _of_type(drop, t), dropped.loc[dropped["role"] == role, ["case_no", "party_id"]], bar,
+                       batch, writers=1)
             for role, t in ROLE_TYPES.items():
                 added = plan.roles_added
                 mine = added.loc[added["role"] == role, ["case_no", "party_id"]].sort_values("party_id")
-                _write(db, CREATE_ROLE[t], mine, bar, batch)
+                _write(db, _of_type(create, t), mine, bar, batch)
         with clock("orphans"):
+            drop = statement("load/orphans")
             for i in range(0, len(plan.orphans), batch):
-                db.write(DROP_PARTIES, {"ids": plan.orphans[i:i + batch]})
+                db.write(drop, {"ids": plan.orphans[i:i + batch]})
                 bar.update(len(plan.orphans[i:i + batch]))
         with clock("assets"):
-            _write(db, CREATE_ASSETS, plan.assets[0], bar, batch)
-            _write(db, UPDATE_ASSETS, plan.assets[1], bar, batch, writers=1)
-            _write(db, CREATE_ATTACHES, plan.attaches[0], bar, batch)
-            _write(db, UPDATE_ATTACHES, plan.attaches[1], bar, batch, writers=1)
+            _create_update(db, "assets", plan.assets, bar, batch)
+            _create_update(db, "attaches", plan.attaches, bar, batch)
         with clock("judges"):
-            _write(db, WRITE_JUDGES, plan.judges, bar, batch, {"capacity": "toFloatOrNull"}, writers=1)
+            _write(db, statement("load/judges"), plan.judges, bar, batch, {"capacity": "toFloatOrNull"}, writers=1)
         with clock("owes"):
             _rebuild_owes(db, plan.debtors, graph.options, bar, batch)
         with clock("finish"):
@@ -304,7 +222,9 @@ def _judges(judges: pd.DataFrame) -> pd.DataFrame:
     return j
 
 
-def _frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def _read(db: Database, what: str, columns: list[str]) -> pd.DataFrame:
+    """What the database holds of one kind (``cypher/load/read_<what>.cypher``)."""
+    df = db.read(statement(f"load/read_{what}"))
     return df.reindex(columns=columns) if not df.empty else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
@@ -344,11 +264,7 @@ def _begin(db: Database, secret: bytes) -> bool:
     would never match this key's, and every party would be doubled.
     """
     check = keyed_hash("casegraph key check", secret)
-    meta = db.write("""MERGE (m:CasegraphMeta {name: $name})
-ON CREATE SET m.created = datetime(), m.key_check = $check, m.state = 'new'
-WITH m, m.state AS previous
-SET m.state = CASE WHEN m.key_check = $check THEN 'loading' ELSE m.state END
-RETURN previous, m.key_check = $check AS same_key""", {"name": META, "check": check})
+    meta = db.write(statement("load/begin"), {"name": META, "check": check})
     if not bool(meta.at[0, "same_key"]):
         raise DatabaseError(f"the database at {db.uri} was loaded with another casegraph key (CASEGRAPH_SECRET or "
                             "~/.config/casegraph/secret.key): use that key, or load into an empty database")
@@ -356,18 +272,17 @@ RETURN previous, m.key_check = $check AS same_key""", {"name": META, "check": ch
 
 
 def _finish(db: Database, options: C.Options) -> None:
-    db.write("""MATCH (m:CasegraphMeta {name: $name})
-SET m.state = 'ready', m.loaded_at = datetime(), m.loads = coalesce(m.loads, 0) + 1,
-    m.personal_causes = $personal_causes""", {"name": META, "personal_causes": list(options.personal_causes)})
+    db.write(statement("load/finish"), {"name": META, "personal_causes": list(options.personal_causes)})
 
 
 def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, bar, batch: int) -> None:
     """The OWES projection between the parties that both owe and are owed
     (nobody else can sit on an offset), rebuilt whole: small, and right
     after any load, finished or not."""
-    while int(db.write(DROP_ALL_OWES, {"batch": batch * 5}).iloc[0, 0]):
+    clear = statement("load/owes_clear")
+    while int(db.write(clear, {"batch": batch * 5}).iloc[0, 0]):
         pass
-    query = statements("owes")[0]
+    query = statement("owes")
     causes = params_of(options)["personal_causes"]
     step = max(batch // 4, 1)  # a debtor expands to a few rows: smaller batches, similar transactions
     for i in range(0, len(debtors), step):
@@ -379,12 +294,9 @@ def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, bar, bat
 def refresh_owes(db: Database, options: C.Options, batch: int = BATCH) -> None:
     """Rebuild the OWES projection, e.g. for other ``personal_causes`` than
     the last load's."""
-    debtors = db.read("""MATCH (p:Party)
-WHERE EXISTS { (p)-[:DEBTOR_IN]->() } AND EXISTS { (p)-[:APPLICANT_IN]->() }
-RETURN p.party_id AS id""")["id"].tolist()
+    debtors = db.read(statement("load/owes_debtors"))["id"].tolist()
     _rebuild_owes(db, sorted(debtors), options, _progress(0, False), batch)
-    db.write("MATCH (m:CasegraphMeta {name: $name}) SET m.personal_causes = $causes",
-             {"name": META, "causes": list(options.personal_causes)})
+    db.write(statement("load/owes_causes_set"), {"name": META, "causes": list(options.personal_causes)})
 
 
 @dataclass
@@ -431,6 +343,10 @@ def _packed(df: pd.DataFrame, numeric: dict[str, str]) -> dict:
     return out
 
 
+# A batched statement's first line, which the unpacking head takes the place of.
+ROWS = "UNWIND $rows AS r"
+
+
 def _unpacking(columns: list[str], numeric: dict[str, str]) -> str:
     """The head of a batched write: one row ``r`` per packed value.
     Column names come from this module's constants, never from data."""
@@ -441,17 +357,39 @@ def _unpacking(columns: list[str], numeric: dict[str, str]) -> str:
     return f"WITH {split}\nUNWIND range(0, size({columns[0]}) - 1) AS i\nWITH {{{fields}}} AS r\n"
 
 
-def _write(db: Database, body: str, df: pd.DataFrame, bar, batch: int, numeric: dict[str, str] | None = None,
+def _of_type(text: str, role_type: str) -> str:
+    """A role statement (``cypher/load/roles.cypher``, written for
+    APPLICANT_IN) for the role type ``role_type`` of :data:`ROLE_TYPES`."""
+    if text.count(":APPLICANT_IN]") != 1 or role_type not in ROLE_TYPES.values():
+        raise ValueError(f"cannot make a statement for {role_type} of: {text}")
+    return text.replace(":APPLICANT_IN]", f":{role_type}]")
+
+
+def _create_update(db: Database, kind: str, rows: tuple[pd.DataFrame, pd.DataFrame], bar, batch: int,
+                   numeric: dict[str, str] | None = None) -> None:
+    """The rows the database lacks and those it holds in another state, by
+    the two statements of ``cypher/load/<kind>.cypher``. Updates run one
+    transaction at a time: two could wait on each other's nodes."""
+    create, update = statements(f"load/{kind}")
+    _write(db, create, rows[0], bar, batch, numeric)
+    _write(db, update, rows[1], bar, batch, numeric, writers=1)
+
+
+def _write(db: Database, text: str, df: pd.DataFrame, bar, batch: int, numeric: dict[str, str] | None = None,
            writers: int = WRITERS) -> None:
-    """``body`` (which reads each row as ``r``) over ``df``, ``batch`` rows per
-    transaction, ``writers`` transactions at a time. ``numeric`` maps number
-    columns to their Cypher conversion.
+    """A statement that reads its rows as ``UNWIND $rows AS r``, over ``df``:
+    ``batch`` rows per transaction, packed (see :data:`SEP`), ``writers``
+    transactions at a time. ``numeric`` maps number columns to their Cypher
+    conversion.
 
     One transaction runs on one server thread: two at a time keep a 2-core
     server busy. Two batches that lock the same node (a bank's roles) wait
     for each other; a deadlock between them is retried by the driver.
     """
     numeric = numeric or {}
+    head, _, body = text.partition("\n")
+    if head.strip() != ROWS:
+        raise ValueError(f"a batched statement begins with {ROWS!r}, not {head!r}")
     if df.empty:
         return
     query = _unpacking(list(df.columns), numeric) + body

@@ -29,18 +29,19 @@ Central into ``~/.m2`` (about 170 MB); later builds run offline.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+
+import psutil
+from filelock import FileLock
 
 from casegraph.errors import ServerError
 from casegraph.resources import cache_dir, maven_fingerprint, maven_project
@@ -136,7 +137,7 @@ def build(force: bool = False) -> Path:
     if mvn is None:
         raise ServerError("Maven (mvn) is not on PATH; install Maven 3.8+ to build neo4j/")
     (MAVEN_DIR / "target").mkdir(parents=True, exist_ok=True)
-    with _locked(MAVEN_DIR / "target" / ".build.lock"):
+    with FileLock(MAVEN_DIR / "target" / ".build.lock"):
         # Another process may have finished the same build while we waited.
         if not force and _build_is_current():
             return LIB_DIR
@@ -230,7 +231,7 @@ def start(
     """
     data_dir = _resolve(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(data_dir / _LOCK_FILE):
+    with FileLock(data_dir / _LOCK_FILE):
         running = _find(data_dir)
         if running is not None:
             # Started by an earlier start() that was interrupted while waiting,
@@ -268,10 +269,12 @@ def stop(data_dir: str | os.PathLike[str] | None = None) -> bool:
     """Shut the server on ``data_dir`` down cleanly; True if one was running.
 
     Sends SIGTERM (Neo4j checkpoints and closes the store), waits up to 60 s,
-    then SIGKILLs. Removes the state file either way.
+    then SIGKILLs. Removes the state file either way. (Windows has no
+    SIGTERM: there the process is ended, and the next start recovers the
+    store from the transaction log.)
     """
     data_dir = _resolve(data_dir)
-    with _locked(data_dir / _LOCK_FILE):
+    with FileLock(data_dir / _LOCK_FILE):
         info = _find(data_dir)
         if info is not None:
             _terminate(info.pid, grace=_STOP_TIMEOUT)
@@ -280,7 +283,8 @@ def stop(data_dir: str | os.PathLike[str] | None = None) -> bool:
 
 
 def kill(data_dir: str | os.PathLike[str] | None = None) -> bool:
-    """SIGKILL the server on ``data_dir`` with no clean shutdown, like a crash.
+    """Kill the server on ``data_dir`` with no clean shutdown, like a crash
+    (SIGKILL; TerminateProcess on Windows).
 
     The state file is left behind, as a real crash would leave it; the next
     start() notices the process is gone and recovers the store from the
@@ -290,8 +294,7 @@ def kill(data_dir: str | os.PathLike[str] | None = None) -> bool:
     info = _find(data_dir)
     if info is None:
         return False
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(info.pid, signal.SIGKILL)
+    _signal(info.pid, psutil.Process.kill)
     if not _wait_gone(info.pid, 30):
         raise ServerError(f"Neo4j (pid {info.pid}) survived SIGKILL for 30 s")
     return True
@@ -318,8 +321,9 @@ def _resolve(data_dir: str | os.PathLike[str] | None) -> Path:
 
 def _java() -> str:
     java_home = os.environ.get("JAVA_HOME")
-    if java_home and (Path(java_home) / "bin" / "java").is_file():
-        return str(Path(java_home) / "bin" / "java")
+    exe = Path(java_home or ".") / "bin" / ("java.exe" if sys.platform == "win32" else "java")
+    if java_home and exe.is_file():
+        return str(exe)
     java = shutil.which("java")
     if java is None:
         raise ServerError("java is not on PATH; Neo4j 5.26 needs a Java 17 or 21 runtime")
@@ -354,25 +358,21 @@ def _spawn(
         "--pagecache",
         pagecache,
     ]
-    # The shell backgrounds the JVM and exits, so the JVM is nobody's child
-    # here: it outlives this Python process, leaves no zombie behind in it,
-    # and its own session keeps Ctrl-C in our terminal from reaching it.
-    launcher = 'log=$1; shift; "$@" </dev/null >>"$log" 2>&1 & echo $!'
+    # The JVM gets a session (a process group on Windows) of its own, so
+    # Ctrl-C in our terminal does not reach it, and it outlives this Python
+    # process. While this process lives it is our child: _wait_gone reaps it.
+    if sys.platform == "win32":
+        detach = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS}
+    else:
+        detach = {"start_new_session": True}
     try:
-        out = subprocess.run(
-            ["/bin/sh", "-c", launcher, "sh", str(log), *cmd],
-            cwd=data_dir,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-            timeout=30,
-            check=True,
-        ).stdout
-        pid = int(out.strip().splitlines()[-1])
-    except (subprocess.SubprocessError, ValueError, IndexError, OSError) as e:
+        with log.open("ab") as out:
+            child = subprocess.Popen(cmd, cwd=data_dir, stdin=subprocess.DEVNULL, stdout=out,
+                                     stderr=subprocess.STDOUT, **detach)
+    except OSError as e:
         raise ServerError(f"could not launch {java}: {e}") from None
+    pid = child.pid
+    _CHILDREN[pid] = child
     return ServerInfo(pid=pid, port=port, uri=f"neo4j://{HOST}:{port}", data_dir=data_dir), log_offset
 
 
@@ -410,36 +410,37 @@ def _wait_ready(info: ServerInfo, log: Path | None, log_offset: int, deadline: f
 
 
 def _find(data_dir: Path) -> ServerInfo | None:
-    """The live server process for data_dir, from the state file or, failing that, /proc."""
+    """The live server process for data_dir, from the state file or, failing
+    that, from the processes' command lines."""
     state = _read_state(data_dir)
     if state is not None and _alive(state.pid) and _port_of(state.pid, data_dir) in (state.port, -1):
         return state
     # The state file can be missing or stale while a server still runs (deleted
     # by hand, or written by a start() that was killed); the JVM's command line
     # names its data directory and port, so look for it there.
-    for pid in _all_pids():
-        port = _port_of(pid, data_dir)
-        if port not in (None, -1) and _alive(pid):
-            return ServerInfo(pid=pid, port=port, uri=f"neo4j://{HOST}:{port}", data_dir=data_dir)
+    for proc in psutil.process_iter(["cmdline"]):
+        port = _port_in(proc.info["cmdline"], data_dir)
+        if port is not None and _alive(proc.pid):
+            return ServerInfo(pid=proc.pid, port=port, uri=f"neo4j://{HOST}:{port}", data_dir=data_dir)
     return None
-
-
-def _cmdline(pid: int) -> list[str] | None:
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return None
-    return [a.decode(errors="replace") for a in raw.split(b"\0") if a]
 
 
 def _port_of(pid: int, data_dir: Path) -> int | None:
     """The --port of pid if it is our server for data_dir; None if it is not.
 
-    -1 means "cannot tell" (no /proc on this platform): the pid is trusted.
+    -1 means "cannot tell" (the system does not show us its command line):
+    the pid is trusted.
     """
-    if not Path("/proc/self").exists():
+    try:
+        args = psutil.Process(pid).cmdline()
+    except psutil.NoSuchProcess:
+        return None
+    except psutil.AccessDenied:
         return -1
-    args = _cmdline(pid)
+    return _port_in(args, data_dir)
+
+
+def _port_in(args: list[str] | None, data_dir: Path) -> int | None:
     if not args or MAIN_CLASS not in args:
         return None
     try:
@@ -450,36 +451,27 @@ def _port_of(pid: int, data_dir: Path) -> int | None:
         return None
 
 
-def _all_pids() -> Iterator[int]:
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return
-    for entry in proc.iterdir():
-        if entry.name.isdigit():
-            yield int(entry.name)
+# The servers this process started, by pid: reaped here once they end.
+_CHILDREN: dict[int, subprocess.Popen] = {}
 
 
 def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        # A killed server whose parent has not reaped it yet is a zombie: it
+        # still has a pid, but it is gone for our purposes.
+        return psutil.Process(pid).status() not in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.AccessDenied:
         return True
-    # A killed server whose parent (init, here) has not reaped it yet is a
-    # zombie: signal 0 still reaches it, but it is gone for our purposes.
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
 def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while True:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
+        child = _CHILDREN.get(pid)
+        if child is not None and child.poll() is not None:
+            del _CHILDREN[pid]
         if not _alive(pid):
             return True
         if time.monotonic() >= deadline:
@@ -487,13 +479,17 @@ def _wait_gone(pid: int, timeout: float) -> bool:
         time.sleep(0.1)
 
 
+def _signal(pid: int, send) -> None:
+    """``send`` (psutil's terminate or kill) to pid, if it still runs."""
+    with contextlib.suppress(psutil.NoSuchProcess):
+        send(psutil.Process(pid))
+
+
 def _terminate(pid: int, grace: float) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
+    _signal(pid, psutil.Process.terminate)
     if _wait_gone(pid, grace):
         return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
+    _signal(pid, psutil.Process.kill)
     if not _wait_gone(pid, 30):
         raise ServerError(f"Neo4j (pid {pid}) survived SIGKILL for 30 s")
 
@@ -523,19 +519,6 @@ def _write_state(info: ServerInfo) -> None:
 def _remove_state(data_dir: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         (data_dir / STATE_FILE).unlink()
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    # Serialises start/stop (and builds) across processes, e.g. two test
-    # sessions or a test and a CLI sharing one data directory.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _read_from(path: Path, offset: int) -> str:

@@ -1,0 +1,4 @@
+"""``python -m casegraph.cli``: the same as the ``casegraph`` command."""
+from casegraph.cli import main
+
+main()

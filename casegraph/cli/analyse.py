@@ -1,0 +1,134 @@
+"""`casegraph analyze`, `clearing` and `show`: results from an export (or the database)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from casegraph.cli.check import lang_option, max_rejected_option, too_many_rejected
+from casegraph.cli.common import _fail, _options, friendly, main
+
+
+@main.command()
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the results.")
+@click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
+@click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not link their cases (default 20).")
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True)
+@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (NEO4J_URI).")
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
+@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
+@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@lang_option
+@max_rejected_option
+@friendly
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, lang, max_rejected):
+    """Find related cases, common debtors, offsets and bundles in EXPORT.
+
+    EXPORT is a folder with cases.csv and parties.csv (assets.csv and
+    judges.csv optional), a workbook with those sheets, or a clerk's
+    ledger (台账: one sheet or CSV, one row per case). Run casegraph check
+    on it first.
+    """
+    from casegraph.pipeline import analyze as run
+    from casegraph.write.files import write_result
+
+    options = _options(hub_threshold, max_rejected / 100)
+    result = run(export, judges=judges, options=options, backend=backend,
+                 uri=uri, user=user, password=password, database=database)
+    write_result(result, out, lang=lang)
+    _write_report(result, out / "report")
+    _report(result.summary, out)
+    too_many_rejected(result.summary["too_many_rejected"], options.max_rejected,
+                      f"the results are in {out}/, the rows in {out / 'rejected.csv'}")
+
+
+def _report(s: dict, out: Path) -> None:
+    acc, rej = s["accepted"], s["rejected"]
+    click.echo(f"read {acc['cases']} cases, {acc['parties']} party rows -> {s['resolved_parties']} parties "
+               f"({sum(rej.values())} rows rejected, {s['warnings']} warnings)")
+    click.echo(f"found {s['common_debtors']} common debtors, {s['repeat_applicants']} repeat applicants, "
+               f"{sum(s['offsets'].values())} offsets, {s['shared_assets']} shared assets, "
+               f"{s['bundles']} bundles holding {s['cases_in_bundles']} cases")
+    if s.get("assigned") is not None:
+        click.echo(f"assigned {s['assigned']} cases ({s['unassigned']} without a judge with room)")
+    click.echo(f"results in {out}/")
+
+
+@main.command()
+@click.argument("export", required=False, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the plan (its own).")
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
+              help="neo4j without EXPORT: plan the cases already in the database.")
+@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (NEO4J_URI).")
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
+@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
+@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@friendly
+def clearing(export, out, backend, uri, user, password, database):
+    """How much debt can be extinguished at once: the optimal multilateral
+    clearing plan of the money cases in EXPORT (or in Neo4j)."""
+    from casegraph.pipeline import plan_clearing
+    from casegraph.write.files import write_plan
+
+    if export is None and backend == "embedded":
+        _fail("give an EXPORT to read, or --backend neo4j to plan the cases in the database")
+    plan = plan_clearing(export, backend=backend, uri=uri, user=user, password=password, database=database)
+    write_plan(plan, out)
+    s = plan.summary
+    click.echo(f"{s['cases_in_plan']} cases between {s['parties']} parties: {s['debt_before']:,.2f} yuan owed; "
+               f"{s['cleared']:,.2f} can be extinguished at once ({s['cleared_bilateral']:,.2f} by bilateral set-off, "
+               f"{s['cleared_multilateral']:,.2f} only with every party's agreement)")
+    click.echo(f"{s['debt_after']:,.2f} remains (no plan can go below {s['floor']:,.2f}); {s['cases_cleared']} cases "
+               f"shrink, {s['cases_extinguished']} are extinguished; {len(plan.left_out)} cases left out with a reason")
+    click.echo(f"plan in {out}/")
+
+
+def _write_report(result, folder: Path) -> None:
+    from casegraph.write.report import write_report
+
+    write_report(result, folder)
+    click.echo(f"report in {folder / 'index.html'}")
+
+
+@main.command()
+@click.argument("export", required=False, type=click.Path(path_type=Path))
+@click.option("--case", "case_no", help="Case number (案号), as typed.")
+@click.option("--party", help="party_id, ID number (full or masked) or exact name.")
+@click.option("--hops", type=click.IntRange(min=0, max=12), default=2, show_default=True,
+              help="Steps out from the start: 1 reaches a case's parties (a party's cases), 2 their other cases (parties).")
+@click.option("--max-nodes", type=click.IntRange(min=10), default=200, show_default=True,
+              help="Larger neighbourhoods are cut to their most connected part.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The page to write (FILE.html).")
+@click.option("--inline", is_flag=True, help="Put vis-network inside the page (one file) instead of lib/ beside it.")
+@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI when there is no EXPORT (NEO4J_URI).")
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
+@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
+@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@friendly
+def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, password, database):
+    """Draw the network around one case or party as an interactive page.
+
+    With EXPORT (a folder or workbook) casegraph reads it; without, the Neo4j
+    database loaded by `analyze --backend neo4j` answers. The page works
+    offline: vis-network is written beside it (lib/) or, with --inline, into it.
+
+      casegraph show export/ --party 王建国 --out wang.html
+    """
+    from casegraph.pictures import counts_line
+    from casegraph.pictures.show import show as draw
+
+    if (case_no is None) == (party is None):
+        _fail("give one of --case or --party")
+    if out.suffix.lower() not in (".html", ".htm"):
+        _fail(f"{out}: the page must end in .html")
+    if export is None and not uri:
+        _fail("without EXPORT, show asks Neo4j: give --uri or set NEO4J_URI")
+    page, g = draw(out, export, case=case_no, party=party, hops=hops, max_nodes=max_nodes, inline=inline,
+                   uri=uri, user=user, password=password, database=database)
+    click.echo(f"{g.graph['title']}: {counts_line(g)} -> {page}")
+    if g.graph.get("cut"):
+        click.echo(f"cut to the {g.graph['shown_nodes']} most connected of {g.graph['total_nodes']} nodes (--max-nodes)")
+
+
+# -- Neo4j: the local server, loading, and the queries of cypher/ ---------------

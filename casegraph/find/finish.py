@@ -1,0 +1,172 @@
+"""Finishing a finding: an engine's raw rows made into the rows of its output file.
+
+Both engines find the same things their own way (pandas and networkx over a
+:class:`~casegraph.graph.CaseGraph`; Cypher in Neo4j) and hand their raw rows
+here. Finishing is what makes both write the same bytes: the file's columns,
+whole numbers as ``int64``, amounts rounded to cents, list cells sorted and
+de-duplicated, ids derived from content (:func:`casegraph.cells.content_id`),
+the offsets' legal notes, and the row order.
+
+A list cell may arrive as a list (Neo4j's ``collect``, in any order, with
+repeats) or as a cell already joined (:func:`casegraph.cells.join_per_group`).
+
+>>> import pandas as pd
+>>> rows = pd.DataFrame({"asset_id": ["A1", "A2"], "asset_type": ["房产", ""], "n_cases": [2, 3],
+...                      "case_nos": [["2", "1", "2"], "3;4;5"]})
+>>> shared_assets(rows).to_dict("records")
+[{'asset_id': 'A2', 'asset_type': '', 'n_cases': 3, 'case_nos': '3;4;5'}, {'asset_id': 'A1', 'asset_type': '房产', 'n_cases': 2, 'case_nos': '1;2'}]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from casegraph import contract as C
+from casegraph.cells import content_id, join_per_group
+
+MULTILATERAL_NOTE = "needs every party's agreement (Civil Code art. 569 or an enforcement settlement)"
+BILATERAL_NOTE = "mutual money debts; set-off if due and fixed by effective documents (Civil Code art. 568)"
+
+
+@dataclass(frozen=True)
+class Finish:
+    """How one finding is finished: its output file (``C.OUTPUTS[output]``
+    gives the columns), the columns that hold whole numbers, amounts in
+    yuan, yes/no and sets of values, and the row order as (column,
+    ascending) pairs."""
+
+    output: str
+    order: tuple[tuple[str, bool], ...]
+    ints: tuple[str, ...] = ()
+    yuan: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ("case_nos",)
+
+    def __call__(self, rows: pd.DataFrame) -> pd.DataFrame:
+        out = rows.reindex(columns=list(C.OUTPUTS[self.output].columns))
+        for c in self.sets:
+            out[c] = cells(out[c])
+        out = out.astype({**{c: "int64" for c in self.ints}, **{c: bool for c in self.flags},
+                          **{c: "float64" for c in self.yuan}})
+        for c in self.yuan:
+            out[c] = out[c].round(2)
+        by, ascending = zip(*self.order)
+        return out.sort_values(list(by), ascending=list(ascending)).reset_index(drop=True)
+
+
+repeat_applicants = Finish("repeat_applicants", (("n_cases", False), ("party_id", True)),
+                           ints=("n_cases", "n_debtors"), flags=("mass_applicant",),
+                           sets=("case_nos", "repeat_pairs"))
+common_debtors = Finish("common_debtors", (("n_cases", False), ("total_amount", False), ("party_id", True)),
+                        ints=("n_cases", "n_applicants", "n_no_property"), yuan=("total_amount",))
+shared_assets = Finish("shared_assets", (("n_cases", False), ("asset_id", True)), ints=("n_cases",))
+
+
+def cells(values: pd.Series, ordered: bool = False) -> pd.Series:
+    """Each value as a cell: a list joined with ``;``, its values sorted and
+    distinct (in the order given if ``ordered``); a cell already joined as
+    it is (a column of joined cells comes back as it was, dtype and all).
+
+    >>> cells(pd.Series([["b", "a", "b"], "x;y", []])).tolist()
+    ['a;b', 'x;y', '']
+    >>> cells(pd.Series([["B", "A"]]), ordered=True).tolist()
+    ['B;A']
+    """
+    def one(v):
+        if isinstance(v, (list, tuple, set, np.ndarray)):
+            return C.LIST_SEP.join(map(str, v) if ordered else sorted({str(x) for x in v}))
+        return v
+    if not any(isinstance(v, (list, tuple, set, np.ndarray)) for v in values):
+        return values
+    return pd.Series([one(v) for v in values], index=values.index)
+
+
+def _offsets_of(kind: str, note: str, rows: pd.DataFrame) -> pd.DataFrame:
+    rows = rows.reindex(columns=["parties", "case_nos", "amount"])
+    parties, case_nos = cells(rows["parties"], ordered=True), cells(rows["case_nos"])
+    out = pd.DataFrame({"kind": kind, "parties": parties.to_numpy(dtype=object),
+                        "case_nos": case_nos.to_numpy(dtype=object),
+                        "amount": rows["amount"].astype("float64").round(2).to_numpy(), "note": note})
+    # A pair is known by its cases; a cycle's cases may go round either
+    # way, so its parties in owing order are part of what it is.
+    keys = out["case_nos"] if kind == "bilateral" else [f"{p}|{c}" for p, c in zip(out["parties"], out["case_nos"])]
+    out.insert(0, "offset_id", [content_id("O", k) for k in keys])
+    return out
+
+
+def bilateral_offsets(rows: pd.DataFrame) -> pd.DataFrame:
+    """Pairs that owe each other: ``parties`` (the two, in the order given),
+    ``case_nos`` (both directions' cases), ``amount`` (what can be set off).
+
+    >>> pair = bilateral_offsets(pd.DataFrame({"parties": [["A", "B"]], "case_nos": [["2", "1"]], "amount": [50]}))
+    >>> pair[["offset_id", "kind", "parties", "case_nos", "amount"]].to_dict("records")
+    [{'offset_id': 'O76b2a6ede9', 'kind': 'bilateral', 'parties': 'A;B', 'case_nos': '1;2', 'amount': 50.0}]
+    """
+    return _offsets_of("bilateral", BILATERAL_NOTE, rows)
+
+
+def offset_cycles(rows: pd.DataFrame) -> pd.DataFrame:
+    """Cycles of 3+ parties: ``parties`` in owing order from the smallest
+    party_id, ``case_nos``, ``amount`` (the smallest debt on the cycle)."""
+    return _offsets_of("multilateral", MULTILATERAL_NOTE, rows)
+
+
+def offsets(bilateral: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
+    """The offsets file: finished pairs (:func:`bilateral_offsets`), then
+    finished cycles (:func:`offset_cycles`), the largest amounts first."""
+    out = pd.concat([bilateral, cycles], ignore_index=True)
+    return out.sort_values(["kind", "amount", "offset_id"], ascending=[True, False, True])[
+        list(C.OUTPUTS["offsets"].columns)].reset_index(drop=True)
+
+
+def bundles_from_links(links: pd.DataFrame) -> pd.DataFrame:
+    """Related-case bundles from the case–link table (:meth:`CaseGraph.links`):
+    connected groups of 2+ cases. ``bundle_id`` derives from the bundle's case
+    numbers, so it is the same in every run on the same data; ``reasons``
+    lists the shared parties and assets that tie each case in.
+
+    Both engines call this with the links they find.
+
+    >>> import pandas as pd
+    >>> no = "（2024）沪0113执{}号".format
+    >>> links = pd.DataFrame({"case_no": [no(1), no(2), no(2), no(3), no(4)],
+    ...                       "link": ["party:P1", "party:P1", "asset:沪A12345", "asset:沪A12345", "party:P9"]})
+    >>> b = bundles_from_links(links)
+    >>> b["case_no"].tolist() == [no(1), no(2), no(3)], b["bundle_id"].nunique()
+    (True, 1)
+    >>> b["reasons"].tolist()
+    ['party:P1', 'asset:沪A12345;party:P1', 'asset:沪A12345']
+    """
+    cols = list(C.OUTPUTS["bundles"].columns)
+    if links.empty:
+        return pd.DataFrame(columns=cols)
+    case_codes, case_index = pd.factorize(links["case_no"])
+    link_codes, link_index = pd.factorize(links["link"])
+    n_c, n_l = len(case_index), len(link_index)
+    adj = coo_matrix((np.ones(len(links), dtype=np.int8), (case_codes, n_c + link_codes)), shape=(n_c + n_l,) * 2)
+    _, label = connected_components(adj, directed=False)
+    comp = pd.DataFrame({"case_no": case_index, "label": label[:n_c]})
+    size = comp["label"].map(comp["label"].value_counts())
+    comp = comp[size >= 2]
+    members = join_per_group(comp["label"], comp["case_no"])
+    ids = pd.Series([content_id("B", m) for m in members.to_numpy()], index=members.index)
+    comp["bundle_id"] = comp["label"].map(ids)
+    reasons = join_per_group(links["case_no"], links["link"])
+    comp["reasons"] = reasons.reindex(comp["case_no"]).to_numpy()
+    return comp.sort_values(["bundle_id", "case_no"])[cols].reset_index(drop=True)
+
+
+def related_cases(rows: pd.DataFrame) -> pd.DataFrame:
+    """The cases related to one case: ``case_no`` and ``via`` (the shared
+    parties and assets), by case number.
+
+    >>> related_cases(pd.DataFrame({"case_no": ["3", "2"], "via": [["P1"], ["A7", "P1"]]})).to_dict("list")
+    {'case_no': ['2', '3'], 'via': ['A7;P1', 'P1']}
+    """
+    out = rows.reindex(columns=["case_no", "via"])
+    out["via"] = cells(out["via"])
+    return out.sort_values("case_no").reset_index(drop=True)
