@@ -329,3 +329,29 @@ def test_english_on_request(tmp_path):
     assert csv_of(tmp_path / "zh", "rejected.csv")["error"].tolist() == ["案号无法识别：'第1号'"]
     assert csv_of(tmp_path / "en", "rejected.csv")["error"].tolist() == ["malformed case number '第1号'"]
     assert csv_of(tmp_path / "zh", "rejected.csv").columns.tolist() == list(C.OUTPUTS["rejected"].columns)
+
+
+# -- reasons in the clerk's language -------------------------------------------------------
+
+def test_every_assignment_reason_reads_in_chinese():
+    from casegraph.assign.rules import RULES
+    from casegraph.reasons import say
+
+    facts = {"holder": "许法官", "held": 2, "size": 4, "n": 3, "team": "any general team", "minors_team": "涉未成年人"}
+    for rule in RULES:
+        english = rule.reason(facts)
+        for text in (english, rule.missed.format(**facts) + english):
+            chinese = say(text)
+            assert chinese != text and not re.search(r"[a-z]{3,}", chinese), (text, chinese)
+
+
+def test_every_template_has_its_chinese_and_values_pass_through():
+    from casegraph.reasons import REASONS, say, template_of
+
+    for english, chinese in REASONS:
+        values = {k: f"V{i}" for i, k in enumerate(re.findall(r"\{(\w+)\}", english))}
+        text = english.format(**values)
+        assert template_of(text) == english
+        out = say(text)
+        assert out != text and all(v in out for k, v in values.items() if not k.startswith("_")), (text, out)
+    assert say("a reason nobody wrote a template for") == "a reason nobody wrote a template for"
