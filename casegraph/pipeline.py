@@ -48,6 +48,7 @@ class Result:
             "party_records": records,
             "warnings": self.clean.warnings,
             "rejected": self.clean.rejected,
+            "set_aside": self.clean.set_aside,
         }
 
 
@@ -79,7 +80,6 @@ def _prepare(export, judges, options, timings):
     timings["read"] = time.perf_counter() - t
     t = time.perf_counter()
     clean = normalise(tables)
-    clean.input_rows = {name: len(df) for name, df in tables.items()}
     del tables  # a million cases' raw text: free it before the next stage needs room
     timings["normalise"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -145,6 +145,8 @@ def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict
                      "judges": len(graph.judges)},
         "rejected": {k: int(rejected.get(k, 0)) for k in ("cases", "parties", "assets", "judges")},
         "warnings": len(clean.warnings),
+        "set_aside": {"parties": len(clean.set_aside)},
+        "too_many_rejected": too_many_rejected(clean, graph.options.max_rejected),
         "resolved_parties": len(resolved.parties),
         "merged_records": int(len(resolved.records) - len(resolved.parties)),
         "rules": resolved.records["rule"].value_counts().to_dict(),
@@ -160,6 +162,26 @@ def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict
         "unassigned": int((f["assignments"]["judge"] == "").sum()) if "assignments" in f else None,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
     }
+
+
+def too_many_rejected(clean: Clean, limit: float) -> dict[str, dict]:
+    """The tables of which more than ``limit`` (a share) of the rows were
+    rejected: table -> {rejected, rows, share}. A ledger's party rows of a
+    rejected case count with the case, not again.
+
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace as NS
+    >>> clean = NS(rejected=pd.DataFrame({"source": ["cases"] * 2}), input_rows={"cases": 20, "parties": 40})
+    >>> too_many_rejected(clean, 0.05)
+    {'cases': {'rejected': 2, 'rows': 20, 'share': 0.1}}
+    """
+    counts = clean.rejected["source"].value_counts()
+    out = {}
+    for table, rows in getattr(clean, "input_rows", {}).items():
+        n = int(counts.get(table, 0))
+        if rows and n / rows > limit:
+            out[table] = {"rejected": n, "rows": int(rows), "share": round(n / rows, 4)}
+    return out
 
 
 def plan_clearing(export: str | Path | None = None, judges=None, options: C.Options | None = None,

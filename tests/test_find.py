@@ -176,8 +176,8 @@ def test_trailing_fields_may_be_left_off_and_numbers_typed_as_numbers():
     ([{"案号": no(1), "标的": 10}], [(no(1), "申请执行人", "张三")], "cases[0]: no column '标的'"),
     ([(no(1),), (no(2), "民间借贷纠纷", 10), (no(2), "民间借贷纠纷", 20)], [(no(1), "申请执行人", "张三")],
      "cases[1]: case number appears twice with different content"),
-    ([(no(1),), (no(2), "民间借贷纠纷", "十元")], [(no(1), "申请执行人", "张三")],
-     "cases[1]: amount is not a non-negative number of yuan: '十元'"),
+    ([(no(1),), (no(2), "民间借贷纠纷", 10, "", "", "2024-02-30")], [(no(1), "申请执行人", "张三")],
+     "cases[1]: impossible filing date '2024-02-30'"),
     ([(no(1),), (no(2),)], [(no(1), "申请执行人", "张三"), (no(2), "原告", "李四")], "parties[1]: unknown role '原告'"),
     ([(no(1),)], [], "nothing to analyse: the parties table has no rows"),
 ])

@@ -59,8 +59,9 @@ def _known_message(e: Exception) -> str | None:
     return None
 
 
-def _options(hub_threshold: int | None) -> C.Options:
-    return C.Options(hub_threshold=hub_threshold) if hub_threshold is not None else C.Options()
+def _options(hub_threshold: int | None, max_rejected: float | None = None) -> C.Options:
+    given = {k: v for k, v in (("hub_threshold", hub_threshold), ("max_rejected", max_rejected)) if v is not None}
+    return C.Options(**given)
 
 
 @click.group()

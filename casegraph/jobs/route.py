@@ -52,6 +52,7 @@ from casegraph.engines.neo4j.db import query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.engines.neo4j.load import load_graph
 from casegraph.jobs.runs import new_run_id, now
+from casegraph.reasons import localised
 from casegraph.write.files import _csv, atomic_file
 
 # Routes are committed in small groups: one disk flush per group, not per
@@ -250,11 +251,12 @@ def summarise(routing: Routing, run_id: str, seconds: float) -> dict:
     }
 
 
-def write_routes(routes: pd.DataFrame, path: str | Path) -> Path:
+def write_routes(routes: pd.DataFrame, path: str | Path, lang: str = "zh") -> Path:
     """Write the routes to ``path``: an Excel workbook if it ends in .xlsx,
-    else a CSV Excel opens (BOM). Written beside it and renamed into place:
-    a crash never leaves half a file."""
+    else a CSV Excel opens (BOM); reasons in ``lang`` (:mod:`casegraph.reasons`).
+    Written beside it and renamed into place: a crash never leaves half a file."""
     path = Path(path)
+    routes = localised({"routes": routes}, lang)["routes"]
     with atomic_file(path, "the routes") as tmp:
         if path.suffix.lower() == ".xlsx":
             routes.reindex(columns=list(C.ROUTES.columns)).to_excel(tmp, sheet_name="routes", index=False,
