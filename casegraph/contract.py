@@ -87,6 +87,31 @@ JUDGES = Table(
 
 TABLES = (CASES, PARTIES, ASSETS, JUDGES)
 
+# A clerk's decisions on the candidates for review (casegraph.decisions):
+# ``candidate_id`` names a candidate of candidates.csv, or a link a rule made
+# as ``<party_id>@<case_no>`` (that party's record in that case); ``names``
+# and ``case_nos``, as candidates.csv has them, pin a candidate to its
+# records even after the data has grown.
+DECISIONS = Table(
+    name="decisions",
+    sheet_aliases=("decisions", "决定", "审核结果"),
+    columns={
+        "candidate_id": ("候选编号", "编号"),
+        "decision": ("决定", "审核结果", "结论"),
+        "by": ("决定人", "审核人"),
+        "on": ("决定日期", "审核日期", "日期"),
+        "note": ("备注", "说明"),
+        "names": ("名称", "姓名"),
+        "case_nos": ("案号",),
+    },
+    required=("candidate_id", "decision"),
+)
+SAME, DIFFERENT = "same", "different"
+# What clerks write for each decision (case-folded).
+DECISION_VALUES = {"same": SAME, "同一": SAME, "同一人": SAME, "相同": SAME, "是": SAME, "merge": SAME,
+                   "different": DIFFERENT, "不同": DIFFERENT, "不同人": DIFFERENT, "不是": DIFFERENT, "否": DIFFERENT,
+                   "apart": DIFFERENT}
+
 # Values clerks type for a party's role and kind, mapped to canonical values.
 APPLICANT, DEBTOR = "applicant", "debtor"
 ROLES = {
@@ -133,6 +158,10 @@ OUTPUTS = {
     "party_records": Output(
         "party_records.csv", ("source", "row", "case_no", "role", "name", "id_masked", "party_id", "rule", "key")
     ),
+    # Groups of records that may be one party, which no rule linked: for a clerk to decide (casegraph.decisions).
+    "candidates": Output(
+        "candidates.csv", ("candidate_id", "kind", "names", "n_cases", "case_nos", "evidence", "strength")
+    ),
     "warnings": Output("warnings.csv", ("source", "row", "case_no", "field", "value", "warning")),
     "rejected": Output("rejected.csv", ("source", "row", "case_no", "error")),
 }
@@ -145,7 +174,14 @@ ROUTES = Output(
 )
 
 # The findings both engines must agree on (the parity test compares these).
-FINDINGS = ("repeat_applicants", "common_debtors", "offsets", "shared_assets", "bundles", "assignments")
+FINDINGS = ("repeat_applicants", "common_debtors", "offsets", "shared_assets", "bundles", "candidates", "assignments")
+
+# The rules of casegraph.resolve that weigh evidence rather than read an ID
+# number: each can be switched off (Options.rules, --rules). The ID rules
+# (same_resident_id, same_credit_code) and the last one (unidentified) always apply.
+EVIDENCE_RULES = ("org_name_of_one_code", "masked_id_and_name", "same_org_name", "same_name_pair")
+# The rule names a clerk's decision gives the records it moves.
+CLERK_CONFIRMED, CLERK_KEPT_APART = "clerk_confirmed", "clerk_kept_apart"
 
 SUMMARY_FILE = "summary.json"
 LIST_SEP = ";"
@@ -168,6 +204,8 @@ class Options:
     minors_causes: tuple[str, ...] = ("抚养费", "探望权", "抚养权")
     minors_team: str = "涉未成年人"
     max_cycle_length: int = 6
+    # The evidence rules in use (EVIDENCE_RULES; the rest always apply).
+    rules: tuple[str, ...] = EVIDENCE_RULES
     extra: dict = field(default_factory=dict)
 
 

@@ -83,7 +83,7 @@ def _prepare(export, judges, options, timings):
     del tables  # a million cases' raw text: free it before the next stage needs room
     timings["normalise"] = time.perf_counter() - t
     t = time.perf_counter()
-    resolved = resolve(clean.parties)
+    resolved = resolve(clean.parties, options=options)
     timings["resolve"] = time.perf_counter() - t
     t = time.perf_counter()
     graph = build_graph(clean, resolved, options)
