@@ -18,20 +18,25 @@ they sue.
 
 How strong a person candidate is, Splink's way (term-frequency adjustment):
 the rarer the name, the likelier its records are one person. A name's
-frequency ``u`` is the larger of its share among the persons the data tells
-apart by their ID numbers (its namesakes: identified persons of that name
-outside the candidate) and its share in the population, estimated from its
-shape (:func:`name_share`: the surname's share, and about 1 in 300 for a
-one-character given name, 1 in 3,000 for two; Splink's ``tf_minimum_u_value``).
-Among the people a court's parties come from (:data:`POOL`, or the persons
-in the data if more), ``E = pool × u`` people are expected to carry it. The
-odds that the ``k`` parties are one person who came back rather than ``k``
-namesakes are ``k! · ρ^(k−1) / E^(k−1)`` (``ρ`` = :data:`REPEAT`, the share
-of people who come back), times a factor per piece of evidence: all cases in
-one court (×4), cases in different provinces (×¼), masked IDs agreeing on
-their region digits (×8), a counterparty shared by two of them (×4).
-``strength`` is the probability, rounded to 3 places. 欧阳振华 in three
-cases is strong; 王伟 in three cases is weak.
+frequency ``u`` is the largest of three estimates (:func:`frequencies`):
+its share among the persons the data tells apart by their ID numbers (its
+namesakes: identified persons of that name outside the candidate); its
+surname's share times its given name's share among the data's persons
+(Splink weighs surname and first name each by its own frequency), the
+candidate's own parties left out so that a person's repeat cases do not
+make their name look common; and its share in the population, estimated
+from its shape (:func:`name_share`: the surname's share, and about 1 in 300
+for a one-character given name, 1 in 3,000 for two; Splink's
+``tf_minimum_u_value``). Among the people a court's parties come from
+(:data:`POOL`, or the persons in the data if more), ``E = pool × u`` people
+are expected to carry it. The odds that the ``k`` parties are one person
+who came back rather than ``k`` namesakes are ``k! · ρ^(k−1) / E^(k−1)``
+(``ρ`` = :data:`REPEAT`, the share of people who come back), times a factor
+per piece of evidence: all cases in one court (×4), cases in different
+provinces (×¼), masked IDs agreeing on their region digits (×8), a
+counterparty shared by two of them (×4). ``strength`` is the probability,
+rounded to 3 places. 欧阳振华 in three cases is strong; 王伟 in three cases
+is weak.
 
 Organisations: a name variant starts at 0.8, a branch at 0.5, and a shared
 counterparty multiplies the odds by 4.
@@ -99,22 +104,62 @@ finish = Finish("candidates", (("strength", False), ("n_cases", False), ("candid
                 yuan=(), sets=("case_nos", "names"))
 
 
+def split_name(name: str) -> tuple[str, str]:
+    """A Chinese person name's surname and given name ('' and the name if it is not one).
+
+    >>> split_name("欧阳振华"), split_name("王伟"), split_name("John Smith")
+    (('欧阳', '振华'), ('王', '伟'), ('', 'John Smith'))
+    """
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name or ""):
+        return "", name
+    cut = 2 if name[:2] in COMPOUND_SURNAMES else 1
+    return name[:cut], name[cut:]
+
+
 def name_share(name: str) -> float:
     """A person name's share in the population, from its shape.
 
     >>> f"{name_share('王伟'):.1e}", f"{name_share('欧阳振华'):.1e}", f"{name_share('王建华'):.1e}"
     ('2.4e-04', '1.7e-07', '2.4e-05')
     """
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name or ""):
+    surname, given = split_name(name)
+    if not surname:
         return 1e-6  # a foreign or unusual name: rare
-    if name[:2] in COMPOUND_SURNAMES:
-        surname, given = 0.0005, name[2:]
+    share = 0.0005 if len(surname) == 2 else SURNAME_SHARE.get(surname, 0.002)
+    return share * GIVEN_SHARE.get(len(given), 1 / 30000)
+
+
+def frequencies(names: pd.DataFrame, wanted: pd.DataFrame) -> pd.Series:
+    """``u`` of each wanted name (see the module docstring). ``names``: the
+    person parties of the data by name (``name``, ``n`` parties,
+    ``identified`` of them with a valid ID); ``wanted``: ``name``, ``k`` (the
+    candidate's parties) and ``namesakes``; indexed like ``wanted``.
+
+    >>> names = pd.DataFrame({"name": ["王伟", "王芳", "李伟", "欧阳振华"], "n": [40, 30, 20, 3], "identified": [30, 30, 20, 0]})
+    >>> u = frequencies(names, pd.DataFrame({"name": ["王伟", "欧阳振华"], "k": [3, 3], "namesakes": [27, 0]}))
+    >>> [f"{x:.1e}" for x in u]
+    ['4.4e-01', '1.7e-07']
+    """
+    named = names[~names["name"].str.contains(ANONYMISED)]
+    persons, identified = int(named["n"].sum()), int(named["identified"].sum())
+    parts = pd.DataFrame([split_name(n) for n in named["name"]], columns=["surname", "given"], index=named.index)
+    per_surname = named["n"].groupby(parts["surname"]).sum()
+    per_given = named["n"].groupby(parts["given"]).sum()
+    mine = pd.DataFrame([split_name(n) for n in wanted["name"]], columns=["surname", "given"], index=wanted.index)
+    k = wanted["k"].to_numpy()
+    if persons:
+        sur = (per_surname.reindex(mine["surname"]).fillna(0).to_numpy() - k).clip(0) / persons
+        giv = (per_given.reindex(mine["given"]).fillna(0).to_numpy() - k).clip(0) / persons
+        parts_u = np.where(mine["surname"] != "", sur * giv, 0.0)
     else:
-        surname, given = SURNAME_SHARE.get(name[0], 0.002), name[1:]
-    return surname * GIVEN_SHARE.get(len(given), 1 / 30000)
+        parts_u = np.zeros(len(wanted))
+    told_apart = wanted["namesakes"].to_numpy() / identified if identified else np.zeros(len(wanted))
+    shape = np.array([name_share(n) for n in wanted["name"]])
+    return pd.Series(np.maximum.reduce([shape, told_apart, parts_u]), index=wanted.index)
 
 
-def _key(names: pd.Series) -> pd.Series:
+def names_key(names: pd.Series) -> pd.Series:
+    """Names as they are compared: without spaces."""
     return names.fillna("").astype(str).str.replace(" ", "", regex=False)
 
 
@@ -124,7 +169,7 @@ def loose_name(names: pd.Series) -> pd.Series:
     >>> loose_name(pd.Series(["上海甲贸易有限责任公司", "上海甲贸易(上海)有限公司", "上海甲贸易股份有限公司"])).tolist()
     ['上海甲贸易有限公司', '上海甲贸易有限公司', '上海甲贸易有限公司']
     """
-    out = _key(names)
+    out = names_key(names)
     for pattern, repl in _FORMS:
         out = out.str.replace(pattern, repl, regex=True)
     return out
@@ -147,7 +192,7 @@ def select(parties: pd.DataFrame, options: C.Options | None = None) -> pd.DataFr
     cols = ["group", "kind", "party_id", "name", "identified", "namesakes", "parent"]
     p = parties[(parties["n_applied"].fillna(0) <= options.hub_threshold)
                 & ~parties["name"].fillna("").str.contains(ANONYMISED)]
-    p = p.assign(identified=p["id_masked"].fillna("") != "", key=_key(p["name"]))
+    p = p.assign(identified=p["id_masked"].fillna("") != "", key=names_key(p["name"]))
     person = p[p["kind"] == C.PERSON]
     n_id = person.groupby("key")["identified"].sum()
     person = person.assign(n_id=person["key"].map(n_id))
@@ -160,16 +205,16 @@ def select(parties: pd.DataFrame, options: C.Options | None = None) -> pd.DataFr
     n_id = orgs.groupby("key")["identified"].sum()
     variant = orgs[~orgs["identified"] | (orgs["key"].map(n_id) == 1)]
     variant = variant.assign(group="org_variant\t" + variant["key"], kind="org_variant", parent="", namesakes=0)
-    exact = _key(orgs["name"])
+    exact = names_key(orgs["name"])
     parent = exact.str.extract(_BRANCH, expand=True)[0]
     children = orgs[parent.notna() & parent.map(exact.value_counts()).eq(1)].assign(parent=parent)
     dad = orgs.assign(parent=exact)[exact.isin(set(children["parent"]))][["parent", "party_id", "identified"]]
     both = children.merge(dad, on="parent", suffixes=("", "_parent"))
     both = both[~(both["identified"] & both["identified_parent"])]
-    pairs = pd.concat([both[["party_id", "name", "identified", "parent"]].assign(group="branch\t" + _key(both["name"])),
+    pairs = pd.concat([both[["party_id", "name", "identified", "parent"]].assign(group="branch\t" + names_key(both["name"])),
                        pd.DataFrame({"party_id": both["party_id_parent"], "name": both["parent"],
                                      "identified": both["identified_parent"], "parent": both["parent"],
-                                     "group": "branch\t" + _key(both["name"])})], ignore_index=True)
+                                     "group": "branch\t" + names_key(both["name"])})], ignore_index=True)
     pairs = pairs.assign(kind="branch", namesakes=0).drop_duplicates(["group", "party_id"])
     out = pd.concat([g.reindex(columns=cols) for g in (person, variant, pairs)], ignore_index=True)
     out = out[_groups_worth_a_look(out, "group")]
@@ -183,19 +228,20 @@ def _groups_worth_a_look(rows: pd.DataFrame, by: str) -> pd.Series:
     return (size >= 2) & unnumbered.astype(bool)
 
 
-def weigh(selected: pd.DataFrame, records: pd.DataFrame, sides: pd.DataFrame, counts: dict,
-          apart: pd.DataFrame | None = None, options: C.Options | None = None) -> pd.DataFrame:
+def weigh(selected: pd.DataFrame, records: pd.DataFrame, sides: pd.DataFrame, names: pd.DataFrame,
+          apart: pd.DataFrame | None = None, options: C.Options | None = None, members: bool = False):
     """The candidates of ``selected`` (:func:`select`), finished as
     candidates.csv. ``records``: party_id, case_no, role, name_norm,
     id_status, id_masked of (at least) the selected parties; ``sides``:
     case_no, role, party_id, name, kind, id_masked, n_applied of every party
-    of their cases; ``counts``: ``persons`` and ``identified`` persons in
-    the data; ``apart``: decision_id, side, party_id of the clerk's
+    of their cases; ``names``: the data's person parties by name (see
+    :func:`frequencies`); ``apart``: decision_id, side, party_id of the clerk's
     ``different`` decisions (a candidate whose parties were all kept apart
-    is not offered again)."""
+    is not offered again). With ``members``: also (candidate_id, party_id)
+    of every candidate."""
     options = options or C.Options()
     if selected.empty:
-        return finish(pd.DataFrame())
+        return (finish(pd.DataFrame()), _no_members()) if members else finish(pd.DataFrame())
     sel = _split_masks(selected, records)
     rec = records[records["party_id"].isin(set(sel["party_id"]))]
     rec = rec.drop_duplicates(["party_id", "case_no", "role", "name_norm", "id_status", "id_masked"])
@@ -215,8 +261,11 @@ def weigh(selected: pd.DataFrame, records: pd.DataFrame, sides: pd.DataFrame, co
     roles = m.drop_duplicates(["cand", "case_no", "role"]).groupby(["cand", "role"]).size().unstack(fill_value=0)
     region = _region(m, sel).reindex(out["cand"])
     numbered = sel[sel["identified"].astype(bool)].drop_duplicates("cand").set_index("cand")["party_id"]
-    pool = max(int(counts.get("persons", 0)), POOL)
-    ident = int(counts.get("identified", 0))
+    pool = max(int(names["n"].sum()), POOL)
+    wanted = pd.DataFrame({"name": first["name"].map(lambda n: names_key(pd.Series([n])).iloc[0]),
+                           "k": sel.groupby("cand")["party_id"].nunique().reindex(first.index),
+                           "namesakes": first["namesakes"]})
+    u_of = frequencies(names, wanted[first["kind"] == "person"])
     evidence, strength = [], []
     for i, (cand, kind) in enumerate(zip(out["cand"], out["kind"])):
         row = first.loc[cand]
@@ -225,8 +274,7 @@ def weigh(selected: pd.DataFrame, records: pd.DataFrame, sides: pd.DataFrame, co
         says, odds = [], 0.0
         if kind == "person":
             name = row["name"]
-            u = max(name_share(_key(pd.Series([name])).iloc[0]), row["namesakes"] / ident if ident else 0.0)
-            expected = pool * u
+            expected = pool * u_of[cand]
             odds = math.lgamma(k[i] + 1) + (k[i] - 1) * (math.log(REPEAT) - math.log(expected))
             n_app = int(roles.at[cand, C.APPLICANT]) if C.APPLICANT in roles else 0
             n_deb = int(roles.at[cand, C.DEBTOR]) if C.DEBTOR in roles else 0
@@ -263,7 +311,14 @@ def weigh(selected: pd.DataFrame, records: pd.DataFrame, sides: pd.DataFrame, co
         strength.append(round(1 / (1 + math.exp(-min(max(odds, -700), 700))), 3))
     out["evidence"], out["strength"] = evidence, strength
     out = out[~out["cand"].isin(_kept_apart(sel, apart))]
-    return finish(out)
+    if not members:
+        return finish(out)
+    ids = sel[["cand", "party_id"]].merge(out[["cand", "candidate_id"]], on="cand")
+    return finish(out), ids[["candidate_id", "party_id"]].drop_duplicates().reset_index(drop=True)
+
+
+def _no_members() -> pd.DataFrame:
+    return pd.DataFrame({"candidate_id": pd.Series(dtype=object), "party_id": pd.Series(dtype=object)})
 
 
 def _split_masks(selected: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
@@ -292,7 +347,7 @@ def _shared_counterparty(m: pd.DataFrame, sides: pd.DataFrame, options: C.Option
     other = other[(other["role"] != other["cp_role"]) & (other["n_applied"].fillna(0) <= options.hub_threshold)
                   & ~other["cp_name"].fillna("").str.contains(ANONYMISED)]
     unnamed = (other["kind"] == C.PERSON) & (other["id_masked"].fillna("") == "")
-    other = other.assign(token=np.where(unnamed, "name:" + _key(other["cp_name"]), "party:" + other["cp"]))
+    other = other.assign(token=np.where(unnamed, "name:" + names_key(other["cp_name"]), "party:" + other["cp"]))
     n = other.groupby(["cand", "token"])["party_id"].nunique()
     two = n[n >= 2].reset_index()
     if two.empty:
@@ -329,7 +384,7 @@ def _kept_apart(sel: pd.DataFrame, apart: pd.DataFrame | None) -> set:
     return out
 
 
-def find(g) -> pd.DataFrame:
+def find(g, members: bool = False):
     """The candidates of a :class:`~casegraph.graph.CaseGraph` (the embedded
     engine's): its parties, the records of its resolution (or, for a graph
     of roles alone, records made of its roles and party names) and the
@@ -340,7 +395,7 @@ def find(g) -> pd.DataFrame:
     parties = parties.assign(n_applied=parties["party_id"].map(applied).fillna(0).astype(int).to_numpy())
     selected = select(parties, g.options)
     if selected.empty:
-        return finish(pd.DataFrame())
+        return (finish(pd.DataFrame()), _no_members()) if members else finish(pd.DataFrame())
     ids = set(selected["party_id"])
     cols = ["party_id", "case_no", "role", "name_norm", "id_status", "id_masked", "record_key"]
     if g.resolved is not None:
@@ -348,14 +403,15 @@ def find(g) -> pd.DataFrame:
         records = records.loc[records["party_id"].isin(ids), cols]
     else:
         mine = roles[roles["party_id"].isin(ids)].merge(parties, on="party_id")
-        records = mine.assign(name_norm=_key(mine["name"]), id_status="", id_masked="", record_key="")[cols]
+        records = mine.assign(name_norm=names_key(mine["name"]), id_status="", id_masked="", record_key="")[cols]
     sides = roles[roles["case_no"].isin(set(records["case_no"]))].merge(parties, on="party_id")
-    person = parties["kind"] == C.PERSON
-    counts = {"persons": int(person.sum()), "identified": int((person & (parties["id_masked"] != "")).sum())}
+    person = parties[parties["kind"] == C.PERSON]
+    names = person.assign(name=names_key(person["name"]), identified=person["id_masked"] != "").groupby("name").agg(
+        n=("party_id", "size"), identified=("identified", "sum")).reset_index()
     apart = None
     if g.resolved is not None and len(g.resolved.decided):
         d = g.resolved.decided
         d = d[d["decision"] == C.DIFFERENT]
         key_party = g.resolved.records.drop_duplicates("record_key").set_index("record_key")["party_id"]
         apart = d.assign(party_id=d["record_key"].map(key_party)).dropna(subset=["party_id"])
-    return weigh(selected, records, sides, counts, apart, g.options)
+    return weigh(selected, records, sides, names, apart, g.options, members)
