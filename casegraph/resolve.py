@@ -41,6 +41,7 @@ from scipy.sparse.csgraph import connected_components
 
 from casegraph import contract as C
 from casegraph.cells import join_per_group, mode_per_group
+from casegraph.names import name_share
 from casegraph.normalise.caseno import court_code
 from casegraph.normalise.identity import MASKED, RIC, USCC, keyed_hashes, secret_key
 
@@ -134,9 +135,39 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
     A group also holding identified persons of that name joins the one ID
     among them (never two: then it stays apart); masked IDs in a group must
     agree where both show a character; an anonymised name (张某) is neither
-    a person here nor a counterparty; a mass applicant (more applicant cases
-    than ``hub_threshold``) is no counterparty.
+    a person here nor a counterparty; a mass applicant (a resolved party in
+    more applicant cases than ``hub_threshold``) is no counterparty.
+
+    Nor is a counterparty facing so many people in that court that two of
+    them may well share the name: a company sued by thirty home buyers, two
+    of them 王伟. With ``n`` people facing it, ``(n - 1) × u`` namesakes are
+    expected among them (``u``: :func:`casegraph.names.name_share`); the
+    group links only if that leaves the person who came back at least
+    :data:`PAIR_CONFIDENCE` likely, given that one in ten people comes back
+    (:data:`casegraph.find.candidates.REPEAT`'s value). Otherwise the
+    records are offered for review.
+
+    Once one side of a pair is linked, it is one resolved party facing the
+    other: a second pass links the other side through it (the parent whose
+    ex-spouse's name is too common to count by name alone), and the
+    records of a name left over join the person of that name the first
+    pass made, when exactly one faces the same counterparty.
     """
+    out = pd.DataFrame({"key": pd.Series(None, index=r.index, dtype=object),
+                        "shown": pd.Series(None, index=r.index, dtype=object)})
+    now = taken.copy()
+    for _ in range(3):
+        k = _pair_pass(r, now, hub_threshold)
+        new = k["key"].notna() & now.isna()
+        if not new.any():
+            break
+        out.loc[new] = k.loc[new]
+        now[new] = k.loc[new, "key"]
+    return out
+
+
+def _pair_pass(r: pd.DataFrame, taken: pd.Series, hub_threshold: int) -> pd.DataFrame:
+    """One pass of :func:`_same_name_pair` over the records not yet taken."""
     n = len(r)
     out = pd.DataFrame({"key": pd.Series(None, index=r.index, dtype=object),
                         "shown": pd.Series(None, index=r.index, dtype=object)})
@@ -144,14 +175,16 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
     subject = person & named & free
     if not subject.any():
         return out
-    anchor = person & named & taken.fillna("").str.startswith("id:").to_numpy()
+    # Persons already one party (by ID, or by a pair of an earlier pass) that others of their name may join.
+    anchor = person & named & taken.fillna("").str.startswith(("id:", "pair:")).to_numpy()
     # Each record as the other side sees it: its party's key, else its name.
     token = taken.where(taken.notna(), ("name:" + r["name_norm"]).where(named)).to_numpy(dtype=object)
     rec = pd.DataFrame({"i": np.arange(n), "case_no": r["case_no"].to_numpy(dtype=object),
                         "role": r["role"].to_numpy(dtype=object), "name": r["name_norm"].to_numpy(dtype=object),
                         "token": token})
     sides = rec[pd.notna(token)]
-    applied = sides[sides["role"] == C.APPLICANT].drop_duplicates(["case_no", "token"])["token"].value_counts()
+    resolved = sides[(sides["role"] == C.APPLICANT) & ~sides["token"].str.startswith("name:")]
+    applied = resolved.drop_duplicates(["case_no", "token"])["token"].value_counts()
     sides = sides[~sides["token"].isin(applied.index[applied.to_numpy() > hub_threshold])]
     me = rec[subject | anchor].drop(columns="token")
     me = me.assign(court=court_code(me["case_no"]).to_numpy())
@@ -164,6 +197,7 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
     # A group is evidence only when it spans two cases and holds a record to link.
     g = pairs.groupby("group").agg(n_cases=("case_no", "nunique"), n_subjects=("subject", "sum"))
     pairs = pairs[pairs["group"].isin(g.index[(g["n_cases"] >= 2) & (g["n_subjects"] >= 1)])]
+    pairs = pairs[_not_by_chance(pairs, rec, token, r)]
     subj = pairs[pairs["subject"]]
     if subj.empty:
         return out
@@ -175,7 +209,7 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
     label = connected_components(adj, directed=False)[1]
     comp_of_group = pd.Series(label[len(rec_index):], index=grp_index)
     members = pd.DataFrame({"i": rec_index.to_numpy(), "comp": label[:len(rec_index)]})
-    # The identified persons in a component's groups: one ID is joined, two keep it apart.
+    # The parties of that name in a component's groups: one is joined, two keep it apart.
     anchors = pairs[~pairs["subject"]]
     ids = pd.DataFrame({"comp": comp_of_group.reindex(anchors["group"]).to_numpy(),
                         "id": taken.to_numpy(dtype=object)[anchors["i"].to_numpy()],
@@ -190,6 +224,7 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
     masks = pd.concat([pd.DataFrame({"comp": members["comp"][masked],
                                      "mask": r["id_masked"].to_numpy(dtype=object)[members["i"][masked]]}),
                        one_id["mask"].rename_axis("comp").reset_index()], ignore_index=True)
+    masks = masks[masks["mask"].fillna("") != ""]
     ok = (cases >= 2) & ~cases.index.isin(n_ids.index[n_ids.to_numpy() >= 2]) & ~cases.index.isin(disagreeing_masks(masks))
     members = members[members["comp"].isin(ok.index[ok.to_numpy()])]
     first = subj.assign(comp=label[rec_codes]).sort_values("group").drop_duplicates("comp").set_index("comp")
@@ -200,6 +235,31 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
     out.loc[rows, "key"] = key.reindex(members["comp"]).to_numpy()
     out.loc[rows, "shown"] = shown.reindex(members["comp"]).to_numpy()
     return out
+
+
+# How likely a repeat pair must be one person who came back, not two namesakes.
+PAIR_CONFIDENCE = 0.95
+_COMES_BACK = 0.1
+
+
+def _not_by_chance(pairs: pd.DataFrame, rec: pd.DataFrame, token: np.ndarray, r: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``pairs`` (record, court, name, counterparty token) are
+    in groups whose counterparty faces few enough people in the court for
+    the name to be unlikely twice (see :func:`_same_name_pair`)."""
+    if pairs.empty:
+        return np.zeros(0, bool)
+    wanted = set(pairs["token"])
+    faced = rec[pd.Series(token).isin(wanted).to_numpy()][["case_no", "role", "token"]]
+    # Everyone facing those counterparties: by their party's key, or by name.
+    others = rec.assign(me=token)[rec["case_no"].isin(set(faced["case_no"])).to_numpy()]
+    opp = faced.merge(others[["case_no", "role", "me"]].rename(columns={"role": "my_role"}), on="case_no")
+    opp = opp[(opp["role"] != opp["my_role"]) & opp["me"].notna()]
+    opp = opp.assign(court=court_code(opp["case_no"]).to_numpy())
+    n = opp.drop_duplicates(["court", "token", "me"]).groupby(["court", "token"]).size()
+    n_faced = n.reindex(pd.MultiIndex.from_frame(pairs[["court", "token"]])).fillna(1).to_numpy()
+    shares = {name: name_share(name) for name in pd.unique(pairs["name"])}
+    expected = (n_faced - 1) * pairs["name"].map(shares).to_numpy()
+    return _COMES_BACK / (_COMES_BACK + expected) >= PAIR_CONFIDENCE
 
 
 def disagreeing_masks(masks: pd.DataFrame) -> pd.Index:

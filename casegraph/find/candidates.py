@@ -35,7 +35,7 @@ who came back rather than ``k`` namesakes are ``k! · ρ^(k−1) / E^(k−1)``
 per piece of evidence: all cases in one court (×4), cases in different
 provinces (×¼), masked IDs agreeing on their region digits (×8), a
 counterparty shared by two of them (×4). ``strength`` is the probability,
-rounded to 3 places. 欧阳振华 in three cases is strong; 王伟 in three cases
+rounded to 2 places. 欧阳振华 in three cases is strong; 王伟 in three cases
 is weak.
 
 Organisations: a name variant starts at 0.8, a branch at 0.5, and a shared
@@ -73,6 +73,7 @@ import pandas as pd
 from casegraph import contract as C
 from casegraph.cells import content_id, join_per_group
 from casegraph.find.finish import Finish
+from casegraph.names import name_share, split_name
 from casegraph.normalise.caseno import court_code
 from casegraph.resolve import ANONYMISED, disagreeing_masks
 
@@ -85,15 +86,6 @@ REPEAT = 0.1
 FACTOR = {"one_court": 4.0, "provinces": 0.25, "region": 8.0, "counterparty": 4.0}
 ORG_ODDS = {"org_variant": 4.0, "branch": 1.0}
 
-# Surnames' shares of China's population (2020 census, the 20 commonest);
-# other one-character surnames about 0.2 %, two-character ones 0.05 %.
-SURNAME_SHARE = {"王": .071, "李": .070, "张": .067, "刘": .054, "陈": .045, "杨": .031, "黄": .023, "赵": .022,
-                 "吴": .020, "周": .019, "徐": .014, "孙": .014, "马": .012, "胡": .012, "朱": .012, "郭": .011,
-                 "何": .010, "罗": .009, "高": .009, "林": .009}
-COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文",
-                     "司徒", "夏侯", "端木", "独孤", "南宫", "西门", "百里", "呼延", "轩辕", "申屠", "太史", "澹台")
-GIVEN_SHARE = {1: 1 / 300, 2: 1 / 3000}
-
 KINDS = ("person", "org_variant", "branch")
 # Company forms that name the same company; bracketed places (（上海）) too.
 _FORMS = ((re.compile(r"股份有限公司|有限责任公司"), "有限公司"), (re.compile(r"\([^()]*\)"), ""))
@@ -102,31 +94,6 @@ _BRANCH = re.compile(r"^(.+?(?:公司|银行|集团))(.+?)(分公司|支行|分�
 
 finish = Finish("candidates", (("strength", False), ("n_cases", False), ("candidate_id", True)), ints=("n_cases",),
                 yuan=(), sets=("case_nos", "names"))
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """A Chinese person name's surname and given name ('' and the name if it is not one).
-
-    >>> split_name("欧阳振华"), split_name("王伟"), split_name("John Smith")
-    (('欧阳', '振华'), ('王', '伟'), ('', 'John Smith'))
-    """
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name or ""):
-        return "", name
-    cut = 2 if name[:2] in COMPOUND_SURNAMES else 1
-    return name[:cut], name[cut:]
-
-
-def name_share(name: str) -> float:
-    """A person name's share in the population, from its shape.
-
-    >>> f"{name_share('王伟'):.1e}", f"{name_share('欧阳振华'):.1e}", f"{name_share('王建华'):.1e}"
-    ('2.4e-04', '1.7e-07', '2.4e-05')
-    """
-    surname, given = split_name(name)
-    if not surname:
-        return 1e-6  # a foreign or unusual name: rare
-    share = 0.0005 if len(surname) == 2 else SURNAME_SHARE.get(surname, 0.002)
-    return share * GIVEN_SHARE.get(len(given), 1 / 30000)
 
 
 def frequencies(names: pd.DataFrame, wanted: pd.DataFrame) -> pd.Series:
@@ -255,66 +222,66 @@ def weigh(selected: pd.DataFrame, records: pd.DataFrame, sides: pd.DataFrame, na
     out["names"] = join_per_group(sel["cand"], sel["name"]).reindex(out["cand"]).to_numpy()
     out["case_nos"] = join_per_group(m["cand"], m["case_no"]).reindex(out["cand"]).to_numpy()
     out["n_cases"] = m.groupby("cand")["case_no"].nunique().reindex(out["cand"]).fillna(0).astype(int).to_numpy()
-    k = sel.groupby("cand")["party_id"].nunique().reindex(out["cand"]).to_numpy()
-    shared = _shared_counterparty(m, sides, options).reindex(out["cand"])
-    courts = m[m["court"] != ""].groupby("cand")["court"].agg(lambda s: sorted(set(s))).reindex(out["cand"])
+    cand = out["cand"]
+    k = sel.groupby("cand")["party_id"].nunique().reindex(cand)
+    courts = m[m["court"] != ""].drop_duplicates(["cand", "court"]).sort_values("court").groupby("cand")["court"].agg(list)
     roles = m.drop_duplicates(["cand", "case_no", "role"]).groupby(["cand", "role"]).size().unstack(fill_value=0)
-    region = _region(m, sel).reindex(out["cand"])
-    numbered = sel[sel["identified"].astype(bool)].drop_duplicates("cand").set_index("cand")["party_id"]
+    roles = roles.reindex(index=cand, columns=[C.DEBTOR, C.APPLICANT], fill_value=0)
+    numbered = set(sel.loc[sel["identified"].astype(bool), "cand"])
+    person = (out["kind"] == "person").to_numpy()
+    wanted = pd.DataFrame({"name": names_key(first["name"]).reindex(cand).to_numpy(), "k": k.to_numpy(),
+                           "namesakes": first["namesakes"].reindex(cand).to_numpy()})
     pool = max(int(names["n"].sum()), POOL)
-    wanted = pd.DataFrame({"name": first["name"].map(lambda n: names_key(pd.Series([n])).iloc[0]),
-                           "k": sel.groupby("cand")["party_id"].nunique().reindex(first.index),
-                           "namesakes": first["namesakes"]})
-    u_of = frequencies(names, wanted[first["kind"] == "person"])
-    evidence, strength = [], []
-    for i, (cand, kind) in enumerate(zip(out["cand"], out["kind"])):
-        row = first.loc[cand]
-        cp = shared.iloc[i] if isinstance(shared.iloc[i], str) else ""
-        where = courts.iloc[i] if isinstance(courts.iloc[i], list) else []
-        says, odds = [], 0.0
-        if kind == "person":
-            name = row["name"]
-            expected = pool * u_of[cand]
-            odds = math.lgamma(k[i] + 1) + (k[i] - 1) * (math.log(REPEAT) - math.log(expected))
-            n_app = int(roles.at[cand, C.APPLICANT]) if C.APPLICANT in roles else 0
-            n_deb = int(roles.at[cand, C.DEBTOR]) if C.DEBTOR in roles else 0
-            says.append(f"{k[i]} persons named {name}, {'one' if cand in numbered.index else 'none'} with a valid ID "
-                        f"number, in {out.at[i, 'n_cases']} cases (debtor {n_deb}, applicant {n_app})")
-            rarity = "rare" if expected < 0.1 else "uncommon" if expected < 1 else "common"
-            says.append(f"the name is {rarity}: about {expected:.2g} people of this name among {pool:,}"
-                        + (f", {int(row['namesakes'])} namesakes with other ID numbers in the data"
-                           if row["namesakes"] else ""))
-            provinces = {c[0] for c in where if re.match(r"^.\d", c)}
-            if len(where) == 1 and out.at[i, "n_cases"] >= 2:
-                odds += math.log(FACTOR["one_court"])
-                says.append(f"all cases in {where[0]}")
-            elif len(provinces) > 1:
-                odds += math.log(FACTOR["provinces"])
-                says.append(f"cases in {len(provinces)} provinces ({', '.join(sorted(provinces))})")
-            elif len(where) > 1:
-                says.append(f"cases in {len(where)} courts ({', '.join(where)})")
-            if isinstance(region.iloc[i], str):
-                odds += math.log(FACTOR["region"])
-                says.append(f"masked ID numbers agree on region {region.iloc[i]}")
-        else:
-            odds = math.log(ORG_ODDS[kind])
-            if kind == "branch":
-                says.append(f"{out.at[i, 'names'].replace(C.LIST_SEP, ' and ')}: a branch and the organisation it is "
-                            f"named after, in {out.at[i, 'n_cases']} cases")
-            else:
-                says.append(f"{k[i]} organisations whose names differ only in form or brackets "
-                            f"({out.at[i, 'names'].replace(C.LIST_SEP, ' / ')}), in {out.at[i, 'n_cases']} cases")
-        if cp:
-            odds += math.log(FACTOR["counterparty"])
-            says.append(f"two of them face {cp}")
-        evidence.append("; ".join(says))
-        strength.append(round(1 / (1 + math.exp(-min(max(odds, -700), 700))), 3))
-    out["evidence"], out["strength"] = evidence, strength
+    expected = np.zeros(len(out))
+    expected[person] = pool * frequencies(names, wanted[person]).to_numpy()
+    facts = zip(out["kind"], first["name"].reindex(cand), k, out["n_cases"], out["names"], expected,
+                first["namesakes"].reindex(cand), [c in numbered for c in cand], roles[C.DEBTOR], roles[C.APPLICANT],
+                courts.reindex(cand), _region(m, sel).reindex(cand), _shared_counterparty(m, sides, options).reindex(cand))
+    evidence, strength = zip(*(_weigh_one(*f, pool) for f in facts)) if len(out) else ((), ())
+    out["evidence"], out["strength"] = list(evidence), list(strength)
     out = out[~out["cand"].isin(_kept_apart(sel, apart))]
     if not members:
         return finish(out)
     ids = sel[["cand", "party_id"]].merge(out[["cand", "candidate_id"]], on="cand")
     return finish(out), ids[["candidate_id", "party_id"]].drop_duplicates().reset_index(drop=True)
+
+
+def _weigh_one(kind, name, k, n_cases, names, expected, namesakes, numbered, n_deb, n_app, courts, region,
+               counterparty, pool) -> tuple[str, float]:
+    """One candidate's evidence, in words, and strength (see the module docstring)."""
+    says = []
+    if kind == "person":
+        odds = math.lgamma(k + 1) + (k - 1) * (math.log(REPEAT) - math.log(expected))
+        says.append(f"{k} persons named {name}, {'one' if numbered else 'none'} with a valid ID number, in {n_cases} "
+                    f"cases (debtor {n_deb}, applicant {n_app})")
+        rarity = "rare" if expected < 0.1 else "uncommon" if expected < 1 else "common"
+        says.append(f"the name is {rarity}: about {expected:.2g} people of this name among {pool:,}"
+                    + (f", {int(namesakes)} namesakes with other ID numbers in the data" if namesakes else ""))
+        where = courts if isinstance(courts, list) else []
+        provinces = sorted({c[0] for c in where if re.match(r"^.\d", c)})
+        if len(where) == 1 and n_cases >= 2:
+            odds += math.log(FACTOR["one_court"])
+            says.append(f"all cases in {where[0]}")
+        elif len(provinces) > 1:
+            odds += math.log(FACTOR["provinces"])
+            says.append(f"cases in {len(provinces)} provinces ({', '.join(provinces)})")
+        elif len(where) > 1:
+            says.append(f"cases in {len(where)} courts ({', '.join(where)})")
+        if isinstance(region, str):
+            odds += math.log(FACTOR["region"])
+            says.append(f"masked ID numbers agree on region {region}")
+    elif kind == "branch":
+        odds = math.log(ORG_ODDS[kind])
+        says.append(f"{names.replace(C.LIST_SEP, ' and ')}: a branch and the organisation it is named after, "
+                    f"in {n_cases} cases")
+    else:
+        odds = math.log(ORG_ODDS[kind])
+        says.append(f"{k} organisations whose names differ only in form or brackets "
+                    f"({names.replace(C.LIST_SEP, ' / ')}), in {n_cases} cases")
+    if isinstance(counterparty, str):
+        odds += math.log(FACTOR["counterparty"])
+        says.append(f"two of them face {counterparty}")
+    return "; ".join(says), round(1 / (1 + math.exp(-min(max(odds, -700), 700))), 2)
 
 
 def _no_members() -> pd.DataFrame:
