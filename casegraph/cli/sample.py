@@ -16,12 +16,17 @@ from casegraph.cli.common import friendly, main
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--chinese-headers", is_flag=True, help="Write Chinese column headers (案号, 当事人…).")
 @click.option("--encoding", type=click.Choice(["utf-8", "utf-8-sig", "gbk"]), default="utf-8", show_default=True)
+@click.option("--without-person-ids", is_flag=True,
+              help="Persons carry no ID number, with repeat pairs, rare-name debtors, common-name pairs in two "
+                   "provinces and anonymised debtors planted (truth.json: without_person_ids).")
 @friendly
-def sample(n_cases, out, seed, chinese_headers, encoding):
+def sample(n_cases, out, seed, chinese_headers, encoding, without_person_ids):
     """Write a realistic synthetic export, with its truth.json."""
     from casegraph.sample.generate import make_sample
+    from casegraph.sample.no_ids import make_sample_without_person_ids
 
-    truth = make_sample(n_cases, out, seed=seed, chinese_headers=chinese_headers, encoding=encoding)
+    make = make_sample_without_person_ids if without_person_ids else make_sample
+    truth = make(n_cases, out, seed=seed, chinese_headers=chinese_headers, encoding=encoding)
     click.echo(f"wrote a sample of {n_cases} cases to {out}/ ({json.dumps(truth.get('counts', {}), ensure_ascii=False)})")
 
 

@@ -58,7 +58,7 @@ the same rows; ``candidate_id`` derives from the member records' content
 ...                        (no(6), "申请执行人", "上海己有限公司"), (no(6), "被执行人", "张某")])
 >>> c = find(g)
 >>> c[["kind", "names", "n_cases", "strength"]].values.tolist()
-[['person', '欧阳振华', 2, 0.98], ['person', '王伟', 2, 0.033]]
+[['person', '欧阳振华', 2, 0.98], ['person', '王伟', 2, 0.03]]
 >>> c.at[1, "evidence"]
 '2 persons named 王伟, none with a valid ID number, in 2 cases (debtor 2, applicant 0); the name is common: about 24 people of this name among 100,000; all cases in 沪0113'
 """
@@ -88,7 +88,8 @@ ORG_ODDS = {"org_variant": 4.0, "branch": 1.0}
 
 KINDS = ("person", "org_variant", "branch")
 # Company forms that name the same company; bracketed places (（上海）) too.
-_FORMS = ((re.compile(r"股份有限公司|有限责任公司"), "有限公司"), (re.compile(r"\([^()]*\)"), ""))
+_FORMS = ((re.compile(r"有限责任公司"), "有限公司"), (re.compile(r"股份有限公司"), "有限公司"),
+          (re.compile(r"\([^()]*\)"), ""))
 # A branch named after its parent: 上海甲有限公司宝山分公司, 某银行股份有限公司宝山支行.
 _BRANCH = re.compile(r"^(.+?(?:公司|银行|集团))(.+?)(分公司|支行|分行|营业部|分理处|办事处)$")
 
