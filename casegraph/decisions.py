@@ -15,7 +15,9 @@ What a decision does (:func:`casegraph.resolve.settle`):
   rule is ``clerk_confirmed``, their key the decision). Never two
   different ID numbers: that decision is reported and left out.
 * ``different``: they stay apart from then on, even where a rule would link
-  them (``clerk_kept_apart``), and the candidate is not offered again.
+  them (``clerk_kept_apart``), and the candidate is not offered again. (A
+  decision pinned by ``names`` and ``case_nos`` whose records a rule has
+  linked since keeps each of its cases apart.)
 * A link a rule made is split by naming one record of it: ``candidate_id``
   ``<party_id>@<case_no>`` (the party as party_records.csv names it, the
   case as written there) with ``different`` takes that party's record in
@@ -72,19 +74,20 @@ def read(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     rows = raw.reindex(columns=["row", *COLUMNS]).fillna("")
     for c in COLUMNS:
         rows[c] = rows[c].astype(str).str.strip()
-    problems = []
     where = f"{path.name} row "
+    found = []  # (row, line), put in the file's order at the end
     if "read_error" in raw:
         bad = raw["read_error"].fillna("") != ""
-        problems += [f"{where}{r}: {e}" for r, e in zip(raw.loc[bad, "row"], raw.loc[bad, "read_error"])]
+        found += [(r, f"{where}{r}: {e}") for r, e in zip(raw.loc[bad, "row"], raw.loc[bad, "read_error"])]
         rows = rows[~bad.to_numpy()]
     rows = rows[(rows["candidate_id"] != "") | (rows["decision"] != "")]  # blank lines
     value = rows["decision"].str.casefold().map(C.DECISION_VALUES)
     for r, typed in zip(rows["row"][value.isna()], rows["decision"][value.isna()]):
-        problems.append(f"{where}{r}: decision '{typed}' is neither same nor different" if typed
-                        else f"{where}{r}: no decision (same or different)")
+        found.append((r, f"{where}{r}: decision '{typed}' is neither same nor different" if typed
+                      else f"{where}{r}: no decision (same or different)"))
     no_id = value.notna() & (rows["candidate_id"] == "")
-    problems += [f"{where}{r}: no candidate_id" for r in rows["row"][no_id]]
+    found += [(r, f"{where}{r}: no candidate_id") for r in rows["row"][no_id]]
+    problems = [line for _, line in sorted(found, key=lambda f: int(f[0]))]
     rows = rows[value.notna() & ~no_id].assign(decision=value[value.notna() & ~no_id])
     return rows.drop_duplicates("candidate_id", keep="last").reset_index(drop=True), problems
 
@@ -93,16 +96,30 @@ def append(path: str | Path, candidate_id: str, decision: str, by: str = "", not
            names: str = "", case_nos: str = "") -> None:
     """Add one decision to a decisions file (made with its header if new),
     as a clerk's screen (the explorer) records it; ``on`` defaults to today.
-    The value is kept as given: :func:`read` judges it."""
+    The value is kept as given: :func:`read` judges it. A file a clerk saved
+    is added to in its own encoding and column order (a column its header
+    lacks is left out)."""
     path = Path(path)
-    new = not path.exists() or path.stat().st_size == 0
     row = {"candidate_id": candidate_id, "decision": decision, "by": by, "on": on or _dt.date.today().isoformat(),
            "note": note, "names": names, "case_nos": case_nos}
-    with open(path, "a", newline="", encoding=C.CSV_ENCODING if new else "utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS)
-        if new:
+    if not path.exists() or path.stat().st_size == 0:
+        with open(path, "w", newline="", encoding=C.CSV_ENCODING) as f:
+            w = csv.DictWriter(f, fieldnames=COLUMNS)
             w.writeheader()
-        w.writerow(row)
+            w.writerow(row)
+        return
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        encoding = "gb18030"  # saved by Excel on a Chinese Windows: add to it in its own encoding
+    header = next(csv.reader([data.decode(encoding).lstrip("\ufeff").splitlines()[0]]))
+    order = [C.header_to_column(C.DECISIONS, h) for h in header]
+    with open(path, "a", newline="", encoding=encoding) as f:
+        if not data.endswith((b"\n", b"\r")):
+            f.write("\r\n")
+        csv.writer(f).writerow([row.get(c, "") if c else "" for c in order])
 
 
 def candidates_of(resolved: Resolved, options: C.Options | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -150,14 +167,14 @@ def interpret(rows: pd.DataFrame, resolved: Resolved, options: C.Options | None 
             cases = set(official_case_nos(pd.Series(r.case_nos.split(C.LIST_SEP))).dropna())
             mine = rec[names.isin(wanted).to_numpy() & rec["case_no"].isin(cases).to_numpy()]
             parties = sorted(set(mine["party_id"]))
-            if len(parties) < 2 and r.decision == C.DIFFERENT:
-                problems.append(f"{did}: its records ({r.names}) are " + ("one party now; decide again on "
-                                "candidates.csv" if parties else "not in this data"))
-                continue
             if not parties:
                 problems.append(f"{did}: its records ({r.names}) are not in this data")
                 continue
-            sides = mine["party_id"].map({p: i for i, p in enumerate(parties)})
+            if len(parties) == 1 and r.decision == C.DIFFERENT:
+                # A rule has linked them since: keep each case's records apart.
+                sides = pd.Series(pd.factorize(mine["case_no"], sort=True)[0], index=mine.index)
+            else:
+                sides = mine["party_id"].map({p: i for i, p in enumerate(parties)})
         else:
             problems.append(f"{did}: no such candidate in this data (a candidate's id changes when its records "
                             "do: keep its names and case_nos columns from candidates.csv)")
