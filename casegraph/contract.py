@@ -132,6 +132,31 @@ AMOUNT_UNITS = {"元": 1, "人民币元": 1, "万元": 10_000, "万": 10_000, "�
 _BRACKETS = (("(", ")"), ("（", "）"), ("[", "]"), ("【", "】"), ("〔", "〕"))
 _NOTE = re.compile(r"[(（\[【〔][^()（）\[\]【】〔〕]*[)）\]】〕]$")
 
+# A clerk's decisions on the candidates for review (casegraph.decisions):
+# ``candidate_id`` names a candidate of candidates.csv, or a link a rule made
+# as ``<party_id>@<case_no>`` (that party's record in that case); ``names``
+# and ``case_nos``, as candidates.csv has them, pin a candidate to its
+# records even after the data has grown.
+DECISIONS = Table(
+    name="decisions",
+    sheet_aliases=("decisions", "决定", "审核结果"),
+    columns={
+        "candidate_id": ("候选编号", "编号"),
+        "decision": ("决定", "审核结果", "结论"),
+        "by": ("决定人", "审核人"),
+        "on": ("决定日期", "审核日期", "日期"),
+        "note": ("备注", "说明"),
+        "names": ("名称", "姓名"),
+        "case_nos": ("案号",),
+    },
+    required=("candidate_id", "decision"),
+)
+SAME, DIFFERENT = "same", "different"
+# What clerks write for each decision (case-folded).
+DECISION_VALUES = {"same": SAME, "同一": SAME, "同一人": SAME, "相同": SAME, "是": SAME, "merge": SAME,
+                   "different": DIFFERENT, "不同": DIFFERENT, "不同人": DIFFERENT, "不是": DIFFERENT, "否": DIFFERENT,
+                   "apart": DIFFERENT}
+
 # Values clerks type for a party's role and kind, mapped to canonical values.
 APPLICANT, DEBTOR = "applicant", "debtor"
 ROLES = {
@@ -178,6 +203,10 @@ OUTPUTS = {
     "party_records": Output(
         "party_records.csv", ("source", "row", "case_no", "role", "name", "id_masked", "party_id", "rule", "key")
     ),
+    # Groups of records that may be one party, which no rule linked: for a clerk to decide (casegraph.decisions).
+    "candidates": Output(
+        "candidates.csv", ("candidate_id", "kind", "names", "n_cases", "case_nos", "evidence", "strength")
+    ),
     # Where a row came from, as the clerk finds it: the file or sheet, the
     # Excel row, the column's header as typed and the cell (F12).
     "warnings": Output("warnings.csv", ("source", "row", "case_no", "field", "value", "warning",
@@ -193,7 +222,7 @@ WORKBOOK_FILE = "结果.xlsx"
 WORKBOOK_SHEETS = {
     "common_debtors": "共同被执行人", "repeat_applicants": "重复申请人", "offsets": "互负债务",
     "shared_assets": "共同财产", "bundles": "关联案件组", "assignments": "分案", "parties": "当事人",
-    "rejected": "未采用的行", "warnings": "提示", "set_aside": "其他诉讼地位",
+    "rejected": "未采用的行", "warnings": "提示", "set_aside": "其他诉讼地位", "candidates": "待核实的当事人",
 }
 WORKBOOK_HEADERS = {
     "party_id": "当事人编号", "name": "名称/姓名", "kind": "当事人类型", "n_cases": "案件数",
@@ -205,7 +234,7 @@ WORKBOOK_HEADERS = {
     "reason": "理由", "id_masked": "证件号码（遮蔽）", "n_records": "记录数", "rules": "识别规则",
     "source": "表", "row": "行号", "error": "原因", "field": "字段", "value": "内容", "warning": "提示",
     "sheet": "文件/工作表", "column": "列", "cell": "单元格", "role": "诉讼地位",
-    "offsets.kind": "类型", "repeat_pair_names": "重复的申请人—被执行人（名称）",
+    "offsets.kind": "类型", "candidate_id": "候选编号", "names": "名称", "evidence": "依据", "strength": "可信度", "repeat_pair_names": "重复的申请人—被执行人（名称）",
 }
 
 # The daily routes (`casegraph assign`): one row per new case, the rule that
@@ -216,7 +245,14 @@ ROUTES = Output(
 )
 
 # The findings both engines must agree on (the parity test compares these).
-FINDINGS = ("repeat_applicants", "common_debtors", "offsets", "shared_assets", "bundles", "assignments")
+FINDINGS = ("repeat_applicants", "common_debtors", "offsets", "shared_assets", "bundles", "candidates", "assignments")
+
+# The rules of casegraph.resolve that weigh evidence rather than read an ID
+# number: each can be switched off (Options.rules, --rules). The ID rules
+# (same_resident_id, same_credit_code) and the last one (unidentified) always apply.
+EVIDENCE_RULES = ("org_name_of_one_code", "masked_id_and_name", "same_org_name", "same_name_pair")
+# The rule names a clerk's decision gives the records it moves.
+CLERK_CONFIRMED, CLERK_KEPT_APART = "clerk_confirmed", "clerk_kept_apart"
 
 SUMMARY_FILE = "summary.json"
 LIST_SEP = ";"
@@ -242,6 +278,8 @@ class Options:
     # More than this share of a table's rows rejected: the run still writes
     # its results, but says so loudly and exits with TooManyRejected's code.
     max_rejected: float = 0.05
+    # The evidence rules in use (EVIDENCE_RULES; the rest always apply).
+    rules: tuple[str, ...] = EVIDENCE_RULES
     extra: dict = field(default_factory=dict)
 
 

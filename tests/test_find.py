@@ -130,6 +130,7 @@ def noisy_court():
         debt("（2024）沪0113执5号", Cc, ("上海甲有限公司", ""), amount="50"),
         debt("（2024）沪0113执6号", B, Cc, amount="80"),
         debt("（2024）沪0113执7号", L, ("王伟", ""), amount=""),
+        debt("（2024）沪0113执8号", ("上海丁有限公司", ""), ("王伟", ""), amount="900"),  # a candidate for review
     ), [{"case_no": "（2024）沪0113执3号", "asset_id": "沪A12345", "asset_type": "车辆", "action": "查封"},
         {"case_no": "（2024）沪0113执7号", "asset_id": "沪A 12345", "asset_type": "车辆", "action": "扣押"}], [
         {"judge": "许法官", "team": "涉未成年人", "capacity": "30"}, {"judge": "李法官", "team": "执行一组", "capacity": ""}]

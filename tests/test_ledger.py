@@ -202,7 +202,12 @@ def test_ids_pair_with_names_in_order_and_a_wrong_count_warns(tmp_path):
     assert r.loc[(no(1), "上海甲有限公司"), "rule"] == "same_credit_code"
     assert r.loc[(no(1), "王五"), "party_id"] == r.loc[(no(3), "王五"), "party_id"]  # the same ID, paired right
     assert r.loc[(no(1), "张三"), "party_id"] == r.loc[(no(2), "张三"), "party_id"]
-    assert r.loc[(no(2), "王五"), "rule"] == "unidentified"  # not guessed
+    # The ID is not guessed: case 2's 王五 carries none (the repeat-pair rule may
+    # still link him by evidence: same name, same court, facing the same 张三).
+    assert r.loc[(no(2), "王五"), "id_status"] not in ("resident_id", "credit_code")
+    assert r.loc[(no(2), "李四"), "id_status"] not in ("resident_id", "credit_code")
+    assert prepare(workbook(tmp_path / "m.xlsx", [header, *rows]), options=C.Options(rules=()))[1].records.set_index(
+        ["case_no", "name"]).loc[(no(2), "王五"), "rule"] == "unidentified"  # without evidence rules: alone
     w = clean.warnings
     assert len(w) == 1 and w.iloc[0]["row"] == 3 and w.iloc[0]["column"] == "被执行人身份证号码/统一社会信用代码"
     assert w.iloc[0]["cell"] == "E3" and "2 names but 1 ID numbers" in w.iloc[0]["warning"]

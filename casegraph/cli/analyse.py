@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from casegraph.cli.check import lang_option, max_rejected_option, too_many_rejected
-from casegraph.cli.common import _fail, _options, friendly, main
+from casegraph.cli.common import _fail, _options, clerk_options, friendly, main, say_decisions
 
 
 @main.command()
@@ -21,8 +21,10 @@ from casegraph.cli.common import _fail, _options, friendly, main
 @click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
 @lang_option
 @max_rejected_option
+@clerk_options
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, lang, max_rejected):
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, lang, max_rejected, decisions,
+            rules):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
 
     EXPORT is a folder with cases.csv and parties.csv (assets.csv and
@@ -33,9 +35,10 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
     from casegraph.pipeline import analyze as run
     from casegraph.write.files import write_result
 
-    options = _options(hub_threshold, max_rejected / 100)
-    result = run(export, judges=judges, options=options, backend=backend,
+    options = _options(hub_threshold, max_rejected / 100, rules)
+    result = run(export, judges=judges, options=options, backend=backend, decisions=decisions,
                  uri=uri, user=user, password=password, database=database)
+    say_decisions(result.summary["decisions"])
     write_result(result, out, lang=lang)
     _write_report(result, out / "report")
     _report(result.summary, out)
@@ -50,6 +53,12 @@ def _report(s: dict, out: Path) -> None:
     click.echo(f"found {s['common_debtors']} common debtors, {s['repeat_applicants']} repeat applicants, "
                f"{sum(s['offsets'].values())} offsets, {s['shared_assets']} shared assets, "
                f"{s['bundles']} bundles holding {s['cases_in_bundles']} cases")
+    p = s["persons_without_id"]
+    if p["records"]:
+        click.echo(f"{p['records']} person rows without a valid ID: {sum(p['linked'].values())} linked "
+                   f"({', '.join(f'{k} {n}' for k, n in p['linked'].items()) or 'by no rule'}), "
+                   f"{p['offered_for_review']} offered for review, {p['alone']} alone; "
+                   f"{sum(s['candidates'].values())} candidates in candidates.csv")
     if s.get("assigned") is not None:
         click.echo(f"assigned {s['assigned']} cases ({s['unassigned']} without a judge with room)")
     click.echo(f"results in {out}/")

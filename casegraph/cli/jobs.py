@@ -7,7 +7,7 @@ import click
 
 from casegraph import contract as C
 from casegraph.cli.check import lang_option
-from casegraph.cli.common import _connection, _fail, _options, friendly, main
+from casegraph.cli.common import _connection, _fail, _options, clerk_options, friendly, main, say_decisions
 
 
 @main.command("assign")
@@ -19,8 +19,10 @@ from casegraph.cli.common import _connection, _fail, _options, friendly, main
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while routing.")
 @lang_option
 @_connection
+@clerk_options
 @friendly
-def assign_command(new_input, out, judges, hub_threshold, progress, lang, uri, user, password, database):
+def assign_command(new_input, out, judges, hub_threshold, progress, lang, uri, user, password, database, decisions,
+                   rules):
     """Add the day's new cases (NEW_INPUT, as for load) to Neo4j and route
     each one to a judge: the judge of the bundle it joins, the minors' team,
     or the least-loaded judge with room. Cases that already have a judge keep
@@ -34,10 +36,11 @@ def assign_command(new_input, out, judges, hub_threshold, progress, lang, uri, u
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"{out}: the routes file must end in .csv or .xlsx")
-    with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
+    with open_engine("neo4j", options=_options(hub_threshold, rules), uri=uri, user=user, password=password,
                      database=database) as engine:
-        routing = assign_new(engine, new_input, judges, progress=progress)
+        routing = assign_new(engine, new_input, judges, progress=progress, decisions=decisions)
         where = f"{engine.db.uri} (database {engine.db.database})"
+    say_decisions(routing.load.decisions)
     s, r = routing.summary, routing.routes
     if out is not None:
         write_routes(r, out, lang)

@@ -19,8 +19,11 @@ from casegraph.cli.common import friendly, main
 @click.option("--ledger", "ledger_format", type=click.Choice(["xlsx", "csv"]), is_flag=False, flag_value="xlsx",
               help="Write a clerk's ledger (台账, one row per case) instead: ledger.xlsx (or .csv), judges.csv and "
                    "ledger_truth.json.")
+@click.option("--without-person-ids", is_flag=True,
+              help="Persons carry no ID number, with repeat pairs, rare-name debtors, common-name pairs in two "
+                   "provinces and anonymised debtors planted (truth.json: without_person_ids).")
 @friendly
-def sample(n_cases, out, seed, chinese_headers, encoding, ledger_format):
+def sample(n_cases, out, seed, chinese_headers, encoding, ledger_format, without_person_ids):
     """Write a realistic synthetic export, with its truth.json.
 
       casegraph sample --ledger --cases 200 --out ledger/
@@ -34,8 +37,10 @@ def sample(n_cases, out, seed, chinese_headers, encoding, ledger_format):
                    f"typed wrong) to {out / truth['file']}, with judges.csv and ledger_truth.json")
         return
     from casegraph.sample.generate import make_sample
+    from casegraph.sample.no_ids import make_sample_without_person_ids
 
-    truth = make_sample(n_cases, out, seed=seed, chinese_headers=chinese_headers, encoding=encoding)
+    make = make_sample_without_person_ids if without_person_ids else make_sample
+    truth = make(n_cases, out, seed=seed, chinese_headers=chinese_headers, encoding=encoding)
     click.echo(f"wrote a sample of {n_cases} cases to {out}/ ({json.dumps(truth.get('counts', {}), ensure_ascii=False)})")
 
 

@@ -149,10 +149,11 @@ def _conflict(judged: list[tuple[str, str, str]], followed: str) -> str:
 
 
 def assign_new(engine: Neo4jEngine, new_input: str | Path, judges: str | Path | None = None,
-               progress: bool = False, key: bytes | None = None) -> Routing:
+               progress: bool = False, key: bytes | None = None, decisions: str | Path | None = None) -> Routing:
     """Load the cases of ``new_input`` (same input as ``casegraph load``) into
     the engine's database and route each one without a judge, with the
-    engine's options; see the module docstring.
+    engine's options and the clerk's decisions (the database's and those of
+    the file ``decisions``); see the module docstring.
 
     Raises :class:`casegraph.errors.DatabaseError` (one line) if the
     database fails; run it again to finish.
@@ -170,7 +171,7 @@ def assign_new(engine: Neo4jEngine, new_input: str | Path, judges: str | Path | 
     there = dict(zip(held.index, held["judge"]))
     before = pd.Series([there.get(c) or "" for c in cases["case_no"]], index=cases.index, dtype=object)
     cases["judge"] = cases["judge"].where(cases["judge"] != "", before)
-    load = load_graph(db, graph, resolved, progress=progress, key=key)
+    load = load_graph(db, graph, resolved, progress=progress, key=key, decisions=decisions)
 
     router = Router(engine, query(db, "route_judge_loads"))
     order = cases.sort_values(["filed_on", "case_no"], na_position="last")
