@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _connection, _data_dir_option, friendly, main
+from casegraph.cli.common import _connection, _data_dir_option, _options, clerk_options, friendly, main, say_decisions
 
 
 @main.group("neo4j")
@@ -63,8 +63,9 @@ def neo4j_status(data_dir):
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar on long loads.")
 @_connection
+@clerk_options
 @friendly
-def load(export, judges, progress, uri, user, password, database):
+def load(export, judges, progress, uri, user, password, database, decisions, rules):
     """Load EXPORT into Neo4j: cases, resolved parties, roles, assets, judges.
 
     Loading the same export again changes nothing; a newer export adds its
@@ -77,7 +78,8 @@ def load(export, judges, progress, uri, user, password, database):
     from casegraph.engines.neo4j import db as ne
 
     with ne.connect(uri, user, password, database) as db:
-        r = pipeline.load(db, export, judges, progress=progress)
+        r = pipeline.load(db, export, judges, options=_options(None, rules), progress=progress, decisions=decisions)
+        say_decisions(r.decisions)
         w, removed = r.written, r.removed
         click.echo(f"loaded {r.cases} cases into {db.uri} (database {db.database}) in {r.total_seconds:.1f} s"
                    + (" after finishing an interrupted load" if r.recovered else ""))

@@ -40,9 +40,11 @@ class Neo4jEngine(Pictures, Exploring):
         """Connect (see :func:`casegraph.engines.neo4j.db.connect`) and wrap the database."""
         return cls(connect(uri, user, password, database), options)
 
-    def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False) -> LoadReport:
-        """Write a prepared export into the database (idempotent, incremental)."""
-        return load_graph(self.db, graph, resolved, progress=progress)
+    def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False, decisions=None) -> LoadReport:
+        """Write a prepared export into the database (idempotent, incremental),
+        with the clerk's decisions in the file ``decisions`` (see
+        :mod:`casegraph.engines.neo4j.decided`)."""
+        return load_graph(self.db, graph, resolved, progress=progress, decisions=decisions)
 
     def findings(self) -> dict[str, pd.DataFrame]:
         return nf.find_all(self.db, self.options)
