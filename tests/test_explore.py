@@ -21,7 +21,7 @@ import pytest
 
 from browser import Browser
 from casegraph import contract as C
-from casegraph import pipeline
+from casegraph import decisions, pipeline
 from casegraph.engines import answers as A
 from casegraph.engines import open_engine
 from casegraph.engines.neo4j import db as ne
@@ -47,7 +47,8 @@ def court_rows():
     under a masked ID (执12); 张三 applies against him and against 李四 (执4);
     a car is attached in 执1 and 执2. 执5 and 执6 share nothing but a house.
     A bank (a mass applicant at hub threshold 2) applies in 执7–9; 执10 is its
-    borrower 借款人1's other case. 张某 (anonymised, no ID) owes in 执11."""
+    borrower 借款人1's other case. 张某 (anonymised, no ID) owes in 执11.
+    欧阳振华 (no ID) owes in 执13 and 执14: a candidate for review."""
     rows = [
         debt(NO(1), ("张三", ZHANG), ("王五", WANG), amount="1000", judge="许法官", filed_on="2024-01-05"),
         debt(NO(2), ("上海甲公司", CO_A), ("王五", WANG), amount="2500.5", status="终结本次执行", filed_on="2023-03-01"),
@@ -63,6 +64,9 @@ def court_rows():
         debt(NO(11), ("陈十二", rid("31011519760909909")), ("张某", ""), amount="60", filed_on="2024-04-04"),
         debt(NO(12), ("冯十三", rid("31011519771010101")), ("王五", WANG[:6] + "********" + WANG[-4:]), amount="40",
              filed_on="2020-01-01"),
+        # 欧阳振华, without an ID, owes two companies: one person, perhaps (a candidate for review)
+        debt(NO(13), ("上海乙有限公司", ""), ("欧阳振华", ""), amount="5000", filed_on="2024-05-05"),
+        debt(NO(14), ("上海丙有限公司", ""), ("欧阳振华", ""), amount="6000", filed_on="2024-06-06"),
     ]
     cases = [c for cs, _ in rows for c in cs]
     parties = [p for _, ps in rows for p in ps]
@@ -144,7 +148,7 @@ def test_search_finds_a_case_however_its_number_is_typed(engine):
         assert (first["id"], first["kind"], first["match"]) == ("case:" + NO(1), "case", "exact")
     # a part of a number finds every case holding it, in the order of the text (执10号 before 执1号)
     assert [r["id"] for r in engine.search("(2024)沪0113执1") if r["kind"] == "case"] == \
-        ["case:" + NO(n) for n in (10, 11, 12, 1)]
+        ["case:" + NO(n) for n in (10, 11, 12, 13, 14, 1)]
 
 
 def test_search_finds_a_party_by_name_ids_and_part_of_a_name(engine):
@@ -429,6 +433,41 @@ def test_server_refuses_what_is_not_its_own_page(court_engine):
         assert x.get("/api/view", kind="bundle", id="case:" + NO(5))["title"].startswith("案件群")
 
 
+def test_review_records_a_decision_that_the_next_run_honours(engine, court, tmp_path):
+    path = tmp_path / "decisions.csv"
+    with running(engine, decisions=path) as x:
+        found = x.get("/api/candidates")
+        assert found["total"] == 1 and found["file"] == "decisions.csv"
+        c = found["candidates"][0]
+        assert (c["names"], c["n_cases"], c["case_nos"], c["decision"]) == ("欧阳振华", 2, [NO(13), NO(14)], None)
+        view = x.get("/api/view", kind="candidate", id=c["candidate_id"])
+        assert sorted(n["label"] for n in view["nodes"] if n["kind"] == "party") == \
+            ["上海丙有限公司", "上海乙有限公司", "欧阳振华", "欧阳振华"]
+        assert x.post("/api/decisions", {"candidate_id": c["candidate_id"], "decision": "maybe"})["status"] == 400
+        assert x.post("/api/decisions", {"candidate_id": "C000", "decision": "same"})["status"] == 404
+        assert not path.exists()
+        # a change comes as JSON from the page's own origin, or not at all
+        status, _ = raw(f"{x.base}/api/decisions", {"X-Casegraph-Token": x.token, "Content-Type": "application/json"},
+                        "POST", json.dumps({"candidate_id": c["candidate_id"], "decision": "same"}).encode())
+        assert status == 403 and not path.exists()
+        done = x.post("/api/decisions", {"candidate_id": c["candidate_id"], "decision": "同一人", "by": "=书记员甲"})
+        assert done == {"candidate_id": c["candidate_id"], "decision": "same", "file": "decisions.csv"}
+        assert x.get("/api/candidates")["candidates"][0]["decision"] == "same"
+    rows, problems = decisions.read(path)
+    assert problems == [] and rows[["candidate_id", "decision", "by", "names"]].values.tolist() == \
+        [[c["candidate_id"], "same", "'=书记员甲", "欧阳振华"]]
+    # the next run takes them as one person
+    _, resolved, graph = prepare(court, options=OPTIONS, decisions=path)
+    again = open_engine("embedded", graph, records=resolved.records)
+    one = again.search("欧阳振华")
+    assert [(r["n_cases"], r["match"]) for r in one] == [(2, "exact")]
+    assert "clerk_confirmed" in {r["rule"] for r in again.node(one[0]["id"])["rules"]}
+    # without a decisions file the panel is read-only
+    with running(engine) as x:
+        assert x.get("/api/candidates")["file"] is None
+        assert "--decisions" in x.post("/api/decisions", {"candidate_id": c["candidate_id"], "decision": "same"})["error"]
+
+
 def test_explore_command_prints_its_address_first_and_logs_no_id(court, tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "casegraph.cli", "explore", str(court), "--no-browser",
@@ -499,7 +538,7 @@ def browser():
 
 
 def test_page_search_expand_filter_path_export(engine, browser, tmp_path):
-    with running(engine, where="court") as x:
+    with running(engine, where="court", decisions=tmp_path / "decisions.csv") as x:
         p = browser.new_page(allow=(x.base + "/",))
         page = p.page
         page.goto(x.url)
@@ -565,6 +604,16 @@ def test_page_search_expand_filter_path_export(engine, browser, tmp_path):
         until(page, "window.casegraph.nodes.get().filter(n => n.data && n.data.kind === 'case').length === 5")
         assert page.inner_text("#status").startswith("案件群 B")
         p.screenshot(f"explore-bundle-{engine.name}")
+
+        # confirm a candidate for review: the decision lands in the file
+        page.click("#show-review")
+        until(page, "document.querySelector('#panel-body table') !== null")
+        assert "欧阳振华" in page.inner_text("#panel-body")
+        page.fill("#review-by", "书记员甲")
+        page.click("#panel-body button:text('同一人')")
+        until(page, "document.querySelector('#panel-body .decision').textContent.startsWith('已记录')")
+        rows, problems = decisions.read(tmp_path / "decisions.csv")
+        assert rows[["names", "decision", "by"]].values.tolist() == [["欧阳振华", "same", "书记员甲"]] and not problems
 
         # no request left 127.0.0.1, nothing failed on the page
         assert p.problems == []

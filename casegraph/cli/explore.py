@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _connection, _fail, _options, friendly, main
+from casegraph.cli.common import _connection, _fail, _options, _rules, friendly, main
 
 
 @main.command("explore")
@@ -16,9 +16,14 @@ from casegraph.cli.common import _connection, _fail, _options, friendly, main
 @click.option("--no-browser", is_flag=True, help="Print the address only; do not open a browser.")
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity), with SOURCE.")
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this link nothing (default 20).")
+@click.option("--rules", callback=_rules, metavar="RULES", help="Evidence rules to use, as for analyze (default all).")
+@click.option("--decisions", type=click.Path(path_type=Path, dir_okay=False),
+              help="The clerk's decisions file: applied to SOURCE, and where the review panel records confirm and "
+                   "reject (made if new; analyze, load and assign read it with --decisions).")
 @_connection
 @friendly
-def explore_command(source, backend, port, no_browser, judges, hub_threshold, uri, user, password, database):
+def explore_command(source, backend, port, no_browser, judges, hub_threshold, rules, decisions, uri, user,
+                    password, database):
     """Explore SOURCE (an export folder or workbook), or with --backend neo4j
     the database, in the browser: search, expand, filter, find how two
     parties or cases are connected, open a bundle or a debtor's web.
@@ -27,7 +32,7 @@ def explore_command(source, backend, port, no_browser, judges, hub_threshold, ur
     secret token, on the first line; the browser opens it unless
     --no-browser. Stop it with Ctrl-C.
 
-      casegraph explore export/
+      casegraph explore export/ --decisions decisions.csv
       casegraph explore --backend neo4j --no-browser
     """
     from casegraph.explore.serve import explore
@@ -37,5 +42,5 @@ def explore_command(source, backend, port, no_browser, judges, hub_threshold, ur
     if source is None and backend == "embedded":
         _fail("give SOURCE (an export folder or workbook), or --backend neo4j to explore the database")
     explore(source, backend=backend, port=port, open_browser=not no_browser, judges=judges,
-            options=_options(hub_threshold), on_ready=lambda url: click.echo(url),
+            options=_options(hub_threshold, rules=rules), decisions=decisions, on_ready=lambda url: click.echo(url),
             say=lambda line: click.echo(line, err=True), uri=uri, user=user, password=password, database=database)

@@ -10,8 +10,10 @@ API is small and plain, for the page and for notebooks alike::
     GET /api/expand?id=…[&offset&limit]         {"nodes", "edges", "total", "more", "hidden"}
         filters: role, open_only, cause, amount_min, amount_max, year_from, year_to, hide_mass
     GET /api/path?from=…&to=…[&max_hops=6]     {"nodes", "edges", "paths", "hops", "n_paths"}
-    GET /api/view?kind=bundle|debtor|offset&id=…
+    GET /api/view?kind=bundle|debtor|offset|candidate&id=…
     GET /api/findings                           the findings that lead into the views
+    GET /api/candidates[?offset&limit]          the candidates for review, and what is decided
+    POST /api/decisions  {"candidate_id", "decision": "same"|"different", "by", "note"}
 
 Each request carries the run's token (``?token=`` or the ``X-Casegraph-Token``
 header; see :mod:`casegraph.explore.guard`). A question that cannot be
@@ -29,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -38,6 +41,7 @@ from casegraph.engines.base import Engine
 from casegraph.errors import CasegraphError, InputError, NotFound
 from casegraph.explore import views
 from casegraph.explore.guard import Guard
+from casegraph.explore.review import Review
 from casegraph.pictures.page import EDGE_LOOKS, LOOKS, VIS_FILES, templates, vis_file
 
 HERE = Path(__file__).resolve().parent
@@ -71,16 +75,21 @@ def answer(fn: Callable[[Request], object]):
     def endpoint(request: Request) -> Response:
         try:
             return JSONResponse(fn(request))
-        except NotFound as e:
-            return JSONResponse({"error": _line(e)}, status_code=404)
-        except InputError as e:
-            return JSONResponse({"error": _line(e)}, status_code=400)
-        except CasegraphError as e:
-            return JSONResponse({"error": _line(e)}, status_code=500)
         except Exception as e:  # noqa: BLE001 - the page shows one line, never a traceback
-            return JSONResponse({"error": f"internal error: {type(e).__name__}"}, status_code=500)
+            return failure(e)
 
     return endpoint
+
+
+def failure(e: Exception) -> JSONResponse:
+    """One line and the status that says whose the fault is."""
+    if isinstance(e, NotFound):
+        return JSONResponse({"error": _line(e)}, status_code=404)
+    if isinstance(e, InputError):
+        return JSONResponse({"error": _line(e)}, status_code=400)
+    if isinstance(e, CasegraphError):
+        return JSONResponse({"error": _line(e)}, status_code=500)
+    return JSONResponse({"error": f"internal error: {type(e).__name__}"}, status_code=500)
 
 
 def _line(e: Exception) -> str:
@@ -92,18 +101,21 @@ def _script_json(x) -> str:
     return json.dumps(x, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def make_app(engine: Engine, token: str, port: int, where: str = "", review=None) -> Guard:
+def make_app(engine: Engine, token: str, port: int, where: str = "", decisions: str | Path | None = None) -> Guard:
     """The explorer over ``engine``, guarded for ``token`` on 127.0.0.1:``port``.
 
     ``where`` says on the page what is explored (an export, a database);
-    ``review``, when given, is the clerks' review of candidates (issue 12)."""
+    ``decisions`` is the clerk's decisions file the review panel adds to
+    (without one, the candidates are shown and nothing is recorded)."""
     findings = views.Findings(engine)
+    review = Review(findings, decisions)
 
     def page(request: Request) -> Response:
         config = {"token": token, "backend": engine.name, "where": where,
                   "looks": {k: {"shape": v.shape, "color": v.color, "label": v.label} for k, v in LOOKS.items()},
                   "edge_looks": {k: {"color": c, "dashed": d} for k, (c, d, _) in EDGE_LOOKS.items()},
-                  "max_hops": A.MAX_HOPS, "default_hops": A.DEFAULT_HOPS, "review": review is not None}
+                  "max_hops": A.MAX_HOPS, "default_hops": A.DEFAULT_HOPS,
+                  "decisions": review.path.name if review.path is not None else None}
         html = templates(HERE / "templates").get_template("explore.html").render(
             token=token, config=_script_json(config), where=where, looks=LOOKS)
         return HTMLResponse(html)
@@ -146,11 +158,27 @@ def make_app(engine: Engine, token: str, port: int, where: str = "", review=None
             return views.debtor_view(engine, key)
         if kind == "offset":
             return views.offset_view(engine, findings.offset(key))
-        raise InputError(f"kind: {kind[:40]!r} is not a view (bundle, debtor or offset)")
+        if kind == "candidate":
+            return views.cases_view(engine, review.cases_of(key), f"待核实 {key}")
+        raise InputError(f"kind: {kind[:40]!r} is not a view (bundle, debtor, offset or candidate)")
 
     @answer
     def found(request: Request):
         return findings.summary()
+
+    @answer
+    def candidates(request: Request):
+        return review.candidates(_int(request, "offset", 0, 0, 10**9), _int(request, "limit", 50, 1, 500))
+
+    async def decide(request: Request) -> Response:
+        try:
+            try:
+                body = await request.json()
+            except ValueError:
+                raise InputError("the body is not JSON") from None
+            return JSONResponse(await run_in_threadpool(review.decide, body))
+        except Exception as e:  # noqa: BLE001 - one line, never a traceback
+            return failure(e)
 
     routes = [
         Route("/", page),
@@ -161,5 +189,7 @@ def make_app(engine: Engine, token: str, port: int, where: str = "", review=None
         Route("/api/path", path),
         Route("/api/view", view),
         Route("/api/findings", found),
+        Route("/api/candidates", candidates),
+        Route("/api/decisions", decide, methods=["POST"]),
     ]
     return Guard(Starlette(routes=routes), token, port)

@@ -68,14 +68,14 @@ class _Serving:
         return f"{self.base}/?token={self.token}"
 
 
-def _serving(engine: Engine, port: int, where: str) -> _Serving:
+def _serving(engine: Engine, port: int, where: str, decisions: str | Path | None = None) -> _Serving:
     """The app over ``engine`` with a fresh token, and the socket it will serve."""
     import uvicorn
 
     sock = bind(port)
     port = sock.getsockname()[1]
     token = secrets.token_urlsafe(32)
-    guard = make_app(engine, token, port, where=where)
+    guard = make_app(engine, token, port, where=where, decisions=decisions)
     config = uvicorn.Config(guard, log_level="warning", access_log=False, lifespan="off", server_header=False,
                             date_header=False)
     return _Serving(uvicorn.Server(config), sock, f"http://{HOST}:{port}", token, guard)
@@ -120,10 +120,10 @@ class Running:
             self._thread.join(timeout=10)
 
 
-def start(engine: Engine, port: int = 0, where: str = "") -> Running:
+def start(engine: Engine, port: int = 0, where: str = "", decisions: str | Path | None = None) -> Running:
     """Serve ``engine`` in a background thread (see :func:`running`)."""
     engine.ready_to_explore()
-    s = _serving(engine, port, where)
+    s = _serving(engine, port, where, decisions)
     thread = threading.Thread(target=s.server.run, kwargs={"sockets": [s.sock]}, name="casegraph-explore", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -135,9 +135,10 @@ def start(engine: Engine, port: int = 0, where: str = "") -> Running:
 
 
 @contextlib.contextmanager
-def running(engine: Engine, port: int = 0, where: str = "") -> Iterator[Running]:
-    """An explorer over ``engine`` for as long as the ``with`` block runs."""
-    r = start(engine, port, where)
+def running(engine: Engine, port: int = 0, where: str = "", decisions: str | Path | None = None) -> Iterator[Running]:
+    """An explorer over ``engine`` for as long as the ``with`` block runs;
+    its review panel adds to the file ``decisions``."""
+    r = start(engine, port, where, decisions)
     try:
         yield r
     finally:
@@ -145,13 +146,15 @@ def running(engine: Engine, port: int = 0, where: str = "") -> Iterator[Running]
 
 
 def explore(source: str | Path | None = None, backend: str = "embedded", port: int = 0, open_browser: bool = True,
-            judges: str | Path | None = None, options: C.Options | None = None,
+            judges: str | Path | None = None, options: C.Options | None = None, decisions: str | Path | None = None,
             on_ready: Callable[[str], None] = print, say: Callable[[str], None] = lambda _: None,
             **connection) -> None:
     """``casegraph explore``: open the engine (read ``source`` for the
-    embedded one; the database for Neo4j), build its indexes, then serve
-    until interrupted. ``on_ready`` gets the address, token included, when
-    the explorer answers; ``say`` what it is doing meanwhile."""
+    embedded one, with the clerk's ``decisions`` applied; the database for
+    Neo4j, which applied them when loading), build its indexes, then serve
+    until interrupted; the review panel adds to ``decisions``. ``on_ready``
+    gets the address, token included, when the explorer answers; ``say``
+    what it is doing meanwhile."""
     from casegraph.pipeline import prepare
 
     graph = records = None
@@ -159,8 +162,10 @@ def explore(source: str | Path | None = None, backend: str = "embedded", port: i
         if source is None:
             raise CasegraphError("give an export to explore, or --backend neo4j for the database")
         say(f"reading {source} …")
-        _, resolved, graph = prepare(source, judges, options)
+        _, resolved, graph = prepare(source, judges, options, decisions=decisions if _exists(decisions) else None)
         records = resolved.records
+        for line in resolved.problems:
+            say(f"decisions: {' '.join(str(line).split())}")
         where = f"{source}（{len(graph.cases):,} 件案件）"
     with open_engine(backend, graph, options, records=records, **connection) as engine:
         if backend == "neo4j":
@@ -169,7 +174,7 @@ def explore(source: str | Path | None = None, backend: str = "embedded", port: i
         note = engine.ready_to_explore()
         if note:
             say(note)
-        s = _serving(engine, port, where)
+        s = _serving(engine, port, where, decisions)
         on_ready(s.url)
         if open_browser:
             why_not = _browser_opened(s.url)
@@ -182,6 +187,11 @@ def explore(source: str | Path | None = None, backend: str = "embedded", port: i
         finally:
             s.sock.close()
         say("stopped")
+
+
+def _exists(path: str | Path | None) -> bool:
+    """A decisions file to apply: one not made yet is where the first decision will go."""
+    return path is not None and Path(path).exists()
 
 
 def _browser_opened(url: str) -> str | None:

@@ -62,6 +62,13 @@ def offset_view(engine: Engine, offset: dict) -> dict:
             "more": 0}
 
 
+def cases_view(engine: Engine, case_nos: list[str], title: str) -> dict:
+    """Some cases with all their parties and assets (a candidate's, for a clerk to look at)."""
+    shown = case_nos[:VIEW_CASES]
+    sub = engine.subgraph(["case:" + c for c in shown], with_sides=True)
+    return {"title": f"{title}（{len(case_nos)} 件）", "focus": None, **sub, "more": len(case_nos) - len(shown)}
+
+
 class Findings:
     """The engine's findings, computed once on first use (seconds to minutes
     at a million cases), for the findings panel and the offset view."""

@@ -443,6 +443,39 @@
     ]);
   }
 
+  // -- review: the candidates, confirmed or rejected ----------------------------------------------
+
+  const CANDIDATE_KINDS = {person: "同名自然人", org_variant: "名称变体", branch: "分支机构"};
+  const DECISION_NAMES = {same: "同一当事人", different: "不是同一当事人"};
+
+  async function showReview() {
+    panel("复核：可能是同一当事人", [el("p", {class: "hint"}, "计算中……")]);
+    const r = await attempt(() => api("/api/candidates", {limit: 200}));
+    if (!r) return null;
+    const by = el("input", {id: "review-by", placeholder: "复核人（可不填）", value: sessionStorage.getItem("casegraph-by") || ""});
+    by.addEventListener("change", () => sessionStorage.setItem("casegraph-by", by.value));
+    const head = r.file
+      ? el("p", {}, "决定记入 " + r.file + "，下次分析（--decisions）时生效。 ", by)
+      : el("p", {class: "bad"}, "只读：启动 casegraph explore 时加 --decisions 文件，才能记录决定。");
+    const rows = r.candidates.map((c) => {
+      const state = el("span", {class: "decision", "data-id": c.candidate_id}, c.decision ? "已定：" + DECISION_NAMES[c.decision] : "");
+      const decide = (d) => button(d === "same" ? "同一人" : "不是", async () => {
+        const done = await attempt(() => api("/api/decisions", null, {candidate_id: c.candidate_id, decision: d, by: by.value}));
+        if (done) {
+          state.textContent = "已记录：" + DECISION_NAMES[done.decision];
+          say("已记录 " + done.candidate_id + "：" + DECISION_NAMES[done.decision] + "（" + done.file + "）");
+        }
+      });
+      const buttons = [decide("same"), decide("different")];
+      if (!r.file) buttons.forEach((b) => { b.disabled = true; });
+      return [c.names, CANDIDATE_KINDS[c.kind] || c.kind, {num: c.n_cases}, c.evidence, {num: c.strength.toFixed(2)},
+              [button("查看", () => { $("panel").hidden = true; openView("candidate", c.candidate_id); }), ...buttons, state]];
+    });
+    panel("复核：可能是同一当事人（" + r.total + "）", [head,
+      table(["名称", "类型", "件数", "依据", "强度", ""], rows)]);
+    return r;
+  }
+
   // -- search --------------------------------------------------------------------------------
 
   let searchSeq = 0;
@@ -546,6 +579,7 @@
   $("max-hops").max = config.max_hops;
   $("find-path").addEventListener("click", findPath);
   $("show-findings").addEventListener("click", showFindings);
+  $("show-review").addEventListener("click", showReview);
   $("panel-close").addEventListener("click", () => { $("panel").hidden = true; });
   $("export-png").addEventListener("click", exportPng);
   $("export-csv").addEventListener("click", exportCsv);
@@ -558,6 +592,7 @@
 
   window.casegraph = {ready: true, network: network, nodes: nodes, edges: edges, all: allNodes, state: state,
                       api: api, search: search, expand: expand, select: select, openView: openView,
-                      findPath: findPath, collapse: collapse, remove: remove, pin: pin, filters: filters};
+                      findPath: findPath, collapse: collapse, remove: remove, pin: pin, filters: filters,
+                      showReview: showReview};
   say("就绪：" + (config.where || config.backend));
 })();
