@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from casegraph import contract as C
-from casegraph.cells import join_per_group, mode_per_group
-from casegraph.normalise.identity import MASKED, RIC, USCC, keyed_hashes, secret_key
+from casegraph.contract import LIST_SEP
+from casegraph.normalise.identity import MASKED, RIC, USCC, hex_column, keyed_hash_column, secret_key
 
 # 张某, 李某某, 欧阳某: a published judgment's stand-in identifies nobody.
 # Organisations too: 上海某某贸易有限公司.
@@ -54,10 +55,13 @@ def _named(r: pd.DataFrame) -> pd.Series:
 def _org_name_of_one_code(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
     coded = r[(r["id_status"] == USCC) & _is_org(r)]
     codes = coded.drop_duplicates(["name_norm", "id_key"])
-    n_codes = codes["name_norm"].value_counts()
-    only = codes[codes["name_norm"].map(n_codes) == 1].set_index("name_norm")["id_key"].map(lambda k: "uscc:" + k)
+    only = codes[~codes["name_norm"].duplicated(keep=False)]  # names that one code carries
     cand = taken.isna() & _is_org(r) & _named(r) & (r["id_status"] != USCC)
-    return r["name_norm"].where(cand).map(only)
+    names = r.loc[cand, "name_norm"]
+    found = pd.Index(only["name_norm"]).get_indexer(names)
+    out = pd.Series(None, index=r.index, dtype=object)
+    out[names.index[found >= 0]] = ("uscc:" + only["id_key"]).to_numpy()[found[found >= 0]]
+    return out
 
 
 def _masked_id_and_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
@@ -145,9 +149,8 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
     r = parties.copy()
     if "id_canonical" in r:
         ident = r["id_status"].isin([RIC, USCC])
-        hashes = keyed_hashes(pd.unique(r.loc[ident, "id_canonical"]), secret)
-        r["id_key"] = r["id_canonical"].map(hashes).where(ident, "")
         canonical = r["id_canonical"]
+        r["id_key"] = keyed_hash_column(canonical[ident], secret).reindex(r.index, fill_value="")
         r["id_masked"] = (canonical.str.slice(0, 6) + "********" + canonical.str.slice(-4)).where(
             ident, canonical.where(r["id_status"] == MASKED, ""))
         r = r.drop(columns=["id_canonical"])  # from here on, only the keyed hash and the masked form
@@ -155,7 +158,7 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
         # pandas' row hash has a fixed key, so it is the same in every run.
         content = r[["case_no", "role", "name_norm", "id_status"]].assign(id=r["id_key"].where(ident, r["id_masked"]))
         hashed = pd.util.hash_pandas_object(content, index=False).to_numpy()
-        r["record_key"] = [f"R{h:016x}" for h in hashed]
+        r["record_key"] = hex_column(hashed.astype(">u8").view(np.uint8).reshape(-1, 8), "R").set_axis(r.index)
     # else: records kept earlier (the Neo4j engine's PartyRecord nodes) already
     # carry id_key, id_masked and record_key, and never the ID itself.
     taken = pd.Series(None, index=r.index, dtype=object)
@@ -167,30 +170,59 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
         rule_of[new] = rule.name
     r["match_key"] = taken
     r["rule"] = rule_of
-    uniq = pd.unique(r["match_key"])
     # One id per party, never per row: an identified party's id comes from the
     # keyed hash of its number; other keys are hashed here.
-    identified = [k for k in uniq if k.startswith(("id:", "uscc:"))]
-    ids = {k: "P" + k.partition(":")[2][:12] for k in identified}
-    ids.update({k: "P" + h[:12] for k, h in keyed_hashes(set(uniq) - set(identified), secret).items()})
-    r["party_id"] = r["match_key"].map(ids)
-
-    # A party's name and kind: what most of its records say (ties: the first in sort order).
-    pid = r["party_id"]
-    name = mode_per_group(pid, r["name"]).sort_index()
-    ident = r["id_status"].isin([RIC, USCC])
-    id_masked = mode_per_group(pid[ident], r.loc[ident, "id_masked"]).reindex(name.index).fillna("")
-    party_table = pd.DataFrame({
-        "party_id": name.index, "name": name.to_numpy(),
-        "kind": mode_per_group(pid, r["kind"]).reindex(name.index).to_numpy(),
-        "id_masked": id_masked.to_numpy(),
-        "n_records": pid.value_counts().reindex(name.index).to_numpy(),
-        "rules": join_per_group(pid, r["rule"]).reindex(name.index).to_numpy(),
-    })
+    match = taken.astype("str")
+    identified = match.str.startswith(("id:", "uscc:"))
+    hashed_key = np.where(match.str.startswith("id:"), match.str.slice(3, 15), match.str.slice(5, 17))
+    r["party_id"] = ("P" + pd.Series(hashed_key, index=r.index, dtype="str")).where(identified, "")
+    r.loc[~identified, "party_id"] = keyed_hash_column(match[~identified], secret, "P", 12)
+    party_table, party_mask = _parties(r, r["id_status"].isin([RIC, USCC]))
     # Why a record joined its party, shown without the number: the rule's key, masked.
     prefix = r["rule"].map(_KEY_PREFIX)
-    r["key"] = (prefix + pid.map(id_masked)).where(prefix.notna(), r["match_key"])
+    r["key"] = (prefix + party_mask).where(prefix.notna(), r["match_key"])
     return Resolved(r, party_table)
+
+
+def _parties(r: pd.DataFrame, ident: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """One row per party (by party_id): its name and kind are what most of
+    its records say (ties: the first in sort order), its masked ID what most
+    of its identified records show; and that masked ID for each record."""
+    # The rules a party's records came by, as bits: a few names, millions of parties.
+    names = sorted(pd.unique(r["rule"]))
+    rec = pl.DataFrame({"party_id": r["party_id"], "name": r["name"], "kind": r["kind"],
+                        "id_masked": r["id_masked"],
+                        "rule": np.left_shift(1, pd.Categorical(r["rule"], names).codes.astype(np.int64)),
+                        "ident": ident.to_numpy(bool)})
+    joined = {b: LIST_SEP.join(n for i, n in enumerate(names) if b >> i & 1) for b in range(1, 1 << len(names))}
+    # Most parties have one record, which says everything; count only for the others.
+    many = rec["party_id"].is_duplicated()
+    one = rec.filter(~many).select("party_id", "name", "kind", pl.when("ident").then("id_masked").otherwise(pl.lit("")),
+                                  n_records=pl.lit(1, pl.Int64), rules="rule")
+    rec_many = rec.filter(many)
+    counted = (rec_many.group_by("party_id").agg(n_records=pl.len().cast(pl.Int64), rules=pl.col("rule").bitwise_or())
+               .join(_mode(rec_many, "name"), on="party_id").join(_mode(rec_many, "kind"), on="party_id")
+               .join(_mode(rec_many.filter("ident"), "id_masked"), on="party_id", how="left")
+               .with_columns(pl.col("id_masked").fill_null("")))
+    cols = ["party_id", "name", "kind", "id_masked", "n_records", "rules"]
+    table = (pl.concat([one.select(cols), counted.select(cols)]).sort("party_id")
+             .with_columns(pl.col("rules").replace_strict(joined, return_dtype=pl.String)))
+    per_record = rec.select("party_id").join(table.select("party_id", "id_masked"), on="party_id", how="left",
+                                             maintain_order="left")["id_masked"]
+    return _to_pandas(table), pd.Series(per_record.to_arrow(), index=r.index, dtype="str")
+
+
+def _mode(rec: pl.DataFrame, col: str) -> pl.DataFrame:
+    """The most frequent ``col`` of each party (ties: the smallest)."""
+    counts = rec.group_by("party_id", col).len()
+    return (counts.sort(["party_id", "len", col], descending=[False, True, False])
+            .unique("party_id", keep="first", maintain_order=True).select("party_id", col))
+
+
+def _to_pandas(df: pl.DataFrame) -> pd.DataFrame:
+    """A polars table as pandas, text columns as pandas' own text dtype."""
+    return pd.DataFrame({c: pd.array(df[c].to_arrow(), dtype="str") if df[c].dtype == pl.String else df[c].to_numpy()
+                         for c in df.columns})
 
 
 def why(resolved: Resolved, party_id: str) -> pd.DataFrame:

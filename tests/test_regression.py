@@ -46,6 +46,7 @@ def comparable(path: Path) -> list[bytes]:
     if path.name == "summary.json":
         summary = json.loads(path.read_text(encoding="utf-8"))
         summary.pop("seconds")
+        summary.pop("cpu_seconds", None)
         return [json.dumps(summary, ensure_ascii=False, indent=2).encode("utf-8")]
     head, *rows = path.read_bytes().split(b"\n")
     return [head, *sorted(rows)]

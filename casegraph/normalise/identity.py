@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 
@@ -246,16 +247,70 @@ def secret_key() -> bytes:
     return path.read_text().strip().encode("utf-8")
 
 
-def keyed_hashes(values, key: bytes | None = None) -> dict[str, str]:
-    """:func:`keyed_hash` of many values at once, as a dict: the key is
-    prepared once (HMAC's inner and outer pads), then copied per value."""
-    base = hmac.new(key or secret_key(), digestmod=hashlib.sha256)
-    out = {}
-    for v in values:
-        h = base.copy()
-        h.update(v.encode("utf-8"))
-        out[v] = h.hexdigest()[:16]
-    return out
+def keyed_hash_column(values: pd.Series, key: bytes | None = None, prefix: str = "", chars: int = 16) -> pd.Series:
+    """:func:`keyed_hash` of every value of a column, ``prefix`` + its first
+    ``chars`` hex characters, aligned with ``values``.
+
+    Each distinct value is hashed once, with the key prepared once (HMAC's
+    inner and outer pads, RFC 2104) and copied per value: HMAC-SHA256 is
+    what ids depend on, so it stays; only its bookkeeping is cut.
+
+    >>> ids = pd.Series(["11010519491231002X", "", "11010519491231002X"])
+    >>> keyed_hash_column(ids, b"k").tolist() == [keyed_hash(v, b"k") for v in ids]
+    True
+    >>> keyed_hash_column(ids, b"k", prefix="P", chars=12)[0] == "P" + keyed_hash(ids[0], b"k")[:12]
+    True
+    """
+    inner, outer = _hmac_pads(key or secret_key())
+    seen: dict[str, bytes] = {}
+    digests = []
+    for v in values.tolist():
+        d = seen.get(v)
+        if d is None:
+            h = inner.copy()
+            h.update(v.encode("utf-8"))
+            o = outer.copy()
+            o.update(h.digest())
+            d = seen[v] = o.digest()[:8]
+        digests.append(d)
+    raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(len(digests), 8)
+    return hex_column(raw[:, : (chars + 1) // 2], prefix, chars).set_axis(values.index)
+
+
+def _hmac_pads(key: bytes):
+    """SHA-256 states after HMAC's inner and outer key blocks."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return hashlib.sha256(key.translate(_IPAD)), hashlib.sha256(key.translate(_OPAD))
+
+
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def hex_column(raw: np.ndarray, prefix: str = "", chars: int | None = None) -> pd.Series:
+    """Rows of bytes (an n × k uint8 array) as text: ``prefix`` and the
+    first ``chars`` (default all 2k) lower-case hex digits, built as one
+    Arrow buffer rather than a string per row.
+
+    >>> hex_column(np.array([[0, 255], [18, 52]], dtype=np.uint8), "R").tolist()
+    ['R00ff', 'R1234']
+    """
+    n, k = raw.shape
+    chars = 2 * k if chars is None else chars
+    head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    digits = np.empty((n, 2 * k), dtype=np.uint8)
+    digits[:, 0::2] = _HEX[raw >> 4]
+    digits[:, 1::2] = _HEX[raw & 15]
+    width = len(head) + chars
+    buf = np.empty((n, width), dtype=np.uint8)
+    buf[:, : len(head)] = head
+    buf[:, len(head):] = digits[:, :chars]
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
+    text = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(buf))
+    return pd.Series(pd.array(text, dtype="str"))
 
 
 def keyed_hash(canonical: str, key: bytes | None = None) -> str:
