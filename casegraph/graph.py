@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import polars as pl
 
@@ -49,6 +50,8 @@ class CaseGraph:
     # distinct_roles(), made once: the roles it was made from, and the answer
     _distinct: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
     _distinct_roles: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    _indexes: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # rows_of()
+    _party_info: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def is_personal(self) -> pd.Series:
         """Cases of a personal nature (抚养费, 探望权, …), by case_no."""
@@ -66,6 +69,33 @@ class CaseGraph:
             self._distinct_roles = self.roles.drop_duplicates(["case_no", "party_id", "role"])
             self._distinct = self.roles
         return self._distinct_roles
+
+    def rows_of(self, table: pd.DataFrame, column: str, keys) -> pd.DataFrame:
+        """The rows of ``table`` (one of this graph's tables) whose ``column``
+        holds one of ``keys``, in the table's order: what a picture needs of
+        a million cases, found through a sorted index made once per table
+        and column instead of a scan each time.
+
+        >>> g = from_rows(cases=[("（2024）沪0113执1号",), ("（2024）沪0113执2号",)],
+        ...               parties=[("（2024）沪0113执1号", "申请执行人", "张三"), ("（2024）沪0113执2号", "被执行人", "李四")])
+        >>> g.rows_of(g.roles, "case_no", {"（2024）沪0113执2号"})["role"].tolist()
+        ['debtor']
+        """
+        held = self._indexes.get((id(table), column))
+        if held is None or held[0] is not table:
+            values = table[column].to_numpy(dtype=object)
+            order = pl.Series(values, dtype=pl.String).arg_sort().to_numpy()  # code point order, as Python's
+            held = self._indexes[(id(table), column)] = (table, order, values[order])
+        _, order, ordered = held
+        wanted = np.array(sorted(set(keys)), dtype=object)
+        lo, hi = np.searchsorted(ordered, wanted, "left"), np.searchsorted(ordered, wanted, "right")
+        return table.iloc[np.sort(np.concatenate([order[a:b] for a, b in zip(lo, hi)] + [order[:0]]))]
+
+    def party_info(self) -> pd.DataFrame:
+        """``parties`` indexed by party_id, made once."""
+        if self._party_info is None or self._party_info[0] is not self.parties:
+            self._party_info = (self.parties, self.parties.set_index("party_id"))
+        return self._party_info[1]
 
     def debts(self, mutual: bool = False) -> pd.DataFrame:
         """Money debts that may be set off: one row per (case, debtor, creditor)
@@ -127,13 +157,11 @@ class CaseGraph:
         cases, roles, assets = self.cases, self.roles, self.assets
         if case_nos is not None:
             keep = set(case_nos)
-            cases = cases[cases["case_no"].isin(keep)]
-            roles = roles[roles["case_no"].isin(keep)]
-            assets = assets[assets["case_no"].isin(keep)]
+            cases, roles, assets = (self.rows_of(t, "case_no", keep) for t in (cases, roles, assets))
         g = nx.Graph()
         for rec in cases.to_dict("records"):
             g.add_node("case:" + rec["case_no"], kind="case", **rec)
-        parties = self.parties.set_index("party_id")
+        parties = self.party_info()
         for pid in roles["party_id"].unique():
             p = parties.loc[pid]
             g.add_node("party:" + pid, kind="person" if p["kind"] == C.PERSON else "organisation", party_id=pid,
