@@ -53,14 +53,13 @@ def _named(r: pd.DataFrame) -> pd.Series:
 
 
 def _org_name_of_one_code(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
-    coded = r[(r["id_status"] == USCC) & _is_org(r)]
-    codes = coded.drop_duplicates(["name_norm", "id_key"])
-    only = codes[~codes["name_norm"].duplicated(keep=False)]  # names that one code carries
+    coded = pl.from_pandas(r.loc[(r["id_status"] == USCC) & _is_org(r), ["name_norm", "id_key"]]).unique()
+    only = coded.filter(pl.col("name_norm").is_unique())  # names that one code carries
     cand = taken.isna() & _is_org(r) & _named(r) & (r["id_status"] != USCC)
-    names = r.loc[cand, "name_norm"]
-    found = pd.Index(only["name_norm"]).get_indexer(names)
+    names = pl.from_pandas(r.loc[cand, ["name_norm"]])
+    code = names.join(only, on="name_norm", how="left", maintain_order="left")["id_key"]
     out = pd.Series(None, index=r.index, dtype=object)
-    out[names.index[found >= 0]] = ("uscc:" + only["id_key"]).to_numpy()[found[found >= 0]]
+    out[cand.to_numpy()] = ("uscc:" + code).to_numpy()
     return out
 
 
@@ -71,7 +70,9 @@ def _masked_id_and_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
         return out
     # Full IDs are compared through their masked form: a record's full ID
     # never needs to be kept, here or in the database.
-    known = r.loc[r["id_status"] == RIC, ["name_norm", "id_key", "id_masked"]].drop_duplicates(["name_norm", "id_key"])
+    named_so = pl.from_pandas(r["name_norm"]).is_in(pl.from_pandas(cand["name_norm"]).implode()).to_numpy()
+    known = r.loc[(r["id_status"] == RIC).to_numpy() & named_so, ["name_norm", "id_key", "id_masked"]]
+    known = known.drop_duplicates(["name_norm", "id_key"])
     # Only the first 6 and last 4 characters of a full ID are kept (its masked
     # form), so a mask can be checked against them alone: one that shows
     # other characters cannot be verified and never joins. Joining on the
