@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 
@@ -159,9 +160,18 @@ def _ric_ok(cand: np.ndarray) -> np.ndarray:
     """GB 11643 check characters and birth dates of clean 18-character IDs."""
     codes = cand.view(np.uint32).reshape(-1, 18).astype(np.int64) - ord("0")
     expected = np.array(list("10X98765432"))[(codes[:, :17] * _RIC_WEIGHTS).sum(axis=1) % 11]
-    births = pd.to_datetime(pd.Series(cand).str.slice(6, 14), format="%Y%m%d", errors="coerce")
-    in_range = (births >= pd.Timestamp(1880, 1, 1)) & (births <= pd.Timestamp.today())
-    return (expected == cand.view("U1").reshape(-1, 18)[:, 17]) & in_range.to_numpy(bool)
+    # The birth date, digit by digit: a real day from 1880-01-01 to today.
+    year = codes[:, 6:10] @ np.array([1000, 100, 10, 1])
+    month, day = codes[:, 10:12] @ np.array([10, 1]), codes[:, 12:14] @ np.array([10, 1])
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    today = _dt.date.today()
+    ymd = year * 10000 + month * 100 + day
+    born = (day >= 1) & (day <= days) & (ymd >= 18800101) & (ymd <= today.year * 10000 + today.month * 100 + today.day)
+    return (expected == cand.view("U1").reshape(-1, 18)[:, 17]) & born
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])  # month 0: no such month
 
 
 def _uscc_ok(cand: np.ndarray) -> np.ndarray:
@@ -193,19 +203,23 @@ def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame
     numpy; everything else goes through :func:`parse_id`. Both give the same
     answers (tests/test_identity.py proves it on random input).
     """
-    s = values.fillna("").astype(object)
-    kinds = kinds.fillna("").astype(object) if kinds is not None else pd.Series("", index=s.index, dtype=object)
-    status = pd.Series(EMPTY, index=s.index, dtype=object)
-    canonical = pd.Series("", index=s.index, dtype=object)
-    problem = pd.Series("", index=s.index, dtype=object)
+    s = values.fillna("").to_numpy(dtype=object)
+    kinds = kinds.fillna("").to_numpy(dtype=object) if kinds is not None else np.full(len(s), "", dtype=object)
+    status = np.full(len(s), EMPTY, dtype=object)
+    canonical = np.full(len(s), "", dtype=object)
+    problem = np.full(len(s), "", dtype=object)
 
     # Clean 18-character numbers are checked as a matrix of code points, no
     # Python per row: the shape first, then the check character.
-    person = (kinds == "自然人").to_numpy(bool)
-    eighteen = np.flatnonzero((s.str.len() == 18).to_numpy(bool))
+    person = kinds == "自然人"
+    try:
+        lengths = pc.utf8_length(pa.array(s, type=pa.string())).to_numpy(zero_copy_only=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers in the cells: the slow way says what they are
+        lengths = np.array([len(v) if isinstance(v, str) else -1 for v in s], dtype=np.int64)
+    eighteen = np.flatnonzero(lengths == 18)
     fast = np.zeros(len(s), dtype=bool)
     if len(eighteen):
-        cand = s.iloc[eighteen].to_numpy(dtype="U18")
+        cand = s[eighteen].astype("U18")
         codes = cand.view(np.uint32).reshape(-1, 18)
         digits = (codes >= 48) & (codes <= 57)
         ric_shape = digits[:, :17].all(axis=1) & (digits[:, 17] | (codes[:, 17] == ord("X"))) & person[eighteen]
@@ -217,16 +231,16 @@ def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame
             ok = np.zeros(len(cand), dtype=bool)
             ok[shape] = ok_fn(cand[shape])
             idx = eighteen[ok]
-            status.iloc[idx] = label
-            canonical.iloc[idx] = cand[ok]
+            status[idx] = label
+            canonical[idx] = s[idx]
             fast[idx] = True  # the rest goes the slow way, which says what is wrong
-    rest = np.flatnonzero(~fast & (s != "").to_numpy())
+    rest = np.flatnonzero(~fast & (lengths != 0))
     if len(rest):
-        parsed = [parse_id(v, k) for v, k in zip(s.iloc[rest], kinds.iloc[rest])]
-        status.iloc[rest] = [p.status for p in parsed]
-        canonical.iloc[rest] = [p.canonical for p in parsed]
-        problem.iloc[rest] = [p.problem for p in parsed]
-    return pd.DataFrame({"status": status, "canonical": canonical, "problem": problem})
+        parsed = [parse_id(v, k) for v, k in zip(s[rest].tolist(), kinds[rest].tolist())]
+        status[rest] = [p.status for p in parsed]
+        canonical[rest] = [p.canonical for p in parsed]
+        problem[rest] = [p.problem for p in parsed]
+    return pd.DataFrame({"status": status, "canonical": canonical, "problem": problem}, index=values.index)
 
 
 def mask_series(canonical: pd.Series) -> pd.Series:
