@@ -90,8 +90,9 @@ def _short(values, limit: int = 200) -> np.ndarray:
 
 def _lookup(s: pd.Series, table: dict) -> pd.Series:
     """Canonical values of a column with few distinct values (roles, kinds)."""
-    uniq = pd.unique(s.to_numpy(dtype=object))
-    return s.map({u: table.get(u, table.get(u.casefold())) for u in uniq})
+    codes, uniq = pd.factorize(s.to_numpy(dtype=object))
+    found = np.array([table.get(u, table.get(u.casefold())) for u in uniq] + [None], dtype=object)
+    return pd.Series(found[codes], index=s.index)  # code -1 (a missing cell) finds nothing
 
 
 def _per_unique(fn):
