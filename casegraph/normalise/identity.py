@@ -96,16 +96,21 @@ def parse_id(value: object, kind_hint: str = "") -> ParsedId:
         if len(s) in (15, 18):
             return ParsedId(MASKED, s)
         return ParsedId(INVALID, s, "masked number of the wrong length")
-    as_person = _parse_ric(s)
-    as_org = ParsedId(USCC, s) if _uscc_valid(s) else ParsedId(INVALID, s, "wrong credit-code check character")
-    first, second = (as_person, as_org) if kind_hint in ("", "自然人") else (as_org, as_person)
+    def as_org() -> ParsedId:
+        return ParsedId(USCC, s) if _uscc_valid(s) else ParsedId(INVALID, s, "wrong credit-code check character")
+
+    person_first = kind_hint in ("", "自然人")
+    # the kind hinted at first; the other only when the first does not hold
+    first = _parse_ric(s) if person_first else as_org()
     if first.status != INVALID:
         return first
+    second = as_org() if person_first else _parse_ric(s)
     if second.status != INVALID:
         return second
+    as_person, org = (first, second) if person_first else (second, first)
     if len(s) == 18 and not s[:17].isdigit():
-        return as_org  # letters: it was meant as a credit code
-    return as_person if kind_hint in ("", "自然人") else as_org
+        return org  # letters: it was meant as a credit code
+    return as_person if person_first else org
 
 
 def mask(canonical: str) -> str:
