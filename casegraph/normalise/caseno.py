@@ -103,4 +103,7 @@ def official_case_nos(values: pd.Series, seen: dict | None = None) -> pd.Series:
 
 def case_type(official: pd.Series) -> pd.Series:
     """The type code (执, 执恢, …) of official case numbers."""
-    return official.str.extract(rf"^（\d{{4}}）[^执]*?({_TYPES})(?:字第)?\d+号$", expand=False)
+    text = pa.array(official.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    found = pc.extract_regex(text, rf"^（[0-9]{{4}}）[^执]*?(?P<type>{_TYPES})(?:字第)?[0-9]+号$")
+    types = pc.if_else(found.is_valid(), found.field("type"), pa.scalar(None, pa.string()))
+    return pd.Series(types.to_numpy(zero_copy_only=False), index=official.index, dtype=object)

@@ -65,8 +65,9 @@ def _as_polars(df: pd.DataFrame) -> pl.DataFrame | None:
             s = pl.Series(name, col.to_numpy())
         elif kind == "f":
             s = pl.Series(name, col.to_numpy(), nan_to_null=True)
-        elif pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
-            s = pl.Series(name, pa.array(col.to_numpy(dtype=object), type=pa.string(), from_pandas=True))
+        elif isinstance(col.dtype, pd.StringDtype) or pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+            text = col.array if isinstance(col.dtype, pd.StringDtype) else col.to_numpy(dtype=object)
+            s = pl.Series(name, pa.array(text, type=pa.string(), from_pandas=True))
             if s.str.contains("\r", literal=True).any():
                 return None  # pandas leaves a lone carriage return unquoted, polars quotes it
             s = s.set(s == "", None)  # pandas writes empty text and a missing value alike
