@@ -32,14 +32,14 @@ from casegraph import contract as C
 from casegraph.errors import OutputError
 from casegraph.reasons import localised
 from casegraph.write.workbook import write_workbook
+from casegraph.write.csvtext import write_csv
 
 
 STAGE_PREFIX = ".casegraph-"
 
 
 def _csv(df: pd.DataFrame, path: Path, columns) -> None:
-    df = df.reindex(columns=list(columns))
-    df.to_csv(path, index=False, encoding=C.CSV_ENCODING, float_format="%.2f")
+    write_csv(df.reindex(columns=list(columns)), path)  # pandas' bytes, written by polars
 
 
 def _fsync(path: Path) -> None:
