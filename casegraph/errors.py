@@ -4,6 +4,10 @@ The CLI turns a :class:`CasegraphError` into one line on stderr and the
 exit code of its class (``exit_code``); the library raises them with a
 message that names the file, the row or the server, never a traceback's
 worth of detail and never a full ID number.
+
+Exit codes: 0 done, 1 any other failure, 2 bad input or output
+(:class:`InputError`, :class:`OutputError`), 3 :class:`TooManyRejected`,
+5 :class:`LockHeld`; 4 is kept for "database unreachable".
 """
 from __future__ import annotations
 
@@ -40,6 +44,14 @@ class ServerError(CasegraphError):
 
 class NotFound(CasegraphError):
     """The case or party asked for is not in the data (one line, for the CLI)."""
+
+
+class TooManyRejected(CasegraphError):
+    """More of a table's rows were rejected than the run allows
+    (``Options.max_rejected``). The results were written all the same; the
+    distinct exit code lets a script or a scheduler notice."""
+
+    exit_code = 3
 
 
 class LockHeld(CasegraphError):

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _fail, _options, _wait_option, friendly, main
+from casegraph.cli.check import lang_option, max_rejected_option, too_many_rejected
+from casegraph.cli.common import _fail, _options, _wait_option, clerk_options, friendly, main, say_decisions
 
 
 @main.command()
@@ -19,21 +20,31 @@ from casegraph.cli.common import _fail, _options, _wait_option, friendly, main
 @click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
 @click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
 @_wait_option
+@lang_option
+@max_rejected_option
+@clerk_options
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, wait):
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, wait, lang, max_rejected,
+            decisions, rules):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
 
     EXPORT is a folder with cases.csv and parties.csv (assets.csv and
-    judges.csv optional) or an .xlsx workbook with those sheets.
+    judges.csv optional), a workbook with those sheets, or a clerk's
+    ledger (台账: one sheet or CSV, one row per case). Run casegraph check
+    on it first.
     """
     from casegraph.pipeline import analyze as run
     from casegraph.write.files import write_result
 
-    result = run(export, judges=judges, options=_options(hub_threshold), backend=backend,
+    options = _options(hub_threshold, max_rejected / 100, rules)
+    result = run(export, judges=judges, options=options, backend=backend, decisions=decisions,
                  uri=uri, user=user, password=password, database=database, wait=wait)
-    write_result(result, out)
+    say_decisions(result.summary["decisions"])
+    write_result(result, out, lang=lang)
     _write_report(result, out / "report")
     _report(result.summary, out)
+    too_many_rejected(result.summary["too_many_rejected"], options.max_rejected,
+                      f"the results are in {out}/, the rows in {out / 'rejected.csv'}")
 
 
 def _report(s: dict, out: Path) -> None:
@@ -43,6 +54,12 @@ def _report(s: dict, out: Path) -> None:
     click.echo(f"found {s['common_debtors']} common debtors, {s['repeat_applicants']} repeat applicants, "
                f"{sum(s['offsets'].values())} offsets, {s['shared_assets']} shared assets, "
                f"{s['bundles']} bundles holding {s['cases_in_bundles']} cases")
+    p = s["persons_without_id"]
+    if p["records"]:
+        click.echo(f"{p['records']} person rows without a valid ID: {sum(p['linked'].values())} linked "
+                   f"({', '.join(f'{k} {n}' for k, n in p['linked'].items()) or 'by no rule'}), "
+                   f"{p['offered_for_review']} offered for review, {p['alone']} alone; "
+                   f"{sum(s['candidates'].values())} candidates in candidates.csv")
     if s.get("assigned") is not None:
         click.echo(f"assigned {s['assigned']} cases ({s['unassigned']} without a judge with room)")
     click.echo(f"results in {out}/")

@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from casegraph import contract as C
-from casegraph.cli.common import _connection, _fail, _options, _wait_option, friendly, main
+from casegraph.cli.check import lang_option
+from casegraph.cli.common import _connection, _fail, _options, _wait_option, clerk_options, friendly, main, say_decisions
 
 
 @main.command("assign")
@@ -17,9 +18,12 @@ from casegraph.cli.common import _connection, _fail, _options, _wait_option, fri
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases (default 20).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while routing.")
 @_wait_option
+@lang_option
 @_connection
+@clerk_options
 @friendly
-def assign_command(new_input, out, judges, hub_threshold, progress, wait, uri, user, password, database):
+def assign_command(new_input, out, judges, hub_threshold, progress, wait, lang, uri, user, password, database,
+                   decisions, rules):
     """Add the day's new cases (NEW_INPUT, as for load) to Neo4j and route
     each one to a judge: the judge of the bundle it joins, the minors' team,
     or the least-loaded judge with room. Cases that already have a judge keep
@@ -34,13 +38,14 @@ def assign_command(new_input, out, judges, hub_threshold, progress, wait, uri, u
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"{out}: the routes file must end in .csv or .xlsx")
-    with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
+    with open_engine("neo4j", options=_options(hub_threshold, rules=rules), uri=uri, user=user, password=password,
                      database=database) as engine:
-        routing = assign_new(engine, new_input, judges, progress=progress, wait=wait)
+        routing = assign_new(engine, new_input, judges, progress=progress, decisions=decisions, wait=wait)
         where = f"{engine.db.uri} (database {engine.db.database})"
+    say_decisions(routing.load.decisions)
     s, r = routing.summary, routing.routes
     if out is not None:
-        write_routes(r, out)
+        write_routes(r, out, lang)
     elif len(r):
         cols = ["case_no", "judge", "rule", "related_cases", "conflict"]
         click.echo(ne.printable(r[cols], width=40).to_string(index=False))
@@ -64,9 +69,11 @@ def assign_command(new_input, out, judges, hub_threshold, progress, wait, uri, u
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases into bundles (default 20).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while it works.")
 @_wait_option
+@lang_option
 @_connection
 @friendly
-def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, wait, uri, user, password, database):
+def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, wait, lang, uri, user, password,
+                 database):
     """Scan the whole database and flag candidates for centralised
     enforcement: debtors with many open cases, debtors closed for lack of
     property again and again (执转破), offsets, and bundles split between
@@ -81,7 +88,7 @@ def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, 
     options = FlagOptions(min_open_cases=min_open_cases, min_no_property=min_no_property)
     with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
                      database=database) as engine:
-        run = flag_all(engine, options, progress=progress, out=out, wait=wait)
+        run = flag_all(engine, options, progress=progress, out=out, wait=wait, lang=lang)
     for line in flag_summary_lines(run.summary, out):
         click.echo(line)
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _connection, _data_dir_option, _wait_option, friendly, main
+from casegraph.cli.common import (_connection, _data_dir_option, _options, _wait_option, clerk_options, friendly,
+                                  main, say_decisions)
 
 
 @main.group("neo4j")
@@ -64,8 +65,9 @@ def neo4j_status(data_dir):
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar on long loads.")
 @_wait_option
 @_connection
+@clerk_options
 @friendly
-def load(export, judges, progress, wait, uri, user, password, database):
+def load(export, judges, progress, wait, uri, user, password, database, decisions, rules):
     """Load EXPORT into Neo4j: cases, resolved parties, roles, assets, judges.
 
     Loading the same export again changes nothing; a newer export adds its
@@ -78,7 +80,9 @@ def load(export, judges, progress, wait, uri, user, password, database):
     from casegraph.engines.neo4j import db as ne
 
     with ne.connect(uri, user, password, database) as db:
-        r = pipeline.load(db, export, judges, progress=progress, wait=wait)
+        r = pipeline.load(db, export, judges, options=_options(None, rules), progress=progress, decisions=decisions,
+                          wait=wait)
+        say_decisions(r.decisions)
         w, removed = r.written, r.removed
         click.echo(f"loaded {r.cases} cases into {db.uri} (database {db.database}) in {r.total_seconds:.1f} s"
                    + (" after finishing an interrupted load" if r.recovered else ""))

@@ -22,10 +22,11 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from casegraph import contract as C
 from casegraph.cells import join_per_group
-from casegraph.find import finish
+from casegraph.find import candidates, finish
 from casegraph.find.finish import bundles_from_links
 from casegraph.graph import CaseGraph
 
@@ -35,6 +36,12 @@ __all__ = ["bilateral_offsets", "bundles", "bundles_from_links", "common_debtors
 
 def _party_label(g: CaseGraph) -> pd.Series:
     return g.parties.set_index("party_id")["name"]
+
+
+def _repeated(roles: pd.DataFrame) -> pd.DataFrame:
+    """The rows of parties in 2+ of these (distinct) roles: the few a
+    finding is about, found before anything is counted or joined."""
+    return roles[pl.from_pandas(roles["party_id"]).is_duplicated().to_numpy()]
 
 
 def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
@@ -60,12 +67,11 @@ def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
     >>> r.at[0, "repeat_pairs"] == g.parties.set_index("name").at["王五", "party_id"] + "×2"
     True
     """
-    r = g.roles.drop_duplicates(["case_no", "party_id", "role"])
-    app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]]
-    n_cases = app.groupby("party_id")["case_no"].nunique()
-    repeat = n_cases[n_cases >= 2]
-    app = app[app["party_id"].isin(repeat.index)]
+    r = g.distinct_roles()
+    app = _repeated(r[r["role"] == C.APPLICANT][["case_no", "party_id"]])
+    repeat = app.groupby("party_id")["case_no"].nunique()
     deb = r[r["role"] == C.DEBTOR][["case_no", "party_id"]].rename(columns={"party_id": "debtor"})
+    deb = deb[deb["case_no"].isin(app["case_no"])]
     pairs = app.merge(deb, on="case_no")
     n_debtors = pairs.groupby("party_id")["debtor"].nunique()
     per_pair = pairs.groupby(["party_id", "debtor"])["case_no"].nunique().reset_index(name="n")
@@ -107,12 +113,11 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
     >>> d.at[0, "case_nos"].split(";") == [no(1), no(2)]
     True
     """
-    r = g.roles.drop_duplicates(["case_no", "party_id", "role"])
-    deb = r[r["role"] == C.DEBTOR][["case_no", "party_id"]]
-    n_cases = deb.groupby("party_id")["case_no"].nunique()
-    many = n_cases[n_cases >= 2]
-    deb = deb[deb["party_id"].isin(many.index)]
+    r = g.distinct_roles()
+    deb = _repeated(r[r["role"] == C.DEBTOR][["case_no", "party_id"]])
+    many = deb.groupby("party_id")["case_no"].nunique()
     app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]].rename(columns={"party_id": "applicant"})
+    app = app[app["case_no"].isin(deb["case_no"])]
     n_app = deb.merge(app, on="case_no").groupby("party_id")["applicant"].nunique()
     cases = g.cases.set_index("case_no")
     d = deb.assign(amount=cases["amount"].reindex(deb["case_no"]).to_numpy(),
@@ -134,7 +139,7 @@ def _pair_debts(g: CaseGraph) -> pd.DataFrame:
     """Debts summed per directed pair (debtor, creditor, amount, case_nos),
     for the pairs that can sit on an offset: parties that both owe and are
     owed. Most of a court's debts are one-way and drop out here."""
-    d = g.debts().drop_duplicates(["debtor", "creditor", "case_no"])
+    d = g.debts(mutual=True).drop_duplicates(["debtor", "creditor", "case_no"])
     edges = d
     while True:
         both = set(edges["debtor"]) & set(edges["creditor"])
@@ -307,7 +312,7 @@ def find_all(g: CaseGraph) -> dict[str, pd.DataFrame]:
     ...               parties=[(no(1), "申请执行人", "上海甲有限公司"), (no(1), "被执行人", "上海乙有限公司"),
     ...                        (no(2), "申请执行人", "上海乙有限公司"), (no(2), "被执行人", "上海甲有限公司")])
     >>> {name: len(rows) for name, rows in find_all(g).items()}
-    {'repeat_applicants': 0, 'common_debtors': 0, 'offsets': 1, 'shared_assets': 0, 'bundles': 2}
+    {'repeat_applicants': 0, 'common_debtors': 0, 'offsets': 1, 'shared_assets': 0, 'bundles': 2, 'candidates': 0}
     """
     return {
         "repeat_applicants": repeat_applicants(g),
@@ -315,4 +320,5 @@ def find_all(g: CaseGraph) -> dict[str, pd.DataFrame]:
         "offsets": offsets(g),
         "shared_assets": shared_assets(g),
         "bundles": bundles(g),
+        "candidates": candidates.find(g),
     }

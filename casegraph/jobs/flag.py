@@ -65,6 +65,7 @@ from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.engines.neo4j.lock import writer
 from casegraph.errors import OutputError
 from casegraph.jobs.runs import new_run_id, now
+from casegraph.reasons import localised
 from casegraph.write.files import STAGE_PREFIX, atomic_file, write_tables
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
@@ -104,7 +105,7 @@ class FlagOptions:
     min_open_cases: int = 3
     min_no_property: int = 3
     # Statuses that close a case for good (a case without one is open).
-    closed_markers: tuple[str, ...] = ("执行完毕", "终结执行", "销案", "不予执行", "驳回")
+    closed_markers: tuple[str, ...] = C.CLOSED_MARKERS
 
 
 @dataclass
@@ -119,13 +120,14 @@ class FlagRun:
 
 
 def flag_all(engine: Neo4jEngine, flag_options: FlagOptions | None = None, progress: bool = False,
-             batch: int = 1_000, out: str | Path | None = None, wait: float = 0.0) -> FlagRun:
+             batch: int = 1_000, out: str | Path | None = None, wait: float = 0.0,
+             lang: str = "zh") -> FlagRun:
     """Scan the engine's database, write the flags back and return them (see
     the module docstring), holding the database's writer lease (waiting up
     to ``wait`` seconds for it).
 
-    With ``out``, the files are written first, staged in that folder; only
-    then does the new run replace the database's, and the files are moved in.
+    With ``out``, the files (notes in ``lang``) are written first, staged
+    in that folder; only then does the new run replace the database's, and the files are moved in.
     If they cannot be written, the new run is removed again and
     :class:`~casegraph.errors.OutputError` raised: the previous run stays
     whole, in the database and in ``out``. Raises
@@ -135,10 +137,11 @@ def flag_all(engine: Neo4jEngine, flag_options: FlagOptions | None = None, progr
     """
     fo = flag_options or FlagOptions()
     with writer(engine.db, "flag", wait):
-        return _flag(engine, fo, progress, batch, None if out is None else Path(out))
+        return _flag(engine, fo, progress, batch, None if out is None else Path(out), lang)
 
 
-def _flag(engine: Neo4jEngine, fo: FlagOptions, progress: bool, batch: int, out: Path | None) -> FlagRun:
+def _flag(engine: Neo4jEngine, fo: FlagOptions, progress: bool, batch: int, out: Path | None,
+          lang: str) -> FlagRun:
     db = engine.db
     run_id, run_at = new_run_id("F"), now()
     steps = _Steps(progress)
@@ -167,7 +170,7 @@ def _flag(engine: Neo4jEngine, fo: FlagOptions, progress: bool, batch: int, out:
         run.summary = summarise(run, fo, n_cases, replaced, steps.seconds, engine)
         if out is not None:
             try:
-                stage = _stage(run, out)
+                stage = _stage(run, out, lang)
             except OutputError:
                 _drop_run(db, run_id, batch)
                 raise
@@ -195,7 +198,7 @@ def _drop_run(db: Database, run_id: str, batch: int) -> None:
     db.write(drop_run, {"run_id": run_id})
 
 
-def _stage(run: FlagRun, out: Path) -> Path:
+def _stage(run: FlagRun, out: Path, lang: str) -> Path:
     """Every file of the run, written into a folder staged inside ``out``."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: is a file, not a folder for the flags")
@@ -205,7 +208,7 @@ def _stage(run: FlagRun, out: Path) -> Path:
     except OSError as e:
         raise OutputError(f"{out}: cannot write the flags here ({e.strerror})") from None
     try:
-        write_flags(run, stage)
+        write_flags(run, stage, lang)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -385,19 +388,20 @@ def summarise(run: FlagRun, fo: FlagOptions, n_cases: int, replaced: list[str], 
     }
 
 
-def write_flags(run: FlagRun, out_dir: str | Path) -> Path:
+def write_flags(run: FlagRun, out_dir: str | Path, lang: str = "zh") -> Path:
     """One CSV per kind, ``flags.xlsx`` (a sheet per kind and a summary
-    sheet) and ``summary.json`` into ``out_dir``. Every file is written
-    beside its place and renamed in, ``summary.json`` last: a folder with a
-    summary holds one whole run."""
+    sheet) and ``summary.json`` into ``out_dir``; notes in ``lang``
+    (:mod:`casegraph.reasons`). Every file is written beside its place and
+    renamed in, ``summary.json`` last: a folder with a summary holds one whole run."""
     out = Path(out_dir)
+    tables = localised(run.tables, lang)
     with atomic_file(out / WORKBOOK, "the flags") as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             _summary_sheet(run).to_excel(xl, sheet_name="summary", index=False)
             for kind in KINDS:
-                run.tables[kind].to_excel(xl, sheet_name=kind, index=False)
+                tables[kind].to_excel(xl, sheet_name=kind, index=False)
         (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
-    return write_tables(run.tables, OUTPUTS, run.summary, out)
+    return write_tables(tables, OUTPUTS, run.summary, out)
 
 
 def _summary_sheet(run: FlagRun) -> pd.DataFrame:

@@ -55,6 +55,7 @@ from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.engines.neo4j.load import load_graph
 from casegraph.engines.neo4j.lock import writer
 from casegraph.jobs.runs import new_run_id, now
+from casegraph.reasons import localised
 from casegraph.write.files import _csv, atomic_file
 
 # Routes are committed in small groups: one disk flush per group, not per
@@ -151,11 +152,13 @@ def _conflict(judged: list[tuple[str, str, str]], followed: str) -> str:
 
 
 def assign_new(engine: Neo4jEngine, new_input: str | Path, judges: str | Path | None = None,
-               progress: bool = False, key: bytes | None = None, wait: float = 0.0) -> Routing:
+               progress: bool = False, key: bytes | None = None, decisions: str | Path | None = None,
+               wait: float = 0.0) -> Routing:
     """Load the cases of ``new_input`` (same input as ``casegraph load``) into
     the engine's database and route each one without a judge, with the
-    engine's options; see the module docstring. Holds the database's writer
-    lease throughout (waiting up to ``wait`` seconds for another writer).
+    engine's options and the clerk's decisions (the database's and those of
+    the file ``decisions``); see the module docstring. Holds the database's
+    writer lease throughout (waiting up to ``wait`` seconds for another writer).
 
     Raises :class:`casegraph.errors.DatabaseError` (one line) if the
     database fails (run it again to finish), :class:`casegraph.errors.LockHeld`
@@ -166,19 +169,21 @@ def assign_new(engine: Neo4jEngine, new_input: str | Path, judges: str | Path | 
     run_id, started = new_run_id("A"), time.perf_counter()
     _, resolved, graph = prepare(new_input, judges, engine.options)
     with writer(engine.db, "assign", wait):
-        routing = _assign(engine, graph, resolved, run_id, progress, key)
+        routing = _assign(engine, graph, resolved, run_id, progress, key, decisions)
     routing.summary = summarise(routing, run_id, time.perf_counter() - started)
     return routing
 
 
-def _assign(engine: Neo4jEngine, graph, resolved, run_id: str, progress: bool, key: bytes | None) -> Routing:
+def _assign(engine: Neo4jEngine, graph, resolved, run_id: str, progress: bool, key: bytes | None,
+            decisions: str | Path | None) -> Routing:
     db = engine.db
     cases = graph.cases
     held = query(db, "route_held", {"case_nos": cases["case_no"].tolist()})
     held = held.set_index("case_no") if len(held) else pd.DataFrame(columns=["judge"])
     # The load keeps the database's judge where the input has none (a case
     # routed before never moves); route what has none after it.
-    load = load_graph(db, graph, resolved, progress=progress, key=key, command="assign")
+    load = load_graph(db, graph, resolved, progress=progress, key=key, command="assign",
+                      decisions=decisions)
     there = dict(zip(held.index, held["judge"]))
     before = pd.Series([there.get(c) or "" for c in cases["case_no"]], index=cases.index, dtype=object)
     cases["judge"] = cases["judge"].where(cases["judge"] != "", before)
@@ -260,11 +265,12 @@ def summarise(routing: Routing, run_id: str, seconds: float) -> dict:
     }
 
 
-def write_routes(routes: pd.DataFrame, path: str | Path) -> Path:
+def write_routes(routes: pd.DataFrame, path: str | Path, lang: str = "zh") -> Path:
     """Write the routes to ``path``: an Excel workbook if it ends in .xlsx,
-    else a CSV Excel opens (BOM). Written beside it and renamed into place:
-    a crash never leaves half a file."""
+    else a CSV Excel opens (BOM); reasons in ``lang`` (:mod:`casegraph.reasons`).
+    Written beside it and renamed into place: a crash never leaves half a file."""
     path = Path(path)
+    routes = localised({"routes": routes}, lang)["routes"]
     with atomic_file(path, "the routes") as tmp:
         if path.suffix.lower() == ".xlsx":
             routes.reindex(columns=list(C.ROUTES.columns)).to_excel(tmp, sheet_name="routes", index=False,

@@ -49,11 +49,14 @@ import numpy as np
 import pandas as pd
 
 from casegraph import contract as C
+from casegraph.decisions import summary as summarise_decisions
+from casegraph.engines.neo4j import decided
 from casegraph.graph import CaseGraph
 from casegraph.normalise.identity import keyed_hash, secret_key
 from casegraph.engines.neo4j.bulk import BULK_MIN_CASES, import_plan, is_empty, local_data_dir
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
 from casegraph.engines.neo4j.lock import writer
+from casegraph.normalise.caseno import court_code
 from casegraph.normalise.identity import MASKED, RIC
 from casegraph.resolve import Resolved, resolve
 
@@ -85,14 +88,26 @@ ATTACH_COLS = ["case_no", "asset_id", "action", "asset_type"]
 #   record_key  the export's own records, already held
 #   org_name    organisations of the same name (org_name_of_one_code, same_org_name)
 #   name_ends   a resident or masked ID's name and visible ends (masked_id_and_name)
-# A rule keyed on something else (a name and a court) adds its line here, its
-# file, and its index in schema.cypher.
+#   name_court  persons of the same name in cases of the same court, and
+#               every record of those cases: their counterparties
+#               (same_name_pair)
+#   decided     the records a clerk's decision names with these
+#               (casegraph.engines.neo4j.decided)
+# A rule keyed on something else adds its line here, its file, and its index
+# in schema.cypher.
 MEETS = {
     "record_key": lambda r: r["record_key"].tolist(),
     "org_name": lambda r: r.loc[r["kind"] != C.PERSON, "name_norm"].tolist(),
     "name_ends": lambda r: _name_ends(r[r["id_status"].isin(NAMED_STATUSES)]),
+    "name_court": lambda r: _name_courts(r[r["kind"] == C.PERSON]),
+    "decided": lambda r: r["record_key"].tolist(),
 }
 NAMED_STATUSES = (RIC, MASKED)
+
+
+def _name_courts(r: pd.DataFrame) -> list[tuple[str, str]]:
+    court = court_code(r["case_no"])
+    return list(zip(r.loc[court != "", "name_norm"], court[court != ""]))
 
 
 def _name_ends(r: pd.DataFrame) -> list[tuple[str, str]]:
@@ -114,6 +129,8 @@ class LoadReport:
     judges_changed: pd.DataFrame = None
     read: dict = field(default_factory=dict)
     bulk: bool = False  # written by Neo4j's offline importer (a first load on the local server)
+    # The clerk's decisions applied (casegraph.decisions.summary): by kind, and the lines of those that were not.
+    decisions: dict = field(default_factory=dict)
 
     @property
     def total_seconds(self) -> float:
@@ -121,9 +138,13 @@ class LoadReport:
 
 
 def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool = False,
-               batch: int = BATCH, key: bytes | None = None, wait: float = 0.0, command: str = "load",
-               compare_all: bool = False, bulk: bool | None = None, data_dir=None) -> LoadReport:
-    """Write a prepared export (:func:`casegraph.pipeline.prepare`) into the database.
+               batch: int = BATCH, key: bytes | None = None, decisions: str | Path | None = None,
+               wait: float = 0.0, command: str = "load", compare_all: bool = False, bulk: bool | None = None,
+               data_dir=None) -> LoadReport:
+    """Write a prepared export (:func:`casegraph.pipeline.prepare`, resolved
+    by the rules alone) into the database, with the clerk's decisions the
+    database keeps and those of the file ``decisions`` applied and kept
+    (:mod:`casegraph.engines.neo4j.decided`).
 
     Holds the database's writer lease (:mod:`~casegraph.engines.neo4j.lock`)
     throughout, waiting up to ``wait`` seconds for another writer. Returns a
@@ -139,8 +160,10 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     or more, True whenever it can, False never.
     """
     with writer(db, command, wait) as token:
-        return _load(db, graph, resolved, progress, batch, key or secret_key(), compare_all,
-                     _bulk_dir(db, graph, bulk, data_dir), token)
+        # A decisions file names candidates anywhere in the database: it is
+        # read against everything, as the clerk's review saw it.
+        return _load(db, graph, resolved, progress, batch, key or secret_key(), compare_all or decisions is not None,
+                     _bulk_dir(db, graph, bulk, data_dir), token, decisions)
 
 
 def _bulk_dir(db: Database, graph: CaseGraph, bulk: bool | None, data_dir) -> Path | None:
@@ -151,7 +174,7 @@ def _bulk_dir(db: Database, graph: CaseGraph, bulk: bool | None, data_dir) -> Pa
 
 
 def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, batch: int, secret: bytes,
-          compare_all: bool, bulk_dir: Path | None, token: str) -> LoadReport:
+          compare_all: bool, bulk_dir: Path | None, token: str, decisions: str | Path | None) -> LoadReport:
     report = LoadReport(cases=len(graph.cases))
     clock = _Clock(report.seconds)
 
@@ -172,7 +195,9 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
         if old["records"].empty:
             res = resolved  # nothing to resolve with: the export's own resolution
         else:
-            res = resolve(union_records(resolved.records, old["records"]), key=secret)
+            res = resolve(union_records(resolved.records, old["records"]), key=secret, options=graph.options)
+        res, keep = decided.apply(db, res, decisions, graph.options, secret)
+        report.decisions = summarise_decisions(res)
         records = _stored_records(res.records)
         parties = res.parties[PARTY_PROPS]
         roles = records[ROLE_COLS].drop_duplicates()
@@ -209,7 +234,7 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
                 db.write(s)
     bar = _progress(plan.total(), progress)
     try:
-        _write_plan(db, plan, graph.options, bar, batch, clock, written=report.bulk)
+        _write_plan(db, plan, graph.options, bar, batch, clock, keep, written=report.bulk)
     finally:
         bar.close()
     n = lambda pair: len(pair[0]) + len(pair[1])  # noqa: E731
@@ -222,11 +247,15 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
 
 
 def _write_plan(db: Database, plan: _Plan, options: C.Options, bar, batch: int, clock: _Clock,
-                written: bool = False) -> None:
-    """Write the plan; ``written``: its nodes and relationships are in the
-    store already (the bulk importer's), only OWES and the finish remain."""
+                keep: list[dict], written: bool = False) -> None:
+    """Write the plan and keep the clerk's decisions ``keep``
+    (:func:`casegraph.engines.neo4j.decided.apply`); ``written``: its nodes
+    and relationships are in the store already (the bulk importer's), only
+    the decisions, OWES and the finish remain."""
     if not written:
         _write_nodes(db, plan, bar, batch, clock)
+    with clock("decisions"):
+        decided.store(db, keep)
     with clock("owes"):
         if plan.touched_cases is None:
             _rebuild_owes(db, plan.debtors, options, bar, batch)
