@@ -112,17 +112,23 @@ def _analyze(export, judges, options, backend, timings, engine_args) -> Result:
     clean, resolved, graph = _prepare(export, judges, options, timings)
     t = time.perf_counter()
     progress = engine_args.pop("progress", False)
+    scope = None
     with open_engine(backend, graph, options, **engine_args) as engine:
         if backend == "neo4j":
-            # The database may hold earlier exports too: the findings are the database's.
+            # The database may hold earlier exports too: the findings are the
+            # database's, and the summary says so with both counts.
             engine.load(graph, resolved, progress=progress)
+            scope = engine.scope()
         findings = engine.findings()
     timings["find"] = time.perf_counter() - t
     if not graph.judges.empty:
         t = time.perf_counter()
         findings["assignments"] = assign(graph.cases, findings["bundles"], graph.judges, options)
         timings["assign"] = time.perf_counter() - t
-    return Result(graph, clean, resolved, findings, summarise(clean, resolved, graph, findings, timings, backend))
+    summary = summarise(clean, resolved, graph, findings, timings, backend)
+    if scope is not None:
+        summary["database"] = scope
+    return Result(graph, clean, resolved, findings, summary)
 
 
 def load(db, export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
