@@ -86,6 +86,8 @@ def test_h_works_everywhere_and_ends_with_examples(path):
 def test_the_group_help_names_every_variable_and_the_shared_options():
     res = CliRunner().invoke(main, ["-h"])
     assert res.exit_code == 0
+    bare = CliRunner().invoke(main, [])  # a bare `casegraph` shows the same help, not an error line
+    assert bare.output.startswith("Usage: main [OPTIONS] COMMAND") and "casegraph: error" not in bare.output
     for name in ENVIRONMENT:
         assert name in res.output, name
     for cmd_path, cmd in commands():

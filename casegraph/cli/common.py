@@ -352,6 +352,9 @@ class Group(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:  # a bare `casegraph`: the help is the answer
+            e.show()
+            sys.exit(e.exit_code)
         except click.UsageError as e:
             where = e.ctx.command_path if e.ctx is not None else "casegraph"
             _fail(f"{e.format_message()} (see {where} -h)", e.exit_code)
