@@ -194,7 +194,8 @@ def test_routes_are_written_whole_and_for_their_owner_only(tmp_path, monkeypatch
     import pandas as pd
 
     from casegraph.errors import OutputError
-    from casegraph.jobs.route import ROUTES, write_routes
+    from casegraph.contract import ROUTES
+    from casegraph.jobs.route import write_routes
 
     routes = pd.DataFrame([{c: "x" for c in ROUTES.columns}])
     for name in ("routes.csv", "routes.xlsx"):

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import EXPORT_ENV, _fail, _options, emit, friendly, main, progress, say
+from casegraph.cli.check import lang_option, max_rejected_option, too_many_rejected
+from casegraph.cli.common import (EXPORT_ENV, _fail, _options, clerk_options, emit, friendly, main, progress, say,
+                                  say_decisions)
 
 
 @main.command(env=EXPORT_ENV)
@@ -18,27 +20,37 @@ from casegraph.cli.common import EXPORT_ENV, _fail, _options, emit, friendly, ma
 @click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
 @click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
 @click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@lang_option
+@max_rejected_option
+@clerk_options
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database):
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, lang, max_rejected, decisions,
+            rules):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
 
     EXPORT is a folder with cases.csv and parties.csv (assets.csv and
-    judges.csv optional) or an .xlsx workbook with those sheets. With
-    --backend neo4j the export is loaded into the database first, and the
-    findings are those of everything the database holds.
+    judges.csv optional), a workbook with those sheets, or a clerk's
+    ledger (台账: one sheet or CSV, one row per case). Run casegraph check
+    on it first. With --backend neo4j the export is loaded into the
+    database first, and the findings are those of everything the database
+    holds.
 
       casegraph analyze export/ --out results/ --judges judges.csv
-      casegraph analyze export/ --out results/ --backend neo4j --json
+      casegraph analyze 台账.xlsx --out results/ --lang en --json
     """
     from casegraph.pipeline import analyze as run
     from casegraph.write.files import write_result
 
+    options = _options(hub_threshold, max_rejected / 100, rules)
     extra = {"progress": progress()} if backend == "neo4j" else {}
-    result = run(export, judges=judges, options=_options(hub_threshold), backend=backend,
+    result = run(export, judges=judges, options=options, backend=backend, decisions=decisions,
                  uri=uri, user=user, password=password, database=database, **extra)
-    write_result(result, out)
+    say_decisions(result.summary["decisions"])
+    write_result(result, out, lang=lang)
     _write_report(result, out / "report")
     _report(result.summary, out)
+    too_many_rejected(result.summary["too_many_rejected"], options.max_rejected,
+                      f"the results are in {out}/, the rows in {out / 'rejected.csv'}")
 
 
 def _report(s: dict, out: Path) -> None:
@@ -52,6 +64,12 @@ def _report(s: dict, out: Path) -> None:
     say(f"found {s['common_debtors']} common debtors, {s['repeat_applicants']} repeat applicants, "
         f"{sum(s['offsets'].values())} offsets, {s['shared_assets']} shared assets, "
         f"{s['bundles']} bundles holding {s['cases_in_bundles']} cases")
+    p = s["persons_without_id"]
+    if p["records"]:
+        say(f"{p['records']} person rows without a valid ID: {sum(p['linked'].values())} linked "
+            f"({', '.join(f'{k} {n}' for k, n in p['linked'].items()) or 'by no rule'}), "
+            f"{p['offered_for_review']} offered for review, {p['alone']} alone; "
+            f"{sum(s['candidates'].values())} candidates in candidates.csv")
     if s.get("assigned") is not None:
         say(f"assigned {s['assigned']} cases ({s['unassigned']} without a judge with room)")
     say(f"results in {out}/")

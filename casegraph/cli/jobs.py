@@ -6,8 +6,9 @@ from pathlib import Path
 import click
 
 from casegraph import contract as C
-from casegraph.cli.common import (EXPORT_ENV, _connection, _fail, _options, emit, friendly, main, progress, say,
-                                  table_lines)
+from casegraph.cli.check import lang_option
+from casegraph.cli.common import (EXPORT_ENV, _connection, _fail, _options, clerk_options, emit, friendly, main,
+                                  progress, say, say_decisions, table_lines)
 
 
 @main.command("assign", env=EXPORT_ENV)
@@ -20,9 +21,12 @@ from casegraph.cli.common import (EXPORT_ENV, _connection, _fail, _options, emit
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases (default 20).")
 @click.option("--progress/--no-progress", "progress_bar", default=True, show_default=True,
               help="A progress bar while routing (only on a terminal).")
+@lang_option
 @_connection
+@clerk_options
 @friendly
-def assign_command(new_input, out, limit, judges, hub_threshold, progress_bar, uri, user, password, database):
+def assign_command(new_input, out, limit, judges, hub_threshold, progress_bar, lang, uri, user, password, database,
+                   decisions, rules):
     """Add the day's new cases (NEW_INPUT, as for load) to Neo4j and route
     each one to a judge: the judge of the bundle it joins, the minors' team,
     or the least-loaded judge with room. Cases that already have a judge keep
@@ -36,13 +40,14 @@ def assign_command(new_input, out, limit, judges, hub_threshold, progress_bar, u
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"{out}: the routes file must end in .csv or .xlsx")
-    with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
+    with open_engine("neo4j", options=_options(hub_threshold, rules=rules), uri=uri, user=user, password=password,
                      database=database) as engine:
-        routing = assign_new(engine, new_input, judges, progress=progress(progress_bar))
+        routing = assign_new(engine, new_input, judges, progress=progress(progress_bar), decisions=decisions)
         where = f"{engine.db.uri} (database {engine.db.database})"
+    say_decisions(routing.load.decisions)
     s, r = routing.summary, routing.routes
     if out is not None:
-        write_routes(r, out)
+        write_routes(r, out, lang)
     if len(r):
         say(*routes_on_screen(r, limit, out))
     say(f"{s['cases']} cases loaded into {where}; {s['routed_now']} routed now"
@@ -51,7 +56,8 @@ def assign_command(new_input, out, limit, judges, hub_threshold, progress_bar, u
         + f"; {s['conflicts']} conflicts for a person to decide; {s['without_judge']} without a judge")
     if out is not None:
         say(f"routes in {out} ({', '.join(C.ROUTES.columns[:5])}, ...)")
-    emit({**s, "where": where, "out": out, **({"routes": r.to_dict("records")} if out is None else {})})
+    emit({**s, "where": where, "out": out, "decisions": routing.load.decisions,
+          **({"routes": r.to_dict("records")} if out is None else {})})
 
 
 def routes_on_screen(routes, limit: int, out: Path | None) -> list[str]:
@@ -99,9 +105,11 @@ def _case_order(case_no: str) -> tuple:
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases into bundles (default 20).")
 @click.option("--progress/--no-progress", "progress_bar", default=True, show_default=True,
               help="A progress bar while it works (only on a terminal).")
+@lang_option
 @_connection
 @friendly
-def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress_bar, uri, user, password, database):
+def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress_bar, lang, uri, user, password,
+                 database):
     """Scan the whole database and flag candidates for centralised
     enforcement: debtors with many open cases, debtors closed for lack of
     property again and again (执转破), offsets, and bundles split between
@@ -118,7 +126,7 @@ def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress_b
     with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
                      database=database) as engine:
         run = flag_all(engine, options, progress=progress(progress_bar))
-    write_flags(run, out)
+    write_flags(run, out, lang)
     say(*flag_summary_lines(run.summary, out))
     emit({**run.summary, "out": out})
 

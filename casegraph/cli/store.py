@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import (EXPORT_ENV, _connection, _data_dir_option, _fail, emit, friendly, main, progress,
-                                  say, table_lines, voice)
+from casegraph.cli.common import (EXPORT_ENV, _connection, _data_dir_option, _fail, _options, clerk_options, emit,
+                                  friendly, main, progress, say, say_decisions, table_lines, voice)
 
 
 @main.group("neo4j")
@@ -80,8 +80,9 @@ def neo4j_status(data_dir):
 @click.option("--progress/--no-progress", "progress_bar", default=True, show_default=True,
               help="A progress bar on long loads (only on a terminal).")
 @_connection
+@clerk_options
 @friendly
-def load(export, judges, progress_bar, uri, user, password, database):
+def load(export, judges, progress_bar, uri, user, password, database, decisions, rules):
     """Load EXPORT into Neo4j: cases, resolved parties, roles, assets, judges.
 
     Loading the same export again changes nothing; a newer export adds its
@@ -95,14 +96,16 @@ def load(export, judges, progress_bar, uri, user, password, database):
     from casegraph.engines.neo4j import db as ne
 
     with ne.connect(uri, user, password, database) as db:
-        r = pipeline.load(db, export, judges, progress=progress(progress_bar))
+        r = pipeline.load(db, export, judges, options=_options(None, rules), progress=progress(progress_bar),
+                          decisions=decisions)
+        say_decisions(r.decisions)
         w, removed = r.written, r.removed
         say(f"loaded {r.cases} cases into {db.uri} (database {db.database}) in {r.total_seconds:.1f} s"
             + (" after finishing an interrupted load" if r.recovered else ""),
             f"wrote {w['cases']} cases, {w['parties']} parties, {w['records']} party records, {w['roles']} "
             f"roles, {w['assets']} assets, {w['judges']} judges; removed {removed['parties']} merged parties")
         emit({"cases": r.cases, "uri": db.uri, "database": db.database, "written": w, "removed": removed,
-              "recovered": r.recovered, "seconds": r.seconds})
+              "recovered": r.recovered, "decisions": r.decisions, "seconds": r.seconds})
 
 
 def _param(text: str) -> tuple[str, object]:

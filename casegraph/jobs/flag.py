@@ -55,6 +55,7 @@ from casegraph.engines.neo4j import find as nf
 from casegraph.engines.neo4j.db import Database, query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.jobs.runs import new_run_id, now
+from casegraph.reasons import localised
 from casegraph.write.files import atomic_file, write_tables
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
@@ -94,7 +95,7 @@ class FlagOptions:
     min_open_cases: int = 3
     min_no_property: int = 3
     # Statuses that close a case for good (a case without one is open).
-    closed_markers: tuple[str, ...] = ("执行完毕", "终结执行", "销案", "不予执行", "驳回")
+    closed_markers: tuple[str, ...] = C.CLOSED_MARKERS
 
 
 @dataclass
@@ -309,19 +310,20 @@ def summarise(run: FlagRun, fo: FlagOptions, n_cases: int, replaced: list[str], 
     }
 
 
-def write_flags(run: FlagRun, out_dir: str | Path) -> Path:
+def write_flags(run: FlagRun, out_dir: str | Path, lang: str = "zh") -> Path:
     """One CSV per kind, ``flags.xlsx`` (a sheet per kind and a summary
-    sheet) and ``summary.json`` into ``out_dir``. Every file is written
-    beside its place and renamed in, ``summary.json`` last: a folder with a
-    summary holds one whole run."""
+    sheet) and ``summary.json`` into ``out_dir``; notes in ``lang``
+    (:mod:`casegraph.reasons`). Every file is written beside its place and
+    renamed in, ``summary.json`` last: a folder with a summary holds one whole run."""
     out = Path(out_dir)
+    tables = localised(run.tables, lang)
     with atomic_file(out / WORKBOOK, "the flags") as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             _summary_sheet(run).to_excel(xl, sheet_name="summary", index=False)
             for kind in KINDS:
-                run.tables[kind].to_excel(xl, sheet_name=kind, index=False)
+                tables[kind].to_excel(xl, sheet_name=kind, index=False)
         (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
-    return write_tables(run.tables, OUTPUTS, run.summary, out)
+    return write_tables(tables, OUTPUTS, run.summary, out)
 
 
 def _summary_sheet(run: FlagRun) -> pd.DataFrame:

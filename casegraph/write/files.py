@@ -32,6 +32,8 @@ import pandas as pd
 
 from casegraph import contract as C
 from casegraph.errors import OutputError
+from casegraph.reasons import localised
+from casegraph.write.workbook import write_workbook
 
 
 STAGE_PREFIX = ".casegraph-"
@@ -131,10 +133,13 @@ def _owner_only(folder: Path) -> None:
         os.chmod(path, 0o700 if path.is_dir() else 0o600)
 
 
-def write_result(result, out_dir: str | Path) -> Path:
+def write_result(result, out_dir: str | Path, lang: str = "zh") -> Path:
     """Write every table of ``result`` (a :class:`casegraph.analyze.Result`)
-    into ``out_dir``; returns the folder."""
-    return write_tables(result.tables(), C.OUTPUTS, result.summary, out_dir)
+    into ``out_dir``, and the clerk's workbook 结果.xlsx; reasons are in
+    ``lang`` ("zh" or "en", :mod:`casegraph.reasons`). Returns the folder."""
+    tables = localised(result.tables(), lang)
+    workbook = {C.WORKBOOK_FILE: lambda path: write_workbook(tables, path, result.summary)}
+    return write_tables(tables, C.OUTPUTS, result.summary, out_dir, also=workbook)
 
 
 def write_plan(plan, out_dir: str | Path) -> Path:
@@ -156,10 +161,11 @@ def write_plan(plan, out_dir: str | Path) -> Path:
 
 
 def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], summary: dict,
-                 out_dir: str | Path) -> Path:
+                 out_dir: str | Path, also: dict | None = None) -> Path:
     """Write ``tables`` (by name; ``outputs[name]`` gives file and columns)
     and ``summary`` into ``out_dir``, staged and moved in with the summary
-    last (see the module docstring); returns the folder."""
+    last (see the module docstring); ``also`` maps more file names to a
+    function that writes that file at the path it is given. Returns the folder."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: is a file, not a folder for the results")
@@ -172,6 +178,8 @@ def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], 
     try:
         for name, df in tables.items():
             _csv(df, stage / outputs[name].filename, outputs[name].columns)
+        for filename, write in (also or {}).items():
+            write(stage / filename)
         (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
         _owner_only(stage)
         for f in stage.iterdir():
@@ -180,7 +188,7 @@ def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], 
         (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
         # A file of the old result this one does not have (assignments.csv of
         # a run with judges) must not pass for part of the new one.
-        written = {outputs[name].filename for name in tables}
+        written = {outputs[name].filename for name in tables} | set(also or {})
         for o in outputs.values():
             if o.filename not in written:
                 (out / o.filename).unlink(missing_ok=True)
