@@ -26,6 +26,7 @@ from casegraph.cli import main
 from casegraph.cli.common import ENVIRONMENT, Command
 from casegraph.engines.neo4j import db as ne
 from casegraph.sample.generate import MIN_CASES, make_sample
+from casegraph.sample.ledger import MIN_CASES as LEDGER_MIN_CASES
 from casegraph.sample.split import split_newest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +127,14 @@ def test_option_ranges_agree_with_the_code(tmp_path):
     assert res.exit_code == 2 and f"x>={MIN_CASES}" in res.stderr and not (tmp_path / "d").exists()
     res = CliRunner().invoke(main, ["sample", "--cases", str(MIN_CASES), "--out", str(tmp_path / "s"), "-q"])
     assert res.exit_code == 0 and (tmp_path / "s" / "cases.csv").is_file(), res.output
+    # A ledger needs fewer cases than an export: each mode's own least, and nothing written below it.
+    for args in (["--cases", str(MIN_CASES - 1)], ["--without-person-ids", "--cases", str(MIN_CASES - 1)],
+                 ["--ledger", "--cases", str(LEDGER_MIN_CASES - 1)]):
+        res = CliRunner().invoke(main, ["sample", *args, "--out", str(tmp_path / "no")])
+        assert res.exit_code == 2 and "--cases" in res.stderr and not (tmp_path / "no").exists(), res.stderr
+    res = CliRunner().invoke(main, ["sample", "--ledger", "--cases", str(LEDGER_MIN_CASES), "--out",
+                                    str(tmp_path / "l"), "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["cases"] == LEDGER_MIN_CASES, res.output
 
 
 # -- quiet, verbose, json --------------------------------------------------------------
@@ -229,9 +238,16 @@ def test_sample_refuses_a_courts_folder(tmp_path):
     own = tmp_path / "own"
     for _ in range(2):
         assert run("sample", "--cases", str(MIN_CASES), "--out", str(own), "-q").returncode == 0
+    for mode in (["--ledger", "csv"], ["--without-person-ids"]):  # no mode writes over them either
+        res = run("sample", *mode, "--cases", str(MIN_CASES), "--out", str(court))
+        one_error_line(res, 2, "cases.csv", "did not write", "--force")
+        assert {p.name: p.read_bytes() for p in court.iterdir()} == before
     res = run("sample", "--cases", str(MIN_CASES), "--out", str(court), "--force", "-q")
     assert res.returncode == 0 and (court / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert (court / "cases.csv").read_bytes() != before["cases.csv"]
+    # a ledger beside an earlier sample of its own: both noted, so a sample may follow
+    assert run("sample", "--ledger", "--cases", "60", "--out", str(own), "-q").returncode == 0
+    assert run("sample", "--cases", str(MIN_CASES), "--out", str(own), "-q").returncode == 0
 
 
 # -- Neo4j: progress, query, scope, assign, permissions ------------------------------------------
