@@ -140,19 +140,24 @@ def _analyze(export, judges, options, backend, timings, engine_args, decisions=N
     stage = _Stages(timings)
     progress = engine_args.pop("progress", False)
     wait = engine_args.pop("wait", 0.0)
+    scope = None
     with stage("find"), open_engine(backend, graph, options, **engine_args) as engine:
         if backend == "neo4j":
-            # The database may hold earlier exports too: the findings are the database's.
+            # The database may hold earlier exports too: the findings are the
+            # database's, and the summary says so with both counts.
             decided = engine.load(graph, resolved, progress=progress, decisions=decisions, wait=wait,
                                   command="analyze").decisions
+            scope = engine.scope()
         else:
             decided = clerk.summary(resolved)
         findings = engine.findings()
     if not graph.judges.empty:
         with stage("assign"):
             findings["assignments"] = assign(graph.cases, findings["bundles"], graph.judges, options)
-    return Result(graph, clean, resolved, findings,
-                  summarise(clean, resolved, graph, findings, timings, backend, decided))
+    summary = summarise(clean, resolved, graph, findings, timings, backend, decided)
+    if scope is not None:
+        summary["database"] = scope
+    return Result(graph, clean, resolved, findings, summary)
 
 
 def load(db, export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,

@@ -422,7 +422,7 @@ class _Steps:
         if show:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=6, desc="flagging", unit="step", leave=False)
+            self.bar = tqdm(total=6, desc="flagging", unit="step", leave=False, disable=None)  # None: only on a terminal
 
     def __call__(self, name: str):
         steps = self

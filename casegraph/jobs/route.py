@@ -293,4 +293,4 @@ def _bar(total: int, show: bool, desc: str = "routing new cases"):
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="case", desc=desc, leave=False)
+    return tqdm(total=total, unit="case", desc=desc, leave=False, disable=None)  # None: only on a terminal

@@ -14,7 +14,9 @@ of anything:
 :func:`write_result` (an analysis) and :func:`write_plan` (a clearing plan)
 write through :func:`write_tables`.
 
-Every temporary name starts with ``.casegraph-``.
+Every temporary name starts with ``.casegraph-``. Every file written is
+its owner's only (0600, folders 0700): results name parties, and the routes,
+flags and findings of one court should not differ in who may read them.
 """
 from __future__ import annotations
 
@@ -111,6 +113,7 @@ def atomic_folder(path: str | Path, what: str = "the folder") -> Iterator[Path]:
         raise OutputError(f"{out}: cannot write {what} here ({e.strerror})") from None
     try:
         yield stage
+        _owner_only(stage)
         old = None
         if out.exists():
             old = out.parent / f"{STAGE_PREFIX}{out.name}-old-{os.getpid()}"
@@ -122,6 +125,12 @@ def atomic_folder(path: str | Path, what: str = "the folder") -> Iterator[Path]:
         raise OutputError(f"{out}: writing {what} failed ({e.strerror})") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _owner_only(folder: Path) -> None:
+    """What ``folder`` holds, readable by its owner only (as ``mkstemp`` makes a file)."""
+    for path in folder.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
 
 
 def write_result(result, out_dir: str | Path, lang: str = "zh") -> Path:
@@ -172,6 +181,7 @@ def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], 
         for filename, write in (also or {}).items():
             write(stage / filename)
         (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        _owner_only(stage)
         for f in stage.iterdir():
             _fsync(f)
         touched = True

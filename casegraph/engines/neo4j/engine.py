@@ -52,6 +52,12 @@ class Neo4jEngine(Pictures, Exploring):
     def findings(self) -> dict[str, pd.DataFrame]:
         return nf.find_all(self.db, self.options)
 
+    def scope(self) -> dict:
+        """Where the findings come from: the database and how many cases it
+        holds (more than one export's, once several were loaded)."""
+        return {"uri": self.db.uri, "database": self.db.database,
+                "cases": int(query(self.db, "count_cases").iloc[0, 0])}
+
     def related_cases(self, case_no: str) -> pd.DataFrame:
         return nf.related_cases(self.db, case_no, self.options)
 
