@@ -169,7 +169,7 @@ def _ric_ok(cand: np.ndarray) -> np.ndarray:
     year = codes[:, 6:10] @ np.array([1000, 100, 10, 1])
     month, day = codes[:, 10:12] @ np.array([10, 1]), codes[:, 12:14] @ np.array([10, 1])
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    days = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    days = np.where((month >= 1) & (month <= 12), _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap), 0)
     today = _dt.date.today()
     ymd = year * 10000 + month * 100 + day
     born = (day >= 1) & (day <= days) & (ymd >= 18800101) & (ymd <= today.year * 10000 + today.month * 100 + today.day)
