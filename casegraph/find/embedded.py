@@ -49,7 +49,10 @@ def _named(g: CaseGraph, party_ids) -> pd.DataFrame:
     ids = pl.DataFrame({"party_id": pd.Series(party_ids, dtype=object).to_numpy()}, schema={"party_id": pl.String})
     known = pl.from_pandas(g.parties[["party_id", "name", "kind"]])
     found = ids.join(known, on="party_id", how="left", maintain_order="left")
-    return pd.DataFrame({c: found[c].to_numpy() for c in found.columns}).astype(object)
+    out = pd.DataFrame({"party_id": party_ids})
+    out["name"] = found["name"].to_numpy()
+    out["kind"] = found["kind"].to_numpy()
+    return out
 
 
 def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
