@@ -60,9 +60,11 @@ class CaseGraph:
         """Cases of a personal nature (抚养费, 探望权, …), by case_no."""
         return self.cases.set_index("case_no")["cause"].str.contains("|".join(self.options.personal_causes))
 
-    def is_no_property(self) -> pd.Series:
-        """Cases closed for now for lack of property (终本), by case_no."""
-        return self.cases.set_index("case_no")["status"].str.contains("|".join(C.NO_PROPERTY_MARKERS))
+    def is_no_property(self, case_nos=None) -> pd.Series:
+        """Cases closed for now for lack of property (终本), by case_no (of
+        ``case_nos`` only, if given)."""
+        cases = self.cases if case_nos is None else self.rows_of(self.cases, "case_no", case_nos)
+        return cases.set_index("case_no")["status"].str.contains("|".join(C.NO_PROPERTY_MARKERS))
 
     def distinct_roles(self) -> pd.DataFrame:
         """``roles`` without repeated (case_no, party_id, role) rows: the
@@ -112,11 +114,12 @@ class CaseGraph:
         c = self.cases
         ok = c["amount"].notna() & (c["amount"] > 0) & ~c["cause"].str.contains("|".join(self.options.personal_causes))
         money = c.loc[ok, ["case_no", "amount"]]
-        r = self.roles[self.roles["case_no"].isin(money["case_no"])]
+        r = self.roles
+        if mutual:  # first among every case (cheap), then among the money cases
+            r = _both_ways(r)
+        r = r[r["case_no"].isin(money["case_no"])]
         if mutual:
-            party, applies = pl.from_pandas(r["party_id"]), (r["role"] == C.APPLICANT).to_numpy()
-            both = party.filter(applies).unique().to_frame().join(party.filter(~applies).unique().to_frame(), on="party_id")
-            r = r[party.is_in(both["party_id"].implode()).to_numpy()]
+            r = _both_ways(r)
         app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]].rename(columns={"party_id": "creditor"})
         deb = r[r["role"] == C.DEBTOR][["case_no", "party_id"]].rename(columns={"party_id": "debtor"})
         d = deb.merge(app, on="case_no").merge(money, on="case_no")
@@ -175,6 +178,13 @@ class CaseGraph:
             g.add_node("asset:" + aid, kind="asset", asset_id=aid, asset_type=atype)
             g.add_edge("asset:" + aid, "case:" + case_no, role=action or "attached")
         return g
+
+
+def _both_ways(roles: pd.DataFrame) -> pd.DataFrame:
+    """The rows of parties that are applicants somewhere in ``roles`` and debtors somewhere too."""
+    party, applies = pl.from_pandas(roles["party_id"]), (roles["role"] == C.APPLICANT).to_numpy()
+    both = party.filter(applies).unique().to_frame().join(party.filter(~applies).unique().to_frame(), on="party_id")
+    return roles[party.is_in(both["party_id"].implode()).to_numpy()]
 
 
 def build_graph(clean: Clean, resolved: Resolved, options: C.Options | None = None) -> CaseGraph:

@@ -44,6 +44,17 @@ def _repeated(roles: pd.DataFrame) -> pd.DataFrame:
     return roles[pl.from_pandas(roles["party_id"]).is_duplicated().to_numpy()]
 
 
+def _named(g: CaseGraph, party_ids) -> pd.DataFrame:
+    """party_id, name and kind of some parties, in the order given."""
+    ids = pl.DataFrame({"party_id": pd.Series(party_ids, dtype=object).to_numpy()}, schema={"party_id": pl.String})
+    known = pl.from_pandas(g.parties[["party_id", "name", "kind"]])
+    found = ids.join(known, on="party_id", how="left", maintain_order="left")
+    out = pd.DataFrame({"party_id": party_ids})
+    out["name"] = found["name"].to_numpy()
+    out["kind"] = found["kind"].to_numpy()
+    return out
+
+
 def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
     """Applicants in 2+ cases, with the debtors they apply against again
     and again (``repeat_pairs``: ``<debtor party_id>×<n>``), e.g. a parent
@@ -77,10 +88,7 @@ def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
     per_pair = pairs.groupby(["party_id", "debtor"])["case_no"].nunique().reset_index(name="n")
     per_pair = per_pair[per_pair["n"] >= 2]
     repeat_pairs = join_per_group(per_pair["party_id"], per_pair["debtor"] + "×" + per_pair["n"].astype(str))
-    parties = g.parties.set_index("party_id")
-    out = pd.DataFrame({"party_id": repeat.index})
-    out["name"] = parties["name"].reindex(out["party_id"]).to_numpy()
-    out["kind"] = parties["kind"].reindex(out["party_id"]).to_numpy()
+    out = _named(g, repeat.index)
     out["n_cases"] = repeat.to_numpy()
     out["n_debtors"] = n_debtors.reindex(out["party_id"]).fillna(0).astype(int).to_numpy()
     out["case_nos"] = join_per_group(app["party_id"], app["case_no"]).reindex(out["party_id"]).to_numpy()
@@ -119,14 +127,11 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
     app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]].rename(columns={"party_id": "applicant"})
     app = app[app["case_no"].isin(deb["case_no"])]
     n_app = deb.merge(app, on="case_no").groupby("party_id")["applicant"].nunique()
-    cases = g.cases.set_index("case_no")
-    d = deb.assign(amount=cases["amount"].reindex(deb["case_no"]).to_numpy(),
-                   no_property=g.is_no_property().reindex(deb["case_no"]).to_numpy())
+    amount = g.rows_of(g.cases, "case_no", deb["case_no"]).set_index("case_no")["amount"]
+    d = deb.assign(amount=amount.reindex(deb["case_no"]).to_numpy(),
+                   no_property=g.is_no_property(deb["case_no"]).reindex(deb["case_no"]).to_numpy())
     sums = d.groupby("party_id").agg(total_amount=("amount", "sum"), n_no_property=("no_property", "sum"))
-    parties = g.parties.set_index("party_id")
-    out = pd.DataFrame({"party_id": many.index})
-    out["name"] = parties["name"].reindex(out["party_id"]).to_numpy()
-    out["kind"] = parties["kind"].reindex(out["party_id"]).to_numpy()
+    out = _named(g, many.index)
     out["n_cases"] = many.to_numpy()
     out["n_applicants"] = n_app.reindex(out["party_id"]).fillna(0).astype(int).to_numpy()
     out["total_amount"] = sums["total_amount"].reindex(out["party_id"]).to_numpy()
@@ -244,7 +249,8 @@ def shared_assets(g: CaseGraph) -> pd.DataFrame:
     >>> s[["asset_id", "asset_type", "n_cases"]].values.tolist()
     [['沪(2020)宝山区不动产权第0012345号', '不动产', 2]]
     """
-    a = g.assets.drop_duplicates(["case_no", "asset_id"])
+    a = g.assets[pl.from_pandas(g.assets["asset_id"]).is_duplicated().to_numpy()]  # one row: one case
+    a = a.drop_duplicates(["case_no", "asset_id"])
     n = a["asset_id"].value_counts()
     many = a[a["asset_id"].isin(n[n >= 2].index)]
     types = many[many["asset_type"] != ""].drop_duplicates("asset_id").set_index("asset_id")["asset_type"]

@@ -169,7 +169,7 @@ def _ric_ok(cand: np.ndarray) -> np.ndarray:
     year = codes[:, 6:10] @ np.array([1000, 100, 10, 1])
     month, day = codes[:, 10:12] @ np.array([10, 1]), codes[:, 12:14] @ np.array([10, 1])
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    days = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    days = np.where((month >= 1) & (month <= 12), _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap), 0)
     today = _dt.date.today()
     ymd = year * 10000 + month * 100 + day
     born = (day >= 1) & (day <= days) & (ymd >= 18800101) & (ymd <= today.year * 10000 + today.month * 100 + today.day)
@@ -214,38 +214,52 @@ def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame
     canonical = np.full(len(s), "", dtype=object)
     problem = np.full(len(s), "", dtype=object)
 
-    # Clean 18-character numbers are checked as a matrix of code points, no
-    # Python per row: the shape first, then the check character.
-    person = kinds == "自然人"
+    person = (kinds == "自然人") | (kinds == "")  # as parse_id's hint: a person's number is tried first
     try:
         lengths = pc.utf8_length(pa.array(s, type=pa.string())).to_numpy(zero_copy_only=False)
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers in the cells: the slow way says what they are
         lengths = np.array([len(v) if isinstance(v, str) else -1 for v in s], dtype=np.int64)
     eighteen = np.flatnonzero(lengths == 18)
-    fast = np.zeros(len(s), dtype=bool)
-    if len(eighteen):
-        cand = s[eighteen].astype("U18")
-        codes = cand.view(np.uint32).reshape(-1, 18)
-        digits = (codes >= 48) & (codes <= 57)
-        ric_shape = digits[:, :17].all(axis=1) & (digits[:, 17] | (codes[:, 17] == ord("X"))) & person[eighteen]
-        uscc_shape = (digits[:, :8].all(axis=1) & (_USCC_VALUE[np.minimum(codes[:, 8:], 127)] >= 0).all(axis=1)
-                      & ~person[eighteen])
-        for shape, ok_fn, label in ((ric_shape, _ric_ok, RIC), (uscc_shape, _uscc_ok, USCC)):
-            if not shape.any():
-                continue
-            ok = np.zeros(len(cand), dtype=bool)
-            ok[shape] = ok_fn(cand[shape])
-            idx = eighteen[ok]
-            status[idx] = label
-            canonical[idx] = s[idx]
-            fast[idx] = True  # the rest goes the slow way, which says what is wrong
-    rest = np.flatnonzero(~fast & (lengths != 0))
+    fast = _clean_ids(s[eighteen], person[eighteen], status, canonical, eighteen)
+    todo = lengths != 0
+    todo[eighteen[fast]] = False
+    rest = np.flatnonzero(todo)
     if len(rest):
+        # Typing noise (full-width digits, spaces) cleaned away, most of the
+        # rest are clean numbers too: parse_id cleans first, so they agree.
+        cleaned = np.array([clean(v) for v in s[rest].tolist()], dtype=object)
+        long = np.flatnonzero(np.array([len(v) == 18 for v in cleaned], dtype=bool))
+        done = long[_clean_ids(cleaned[long], person[rest[long]], status, canonical, rest[long])]
+        rest = np.delete(rest, done)
         parsed = [parse_id(v, k) for v, k in zip(s[rest].tolist(), kinds[rest].tolist())]
         status[rest] = [p.status for p in parsed]
         canonical[rest] = [p.canonical for p in parsed]
         problem[rest] = [p.problem for p in parsed]
     return pd.DataFrame({"status": status, "canonical": canonical, "problem": problem}, index=values.index)
+
+
+def _clean_ids(values: np.ndarray, person: np.ndarray, status: np.ndarray, canonical: np.ndarray,
+               at: np.ndarray) -> np.ndarray:
+    """Clean 18-character numbers checked as a matrix of code points, no
+    Python per row: the shape first, then the check character. Writes the
+    valid ones' status and canonical form at ``at`` and says which they were;
+    the others go the slow way, which says what is wrong."""
+    ok_any = np.zeros(len(values), dtype=bool)
+    if not len(values):
+        return ok_any
+    cand = values.astype("U18")
+    codes = cand.view(np.uint32).reshape(-1, 18)
+    digits = (codes >= 48) & (codes <= 57)
+    ric_shape = digits[:, :17].all(axis=1) & (digits[:, 17] | (codes[:, 17] == ord("X"))) & person
+    uscc_shape = digits[:, :8].all(axis=1) & (_USCC_VALUE[np.minimum(codes[:, 8:], 127)] >= 0).all(axis=1) & ~person
+    for shape, ok_fn, label in ((ric_shape, _ric_ok, RIC), (uscc_shape, _uscc_ok, USCC)):
+        if shape.any():
+            ok = np.zeros(len(cand), dtype=bool)
+            ok[shape] = ok_fn(cand[shape])
+            status[at[ok]] = label
+            canonical[at[ok]] = values[ok]
+            ok_any |= ok
+    return ok_any
 
 
 def mask_series(canonical: pd.Series) -> pd.Series:
