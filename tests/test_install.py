@@ -43,11 +43,11 @@ def test_pip_install_not_editable_runs_from_another_folder(tmp_path):
     cg = str(bin_dir / "casegraph")
     data = tmp_path / "neo4j"
     env["CASEGRAPH_NEO4J_DATA"] = str(data)
-    run([cg, "sample", "--cases", "300", "--out", "export"], elsewhere, env)
+    run([cg, "sample", "--cases", "400", "--out", "export"], elsewhere, env)
     run([cg, "neo4j", "start", "--heap", "512m", "--pagecache", "256m"], elsewhere, env)
     try:
         out = run([cg, "load", "export", "--no-progress"], elsewhere, env)
-        assert "loaded 300 cases" in out
+        assert "loaded 400 cases" in out
         run([cg, "flag", "--out", "flags", "--no-progress"], elsewhere, env)
         assert (elsewhere / "flags" / "flags.xlsx").is_file()
         case_no = (elsewhere / "export" / "cases.csv").read_text(encoding="utf-8-sig").splitlines()[1].split(",")[0]

@@ -208,7 +208,10 @@ def test_routes_are_written_whole_and_for_their_owner_only(tmp_path, monkeypatch
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as m:
-        m.setattr(pd.DataFrame, "to_csv", full)
+        import polars as pl
+
+        m.setattr(pd.DataFrame, "to_csv", full)  # whichever writes the CSV finds the disk full
+        m.setattr(pl.DataFrame, "write_csv", full)
         with pytest.raises(OutputError, match="routes.csv: writing the routes failed .No space left on device"):
             write_routes(routes, tmp_path / "routes.csv")
     assert (tmp_path / "routes.csv").read_bytes() == before and no_staging_left(tmp_path)

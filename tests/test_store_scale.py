@@ -305,7 +305,7 @@ def test_flag_with_an_unwritable_out_leaves_the_previous_run_whole(parts, db, tm
     latest = ne.query(db, "flags_latest")
     assert set(latest["run_id"]) == {first.run_id}
     code, _, err = finished(cli("flag", "--out", str(blocker / "flags"), "--no-progress", uri=db.uri))
-    assert code == 2 and len(err.strip().splitlines()) == 1 and str(blocker) in err
+    assert code == OutputError.exit_code and len(err.strip().splitlines()) == 1 and str(blocker) in err
     assert dump(db) == loaded
     assert {f.name: f.read_bytes() for f in good.iterdir()} == files
     assert not list(tmp_path.rglob(".casegraph-*"))
