@@ -22,8 +22,9 @@ settings.load_profile("casegraph")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[server.ServerInfo]:
     """A real Neo4j server on a free loopback port with its own throwaway store.
 
-    Connect with ``GraphDatabase.driver(neo4j_server.uri)`` (no auth) and pass
-    ``database_="neo4j"``. The store is shared by every test in the session, so
+    Connect with ``GraphDatabase.driver(neo4j_server.uri, auth=neo4j_server.auth)``
+    and pass ``database_="neo4j"``; casegraph's own ``connect(neo4j_server.uri)``
+    finds the password by itself, as it does for any local server. The store is shared by every test in the session, so
     tests should write data they can tell apart (or clean up after themselves).
     The first use builds neo4j/ with Maven if it has not been built yet.
     """

@@ -1,4 +1,4 @@
-"""The local Neo4j server: start, status, reuse, loopback only, crash recovery, stop.
+"""The local Neo4j server: start, status, reuse, loopback only, a login, crash recovery, stop.
 
 Every test talks to a real Neo4j 5.26 JVM; nothing is mocked.
 """
@@ -20,8 +20,8 @@ from casegraph.engines.neo4j import server
 SMALL = {"heap": "512m", "pagecache": "128m"}
 
 
-def _query(uri: str, cypher: str, **params):
-    with GraphDatabase.driver(uri) as driver:
+def _query(info: server.ServerInfo, cypher: str, **params):
+    with GraphDatabase.driver(info.uri, auth=info.auth) as driver:
         records, _, _ = driver.execute_query(cypher, params, database_="neo4j")
     return records
 
@@ -58,12 +58,12 @@ def test_build_gives_a_classpath_with_neo4j_and_the_main_class():
 
 def test_cypher_runs_through_the_routing_driver(neo4j_server):
     assert neo4j_server.uri == f"neo4j://127.0.0.1:{neo4j_server.port}"
-    records = _query(neo4j_server.uri, "RETURN 1 AS one")
+    records = _query(neo4j_server, "RETURN 1 AS one")
     assert [r["one"] for r in records] == [1]
 
 
 def test_server_is_community_5_26(neo4j_server):
-    records = _query(neo4j_server.uri, "CALL dbms.components() YIELD versions, edition RETURN versions, edition")
+    records = _query(neo4j_server, "CALL dbms.components() YIELD versions, edition RETURN versions, edition")
     assert records[0]["edition"] == "community"
     assert records[0]["versions"][0].startswith("5.26.")
 
@@ -100,7 +100,7 @@ def test_listens_on_loopback_only(neo4j_server):
 def test_kill_then_start_recovers_committed_data(private_dir: Path):
     first = server.start(private_dir, **SMALL)
     token = uuid.uuid4().hex
-    _query(first.uri, "CREATE (:Probe {token: $token})", token=token)  # auto-commit
+    _query(first, "CREATE (:Probe {token: $token})", token=token)  # auto-commit
 
     assert server.kill(private_dir)
     assert _gone(first.pid)
@@ -116,7 +116,7 @@ def test_kill_then_start_recovers_committed_data(private_dir: Path):
         f.seek(before)
         assert "Recovery required" in f.read(), "the restart did not replay the transaction log"
 
-    records = _query(second.uri, "MATCH (p:Probe {token: $token}) RETURN count(p) AS n", token=token)
+    records = _query(second, "MATCH (p:Probe {token: $token}) RETURN count(p) AS n", token=token)
     assert records[0]["n"] == 1
 
 
@@ -141,7 +141,7 @@ def test_a_taken_port_fails_with_a_clear_error(private_dir: Path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(server.ServerError, match="exited before it was ready") as caught:
+        with pytest.raises(server.ServerError, match="failed to start") as caught:
             server.start(private_dir, port=port, **SMALL)
     assert "Address already in use" in str(caught.value)
     assert server.status(private_dir) is None

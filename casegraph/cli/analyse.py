@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _fail, _options, friendly, main
+from casegraph.cli.common import _connection, _fail, _options, friendly, main
 
 
 @main.command()
@@ -14,12 +14,9 @@ from casegraph.cli.common import _fail, _options, friendly, main
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not link their cases (default 20).")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True)
-@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (NEO4J_URI).")
-@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
-@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
-@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@_connection
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database):
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, data_dir):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
 
     EXPORT is a folder with cases.csv and parties.csv (assets.csv and
@@ -29,7 +26,7 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
     from casegraph.write.files import write_result
 
     result = run(export, judges=judges, options=_options(hub_threshold), backend=backend,
-                 uri=uri, user=user, password=password, database=database)
+                 uri=uri, user=user, password=password, database=database, data_dir=data_dir)
     write_result(result, out)
     _write_report(result, out / "report")
     _report(result.summary, out)
@@ -52,12 +49,9 @@ def _report(s: dict, out: Path) -> None:
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the plan (its own).")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="neo4j without EXPORT: plan the cases already in the database.")
-@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (NEO4J_URI).")
-@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
-@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
-@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@_connection
 @friendly
-def clearing(export, out, backend, uri, user, password, database):
+def clearing(export, out, backend, uri, user, password, database, data_dir):
     """How much debt can be extinguished at once: the optimal multilateral
     clearing plan of the money cases in EXPORT (or in Neo4j)."""
     from casegraph.pipeline import plan_clearing
@@ -65,7 +59,8 @@ def clearing(export, out, backend, uri, user, password, database):
 
     if export is None and backend == "embedded":
         _fail("give an EXPORT to read, or --backend neo4j to plan the cases in the database")
-    plan = plan_clearing(export, backend=backend, uri=uri, user=user, password=password, database=database)
+    plan = plan_clearing(export, backend=backend, uri=uri, user=user, password=password, database=database,
+                         data_dir=data_dir)
     write_plan(plan, out)
     s = plan.summary
     click.echo(f"{s['cases_in_plan']} cases between {s['parties']} parties: {s['debt_before']:,.2f} yuan owed; "
@@ -93,12 +88,9 @@ def _write_report(result, folder: Path) -> None:
               help="Larger neighbourhoods are cut to their most connected part.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The page to write (FILE.html).")
 @click.option("--inline", is_flag=True, help="Put vis-network inside the page (one file) instead of lib/ beside it.")
-@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI when there is no EXPORT (NEO4J_URI).")
-@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
-@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
-@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@_connection
 @friendly
-def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, password, database):
+def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, password, database, data_dir):
     """Draw the network around one case or party as an interactive page.
 
     With EXPORT (a folder or workbook) casegraph reads it; without, the Neo4j
@@ -114,10 +106,8 @@ def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, passwo
         _fail("give one of --case or --party")
     if out.suffix.lower() not in (".html", ".htm"):
         _fail(f"{out}: the page must end in .html")
-    if export is None and not uri:
-        _fail("without EXPORT, show asks Neo4j: give --uri or set NEO4J_URI")
     page, g = draw(out, export, case=case_no, party=party, hops=hops, max_nodes=max_nodes, inline=inline,
-                   uri=uri, user=user, password=password, database=database)
+                   uri=uri, user=user, password=password, database=database, data_dir=data_dir)
     click.echo(f"{g.graph['title']}: {counts_line(g)} -> {page}")
     if g.graph.get("cut"):
         click.echo(f"cut to the {g.graph['shown_nodes']} most connected of {g.graph['total_nodes']} nodes (--max-nodes)")

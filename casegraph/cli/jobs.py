@@ -18,7 +18,7 @@ from casegraph.cli.common import _connection, _fail, _options, friendly, main
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while routing.")
 @_connection
 @friendly
-def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, password, database):
+def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, password, database, data_dir):
     """Add the day's new cases (NEW_INPUT, as for load) to Neo4j and route
     each one to a judge: the judge of the bundle it joins, the minors' team,
     or the least-loaded judge with room. Cases that already have a judge keep
@@ -33,7 +33,7 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"{out}: the routes file must end in .csv or .xlsx")
     with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
-                     database=database) as engine:
+                     database=database, data_dir=data_dir) as engine:
         routing = assign_new(engine, new_input, judges, progress=progress)
         where = f"{engine.db.uri} (database {engine.db.database})"
     s, r = routing.summary, routing.routes
@@ -61,7 +61,8 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while it works.")
 @_connection
 @friendly
-def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, uri, user, password, database):
+def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, uri, user, password, database,
+                 data_dir):
     """Scan the whole database and flag candidates for centralised
     enforcement: debtors with many open cases, debtors closed for lack of
     property again and again (执转破), offsets, and bundles split between
@@ -75,7 +76,7 @@ def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, 
 
     options = FlagOptions(min_open_cases=min_open_cases, min_no_property=min_no_property)
     with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
-                     database=database) as engine:
+                     database=database, data_dir=data_dir) as engine:
         run = flag_all(engine, options, progress=progress)
     write_flags(run, out)
     for line in flag_summary_lines(run.summary, out):

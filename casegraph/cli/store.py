@@ -1,6 +1,7 @@
 """`casegraph neo4j`, `load` and `query`: the shared store."""
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -11,13 +12,13 @@ from casegraph.cli.common import _connection, _data_dir_option, friendly, main
 
 @main.group("neo4j")
 def neo4j_group():
-    """The local Neo4j server (a development server on this machine, no login)."""
+    """The local Neo4j server: on this machine only, with a login whose password it keeps in --data-dir."""
 
 
 
 @neo4j_group.command("start")
 @_data_dir_option
-@click.option("--port", type=click.IntRange(1, 65535), help="Bolt port (default: a free one).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Bolt port (default: the last start's if free, else a free one).")
 @click.option("--heap", default="2g", show_default=True, help="JVM heap, e.g. 4g.")
 @click.option("--pagecache", default="2g", show_default=True, help="Neo4j page cache, e.g. 4g.")
 @friendly
@@ -29,8 +30,7 @@ def neo4j_start(data_dir, port, heap, pagecache):
     from casegraph.engines.neo4j import server
 
     info = server.start(data_dir, port=port, heap=heap, pagecache=pagecache)
-    click.echo(f"Neo4j runs at {info.uri} (pid {info.pid}, store in {info.data_dir}); casegraph load, analyze "
-               f"--backend neo4j and query find it there, Neo4j Browser too")
+    _running(info)
 
 
 @neo4j_group.command("stop")
@@ -47,7 +47,7 @@ def neo4j_stop(data_dir):
 @_data_dir_option
 @friendly
 def neo4j_status(data_dir):
-    """Say whether the local server runs, and where; exit 1 if it does not."""
+    """Say whether the local server runs, where, and how to connect to it; exit 1 if it does not."""
     from casegraph.engines.neo4j import server
 
     info = server.status(data_dir)
@@ -55,7 +55,19 @@ def neo4j_status(data_dir):
         click.echo(f"no local Neo4j runs on {server.default_data_dir() if data_dir is None else data_dir} "
                    "(casegraph neo4j start)")
         sys.exit(1)
+    _running(info)
+
+
+def _running(info) -> None:
+    """Where the server is and how to reach it; never the password itself."""
+    from casegraph.engines.neo4j import server
+
+    secret = info.data_dir / server.PASSWORD_FILE
     click.echo(f"Neo4j runs at {info.uri} (pid {info.pid}, store in {info.data_dir})")
+    click.echo(f"casegraph commands find it with --data-dir {info.data_dir} (or CASEGRAPH_NEO4J_DATA), "
+               f"or with --uri {info.uri}: no password to type")
+    click.echo(f"user {server.USER}, password in {secret} (readable by you only); for example:")
+    click.echo(f"  NEO4J_PASSWORD=\"$(cat {shlex.quote(str(secret))})\" cypher-shell -a {info.uri} -u {server.USER}")
 
 
 @main.command()
@@ -64,7 +76,7 @@ def neo4j_status(data_dir):
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar on long loads.")
 @_connection
 @friendly
-def load(export, judges, progress, uri, user, password, database):
+def load(export, judges, progress, uri, user, password, database, data_dir):
     """Load EXPORT into Neo4j: cases, resolved parties, roles, assets, judges.
 
     Loading the same export again changes nothing; a newer export adds its
@@ -76,7 +88,7 @@ def load(export, judges, progress, uri, user, password, database):
     from casegraph import pipeline
     from casegraph.engines.neo4j import db as ne
 
-    with ne.connect(uri, user, password, database) as db:
+    with ne.connect(uri, user, password, database, data_dir) as db:
         r = pipeline.load(db, export, judges, progress=progress)
         w, removed = r.written, r.removed
         click.echo(f"loaded {r.cases} cases into {db.uri} (database {db.database}) in {r.total_seconds:.1f} s"
@@ -104,7 +116,7 @@ def _param(text: str) -> tuple[str, object]:
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Rows to print.")
 @_connection
 @friendly
-def query(name, params, limit, uri, user, password, database):
+def query(name, params, limit, uri, user, password, database, data_dir):
     """Run NAME from cypher/ against Neo4j and print the table (without NAME: list them).
 
       casegraph query common_debtors
@@ -119,7 +131,7 @@ def query(name, params, limit, uri, user, password, database):
         return
     ne.cypher(name)  # an unknown name fails before connecting
     given = dict(_param(p) for p in params)
-    with ne.connect(uri, user, password, database) as db:
+    with ne.connect(uri, user, password, database, data_dir) as db:
         table = ne.query(db, name, given)
     click.echo(ne.printable(table.head(limit)).to_string(index=False) if len(table) else "(no rows)")
     if len(table) > limit:
