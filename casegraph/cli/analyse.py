@@ -23,12 +23,14 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
     judges.csv optional) or an .xlsx workbook with those sheets.
     """
     from casegraph.pipeline import analyze as run
-    from casegraph.write.files import write_result
+    from casegraph.write.files import out_lock
+    from casegraph.write.result import write_result
 
-    result = run(export, judges=judges, options=_options(hub_threshold), backend=backend,
-                 uri=uri, user=user, password=password, database=database, data_dir=data_dir)
-    write_result(result, out)
-    _write_report(result, out / "report")
+    with out_lock(out):  # held from the start: a second run into the same folder is refused
+        result = run(export, judges=judges, options=_options(hub_threshold), backend=backend,
+                     uri=uri, user=user, password=password, database=database, data_dir=data_dir)
+        write_result(result, out)
+    click.echo(f"report in {out / 'report' / 'index.html'}")
     _report(result.summary, out)
 
 
@@ -55,13 +57,14 @@ def clearing(export, out, backend, uri, user, password, database, data_dir):
     """How much debt can be extinguished at once: the optimal multilateral
     clearing plan of the money cases in EXPORT (or in Neo4j)."""
     from casegraph.pipeline import plan_clearing
-    from casegraph.write.files import write_plan
+    from casegraph.write.files import out_lock, write_plan
 
     if export is None and backend == "embedded":
         _fail("give an EXPORT to read, or --backend neo4j to plan the cases in the database")
-    plan = plan_clearing(export, backend=backend, uri=uri, user=user, password=password, database=database,
-                         data_dir=data_dir)
-    write_plan(plan, out)
+    with out_lock(out):
+        plan = plan_clearing(export, backend=backend, uri=uri, user=user, password=password, database=database,
+                             data_dir=data_dir)
+        write_plan(plan, out)
     s = plan.summary
     click.echo(f"{s['cases_in_plan']} cases between {s['parties']} parties: {s['debt_before']:,.2f} yuan owed; "
                f"{s['cleared']:,.2f} can be extinguished at once ({s['cleared_bilateral']:,.2f} by bilateral set-off, "
@@ -69,13 +72,6 @@ def clearing(export, out, backend, uri, user, password, database, data_dir):
     click.echo(f"{s['debt_after']:,.2f} remains (no plan can go below {s['floor']:,.2f}); {s['cases_cleared']} cases "
                f"shrink, {s['cases_extinguished']} are extinguished; {len(plan.left_out)} cases left out with a reason")
     click.echo(f"plan in {out}/")
-
-
-def _write_report(result, folder: Path) -> None:
-    from casegraph.write.report import write_report
-
-    write_report(result, folder)
-    click.echo(f"report in {folder / 'index.html'}")
 
 
 @main.command()

@@ -55,7 +55,7 @@ from casegraph.engines.neo4j import find as nf
 from casegraph.engines.neo4j.db import Database, query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.jobs.runs import new_run_id, now
-from casegraph.write.files import atomic_file, write_tables
+from casegraph.write.files import write_tables, write_workbook
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
 # What each kind is called on a court's screen.
@@ -314,14 +314,9 @@ def write_flags(run: FlagRun, out_dir: str | Path) -> Path:
     sheet) and ``summary.json`` into ``out_dir``. Every file is written
     beside its place and renamed in, ``summary.json`` last: a folder with a
     summary holds one whole run."""
-    out = Path(out_dir)
-    with atomic_file(out / WORKBOOK, "the flags") as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            _summary_sheet(run).to_excel(xl, sheet_name="summary", index=False)
-            for kind in KINDS:
-                run.tables[kind].to_excel(xl, sheet_name=kind, index=False)
-        (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
-    return write_tables(run.tables, OUTPUTS, run.summary, out)
+    sheets = {"summary": _summary_sheet(run), **{kind: run.tables[kind] for kind in KINDS}}
+    return write_tables(run.tables, OUTPUTS, run.summary, out_dir,
+                        parts={WORKBOOK: lambda path: write_workbook(sheets, path)})
 
 
 def _summary_sheet(run: FlagRun) -> pd.DataFrame:

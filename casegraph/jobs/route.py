@@ -52,7 +52,7 @@ from casegraph.engines.neo4j.db import query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.engines.neo4j.load import load_graph
 from casegraph.jobs.runs import new_run_id, now
-from casegraph.write.files import _csv, atomic_file
+from casegraph.write.files import atomic_file, write_csv, write_workbook
 
 # Routes are committed in small groups: one disk flush per group, not per
 # case. A run cut short loses at most the group in flight, which the next run
@@ -257,10 +257,9 @@ def write_routes(routes: pd.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     with atomic_file(path, "the routes") as tmp:
         if path.suffix.lower() == ".xlsx":
-            routes.reindex(columns=list(C.ROUTES.columns)).to_excel(tmp, sheet_name="routes", index=False,
-                                                                   engine="openpyxl")
+            write_workbook({"routes": routes.reindex(columns=list(C.ROUTES.columns))}, tmp)
         else:
-            _csv(routes, tmp, C.ROUTES.columns)
+            write_csv(routes, tmp, C.ROUTES.columns)
     return path
 
 

@@ -42,7 +42,7 @@ import pandas as pd
 
 from casegraph import contract as C
 from casegraph.graph import CaseGraph
-from casegraph.normalise.identity import keyed_hash, secret_key
+from casegraph.normalise.identity import key_check, secret_key
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
 from casegraph.resolve import Resolved, resolve
 
@@ -263,7 +263,7 @@ def _begin(db: Database, secret: bytes) -> bool:
     Refuses a database loaded with another secret key: its keyed hashes
     would never match this key's, and every party would be doubled.
     """
-    check = keyed_hash("casegraph key check", secret)
+    check = key_check(secret)
     meta = db.write(statement("load/begin"), {"name": META, "check": check})
     if not bool(meta.at[0, "same_key"]):
         raise DatabaseError(f"the database at {db.uri} was loaded with another casegraph key (CASEGRAPH_SECRET or "
