@@ -5,7 +5,9 @@ session (see casegraph/server.py).
 """
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -45,3 +47,23 @@ def own_server(tmp_path):
     info = server.start(data, heap="512m", pagecache="256m")
     yield data, info
     server.stop(data)
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount a tmpfs of a given size (root only): a disk that fills up for real.
+    Unmounted afterwards."""
+    mounted = []
+
+    def mount(size: str, where: str = "mnt") -> Path:
+        point = tmp_path / where
+        point.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)], capture_output=True)
+        if done.returncode != 0:
+            pytest.fail(f"cannot mount a tmpfs here (the tests run as root): {done.stderr.decode(errors='replace').strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)

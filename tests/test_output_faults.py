@@ -88,25 +88,6 @@ def test_a_folder_in_proc(small):
     assert_stop(res.exit_code, res.stdout, res.stderr, "/proc/casegraph-results", "cannot write the results here")
 
 
-@pytest.fixture
-def tmpfs(tmp_path):
-    """Mount a tmpfs of a given size (root only); unmounted afterwards."""
-    mounted = []
-
-    def mount(size: str, where: str = "mnt") -> Path:
-        point = tmp_path / where
-        point.mkdir()
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)], capture_output=True)
-        if done.returncode != 0:
-            pytest.fail(f"cannot mount a tmpfs here (the tests run as root): {done.stderr.decode(errors='replace').strip()}")
-        mounted.append(point)
-        return point
-
-    yield mount
-    for point in mounted:
-        subprocess.run(["umount", "-l", str(point)], capture_output=True)
-
-
 def test_a_read_only_disk_keeps_the_previous_result(tmp_path, tmpfs, small):
     disk = tmpfs("8m")
     out = disk / "results"

@@ -166,3 +166,68 @@ def test_status_finds_a_server_whose_state_file_is_gone(neo4j_server):
         assert server.status(neo4j_server.data_dir.parent) is None  # another folder has no server
     finally:
         state.write_bytes(saved)
+
+
+# -- one way to find the server ---------------------------------------------------------
+
+def test_every_neo4j_command_finds_a_local_server_by_its_folder(neo4j_server, tmp_path):
+    """Started with --data-dir D, the server is found by every command given
+    --data-dir D (or CASEGRAPH_NEO4J_DATA=D), and by --uri to its port, with
+    its password found in D: nobody types it."""
+    from click.testing import CliRunner
+
+    from casegraph.cli import main
+    from casegraph.engines.neo4j import db as ne
+    from casegraph.sample.generate import make_sample
+    from casegraph.sample.split import split_newest
+
+    export = tmp_path / "export"
+    make_sample(300, export)
+    existing, new = split_newest(export, tmp_path / "split", 20)
+    d = str(neo4j_server.data_dir)
+    nowhere = {"NEO4J_URI": None, "NEO4J_PASSWORD": None, "CASEGRAPH_NEO4J_DATA": str(tmp_path / "no-server")}
+    case_no = (existing / "cases.csv").read_text(encoding="utf-8-sig").splitlines()[1].split(",")[0]
+    commands = [
+        ["load", str(existing), "--no-progress", "--data-dir", d],
+        ["query", "common_debtors", "--data-dir", d],
+        ["query", "related_cases", "--param", f"case_no={case_no}", "--uri", neo4j_server.uri],
+        ["analyze", str(existing), "--backend", "neo4j", "--out", str(tmp_path / "a"), "--data-dir", d],
+        ["clearing", "--backend", "neo4j", "--out", str(tmp_path / "c"), "--data-dir", d],
+        ["show", "--case", case_no, "--out", str(tmp_path / "s.html"), "--data-dir", d],
+        ["assign", str(new), "--no-progress", "--data-dir", d],
+        ["flag", "--out", str(tmp_path / "f"), "--no-progress", "--data-dir", d],
+    ]
+    runner = CliRunner()
+    try:
+        with ne.connect(neo4j_server.uri) as db:
+            ne.clear(db)
+        for args in commands:
+            res = runner.invoke(main, args, env=nowhere)
+            assert res.exit_code == 0, (args[0], res.output)
+        # The same through the environment; and without either, the one line that says what to do.
+        res = runner.invoke(main, ["query", "common_debtors"], env={**nowhere, "CASEGRAPH_NEO4J_DATA": d})
+        assert res.exit_code == 0, res.output
+        res = runner.invoke(main, ["query", "common_debtors"], env=nowhere)
+        assert res.exit_code != 0 and "no local Neo4j runs on" in res.output and "casegraph neo4j start" in res.output
+    finally:
+        with ne.connect(neo4j_server.uri) as db:
+            ne.clear(db)
+
+
+def test_status_says_how_to_connect_and_never_shows_the_password(neo4j_server):
+    from click.testing import CliRunner
+
+    from casegraph.cli import main
+
+    res = CliRunner().invoke(main, ["neo4j", "status", "--data-dir", str(neo4j_server.data_dir)])
+    assert res.exit_code == 0, res.output
+    assert neo4j_server.uri in res.output and "cypher-shell" in res.output
+    assert str(neo4j_server.data_dir / server.PASSWORD_FILE) in res.output
+    assert neo4j_server.auth[1] not in res.output
+
+
+def test_start_takes_the_last_port_again(private_dir: Path):
+    first = server.start(private_dir, **SMALL)
+    server.stop(private_dir)
+    again = server.start(private_dir, **SMALL)
+    assert again.port == first.port and again.pid != first.pid

@@ -271,11 +271,9 @@ def start(
     data_dir = _resolve(data_dir)
     try:
         _make_private(data_dir)
-        lock = FileLock(data_dir / _LOCK_FILE, mode=0o600)
-        lock.acquire()
     except OSError as e:
         raise _os_error(e, data_dir, "cannot prepare the server's folder") from None
-    try:
+    with _locked(data_dir):
         running = _find(data_dir)
         if running is not None:
             # Started by an earlier start() that was interrupted while waiting,
@@ -317,8 +315,6 @@ def start(
                     continue
                 raise
             return info
-    finally:
-        lock.release()
     raise AssertionError("unreachable")
 
 
@@ -326,18 +322,15 @@ def stop(data_dir: str | os.PathLike[str] | None = None) -> bool:
     """Shut the server on ``data_dir`` down cleanly; True if one was running.
 
     Sends SIGTERM (Neo4j checkpoints and closes the store), waits up to 60 s
-    (less if the server reports its shutdown failed), then SIGKILLs. Removes
-    the state file either way. (Windows has no
-    SIGTERM: there the process is ended, and the next start recovers the
-    store from the transaction log.)
+    (not as long when a clean end cannot come: a full disk), then SIGKILLs.
+    Removes the state file either way. (Windows has no SIGTERM: there the
+    process is ended, and the next start recovers the store from the
+    transaction log.)
     """
     data_dir = _resolve(data_dir)
-    try:
-        lock = FileLock(data_dir / _LOCK_FILE, mode=0o600)
-        lock.acquire()
-    except OSError as e:
-        raise _os_error(e, data_dir, "cannot stop the server here") from None
-    try:
+    if not data_dir.is_dir():
+        return False
+    with _locked(data_dir):
         info = _find(data_dir)
         if info is not None:
             logs = [(path, _size(path)) for path in (data_dir / LOG_FILE, data_dir / _DEBUG_LOG)]
@@ -349,8 +342,6 @@ def stop(data_dir: str | os.PathLike[str] | None = None) -> bool:
                        hopeless=lambda: _disk_full(data_dir) or any(
                            _SHUTDOWN_FAILED.search(_read_from(path, offset)) for path, offset in logs))
         _remove_state(data_dir)
-    finally:
-        lock.release()
     return info is not None
 
 
@@ -645,7 +636,8 @@ def _write_state(info: ServerInfo) -> None:
             f.write(json.dumps(payload, indent=2) + "\n")
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _remove_state(data_dir: Path) -> None:
@@ -699,6 +691,20 @@ def _private(path: Path, mode: str):
     """``open(path, mode)``, creating the file for its owner only."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
     return open(os.open(path, flags, 0o600), mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+
+
+@contextlib.contextmanager
+def _locked(data_dir: Path):
+    """The data directory's lock: one start or stop at a time."""
+    try:
+        lock = FileLock(data_dir / _LOCK_FILE, mode=0o600)
+        lock.acquire()
+    except OSError as e:
+        raise _os_error(e, data_dir, "cannot lock the server's folder") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _os_error(e: OSError, data_dir: Path, what: str) -> ServerError:
