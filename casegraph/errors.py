@@ -40,3 +40,11 @@ class ServerError(CasegraphError):
 
 class NotFound(CasegraphError):
     """The case or party asked for is not in the data (one line, for the CLI)."""
+
+
+class TooManyRejected(CasegraphError):
+    """More of a table's rows were rejected than the run allows
+    (``Options.max_rejected``). The results were written all the same; the
+    distinct exit code lets a script or a scheduler notice."""
+
+    exit_code = 3

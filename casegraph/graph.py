@@ -37,7 +37,9 @@ class CaseGraph:
     """``cases``: one row per case (case_no, filed_on, cause, amount, status,
     judge, type_code); ``roles``: case_no, party_id, role; ``assets``:
     case_no, asset_id, asset_type, action; ``parties``: the resolved parties;
-    ``judges``: judge, team, capacity."""
+    ``judges``: judge, team, capacity; ``resolved``: the resolution the
+    parties come from (records and the clerk's decisions, for the candidates
+    for review), or None for a graph of roles alone."""
 
     cases: pd.DataFrame
     roles: pd.DataFrame
@@ -45,6 +47,7 @@ class CaseGraph:
     parties: pd.DataFrame
     judges: pd.DataFrame
     options: C.Options = field(default_factory=C.Options)
+    resolved: Resolved | None = None
 
     def is_personal(self) -> pd.Series:
         """Cases of a personal nature (抚养费, 探望权, …), by case_no."""
@@ -128,7 +131,7 @@ def build_graph(clean: Clean, resolved: Resolved, options: C.Options | None = No
     cases["type_code"] = case_type(cases["case_no"])
     roles = resolved.records[["case_no", "party_id", "role"]].drop_duplicates().reset_index(drop=True)
     assets = clean.assets[["case_no", "asset_id", "asset_type", "action"]].reset_index(drop=True)
-    return CaseGraph(cases, roles, assets, resolved.parties, clean.judges, options or C.Options())
+    return CaseGraph(cases, roles, assets, resolved.parties, clean.judges, options or C.Options(), resolved)
 
 
 # The order a row's fields may be typed in; the cases' differs from the
@@ -177,7 +180,7 @@ def from_rows(cases, parties, assets=(), judges=(), options: C.Options | None = 
     if len(clean.rejected):
         first = clean.rejected.iloc[0]
         raise InputError(f"{first['source']}[{first['row']}]: {first['error']}")
-    return build_graph(clean, resolve(clean.parties), options)
+    return build_graph(clean, resolve(clean.parties, options=options), options)
 
 
 def _typed_table(table: C.Table, rows) -> pd.DataFrame:

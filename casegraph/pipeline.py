@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from casegraph import contract as C
+from casegraph import decisions as clerk
 from casegraph.assign.batch import assign
 from casegraph.engines import open_engine
 from casegraph.find.clearing import clearing_plan
@@ -48,6 +49,7 @@ class Result:
             "party_records": records,
             "warnings": self.clean.warnings,
             "rejected": self.clean.rejected,
+            "set_aside": self.clean.set_aside,
         }
 
 
@@ -66,24 +68,26 @@ def _bulk():
 
 
 def prepare(export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
-            timings: dict | None = None) -> tuple[Clean, Resolved, CaseGraph]:
-    """The shared path of both engines, up to the graph."""
+            timings: dict | None = None, decisions: str | Path | None = None) -> tuple[Clean, Resolved, CaseGraph]:
+    """The shared path of both engines, up to the graph; with the clerk's
+    decisions of the file ``decisions`` applied (:mod:`casegraph.decisions`).
+    What Neo4j loads is prepared without them: the database applies its own
+    with the file's (:mod:`casegraph.engines.neo4j.decided`)."""
     timings = {} if timings is None else timings
     with _bulk():
-        return _prepare(export, judges, options, timings)
+        return _prepare(export, judges, options, timings, decisions)
 
 
-def _prepare(export, judges, options, timings):
+def _prepare(export, judges, options, timings, decisions=None):
     t = time.perf_counter()
     tables = read_export(export, judges)
     timings["read"] = time.perf_counter() - t
     t = time.perf_counter()
     clean = normalise(tables)
-    clean.input_rows = {name: len(df) for name, df in tables.items()}
     del tables  # a million cases' raw text: free it before the next stage needs room
     timings["normalise"] = time.perf_counter() - t
     t = time.perf_counter()
-    resolved = resolve(clean.parties)
+    resolved = clerk.apply(resolve(clean.parties, options=options), decisions, options)
     timings["resolve"] = time.perf_counter() - t
     t = time.perf_counter()
     graph = build_graph(clean, resolved, options)
@@ -95,46 +99,53 @@ def _prepare(export, judges, options, timings):
 
 
 def analyze(export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
-            backend: str = "embedded", **engine_args) -> Result:
+            backend: str = "embedded", decisions: str | Path | None = None, **engine_args) -> Result:
     """Analyse a court export (folder of CSVs or .xlsx workbook).
 
     ``backend`` is ``"embedded"`` (networkx and pandas, no server) or
     ``"neo4j"`` (load into the database, then answer from it; ``engine_args``
     go to :func:`casegraph.neo4j_engine.connect`). Both give the same result.
+    ``decisions``: a file of the clerk's decisions on the candidates for
+    review (:mod:`casegraph.decisions`).
     """
     options = options or C.Options()
     timings: dict[str, float] = {}
     with _bulk():
-        return _analyze(export, judges, options, backend, timings, engine_args)
+        return _analyze(export, judges, options, backend, timings, engine_args, decisions)
 
 
-def _analyze(export, judges, options, backend, timings, engine_args) -> Result:
-    clean, resolved, graph = _prepare(export, judges, options, timings)
+def _analyze(export, judges, options, backend, timings, engine_args, decisions=None) -> Result:
+    clean, resolved, graph = _prepare(export, judges, options, timings, None if backend == "neo4j" else decisions)
     t = time.perf_counter()
     progress = engine_args.pop("progress", False)
     with open_engine(backend, graph, options, **engine_args) as engine:
         if backend == "neo4j":
             # The database may hold earlier exports too: the findings are the database's.
-            engine.load(graph, resolved, progress=progress)
+            decided = engine.load(graph, resolved, progress=progress, decisions=decisions).decisions
+        else:
+            decided = clerk.summary(resolved)
         findings = engine.findings()
     timings["find"] = time.perf_counter() - t
     if not graph.judges.empty:
         t = time.perf_counter()
         findings["assignments"] = assign(graph.cases, findings["bundles"], graph.judges, options)
         timings["assign"] = time.perf_counter() - t
-    return Result(graph, clean, resolved, findings, summarise(clean, resolved, graph, findings, timings, backend))
+    return Result(graph, clean, resolved, findings,
+                  summarise(clean, resolved, graph, findings, timings, backend, decided))
 
 
 def load(db, export: str | Path, judges: str | Path | None = None, options: C.Options | None = None,
-         progress: bool = False):
+         progress: bool = False, decisions: str | Path | None = None):
     """Read, normalise and resolve an export and load it into a Neo4j database
-    (a :class:`casegraph.engines.neo4j.db.Database`); see
+    (a :class:`casegraph.engines.neo4j.db.Database`), with the clerk's
+    decisions of the file ``decisions``; see
     :func:`casegraph.engines.neo4j.load.load_graph`."""
     _, resolved, graph = prepare(export, judges, options)
-    return Neo4jEngine(db, graph.options).load(graph, resolved, progress=progress)
+    return Neo4jEngine(db, graph.options).load(graph, resolved, progress=progress, decisions=decisions)
 
 
-def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict, timings: dict, backend: str) -> dict:
+def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict, timings: dict, backend: str,
+              decided: dict | None = None) -> dict:
     rejected = clean.rejected["source"].value_counts()
     f = findings
     bundles = f["bundles"]
@@ -145,6 +156,8 @@ def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict
                      "judges": len(graph.judges)},
         "rejected": {k: int(rejected.get(k, 0)) for k in ("cases", "parties", "assets", "judges")},
         "warnings": len(clean.warnings),
+        "set_aside": {"parties": len(clean.set_aside)},
+        "too_many_rejected": too_many_rejected(clean, graph.options.max_rejected),
         "resolved_parties": len(resolved.parties),
         "merged_records": int(len(resolved.records) - len(resolved.parties)),
         "rules": resolved.records["rule"].value_counts().to_dict(),
@@ -156,10 +169,58 @@ def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict
         "bundles": int(bundles["bundle_id"].nunique()),
         "cases_in_bundles": len(bundles),
         "largest_bundle": int(bundles["bundle_id"].value_counts().max()) if len(bundles) else 0,
+        "persons_without_id": without_id(resolved.records, f["candidates"]),
+        "candidates": {k: int((f["candidates"]["kind"] == k).sum()) for k in ("person", "org_variant", "branch")},
+        "decisions": decided if decided is not None else clerk.summary(resolved),
         "assigned": int((f["assignments"]["judge"] != "").sum()) if "assignments" in f else None,
         "unassigned": int((f["assignments"]["judge"] == "").sum()) if "assignments" in f else None,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
     }
+
+
+def too_many_rejected(clean: Clean, limit: float) -> dict[str, dict]:
+    """The tables of which more than ``limit`` (a share) of the rows were
+    rejected: table -> {rejected, rows, share}. A ledger's party rows of a
+    rejected case count with the case, not again.
+
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace as NS
+    >>> clean = NS(rejected=pd.DataFrame({"source": ["cases"] * 2}), input_rows={"cases": 20, "parties": 40})
+    >>> too_many_rejected(clean, 0.05)
+    {'cases': {'rejected': 2, 'rows': 20, 'share': 0.1}}
+    """
+    counts = clean.rejected["source"].value_counts()
+    out = {}
+    for table, rows in getattr(clean, "input_rows", {}).items():
+        n = int(counts.get(table, 0))
+        if rows and n / rows > limit:
+            out[table] = {"rejected": n, "rows": int(rows), "share": round(n / rows, 4)}
+    return out
+def without_id(records: pd.DataFrame, candidates: pd.DataFrame) -> dict:
+    """What became of the person records without a valid ID number: how many
+    there were, how many were linked (by rule), how many are offered for
+    review (in a person candidate) and how many stand alone.
+
+    >>> from casegraph.graph import from_rows
+    >>> no = "（2024）沪0113执{}号".format
+    >>> g = from_rows(cases=[(no(i), "抚养费纠纷", 100) for i in (1, 2, 3)] + [(no(4), "民间借贷纠纷", 100)],
+    ...               parties=[(no(1), "申请执行人", "李娜"), (no(1), "被执行人", "王强"), (no(2), "申请执行人", "李娜"),
+    ...                        (no(2), "被执行人", "王强"), (no(3), "申请执行人", "张某"), (no(3), "被执行人", "王强"),
+    ...                        (no(4), "申请执行人", "上海甲有限公司"), (no(4), "被执行人", "赵六")])
+    >>> from casegraph.find.candidates import find
+    >>> without_id(g.resolved.records, find(g))
+    {'records': 7, 'linked': {'same_name_pair': 4}, 'offered_for_review': 1, 'alone': 2}
+    """
+    person = records[(records["kind"] == C.PERSON) & ~records["id_status"].isin(["resident_id", "credit_code"])]
+    linked = person[~person["rule"].isin(["unidentified", C.CLERK_KEPT_APART])]
+    people = candidates[candidates["kind"] == "person"]
+    offered_pairs = {(n, c) for names, cases in zip(people["names"], people["case_nos"])
+                     for n in names.split(C.LIST_SEP) for c in cases.split(C.LIST_SEP)}
+    alone = person.drop(linked.index)
+    offered = pd.Series([(n, c) in offered_pairs for n, c in zip(alone["name_norm"], alone["case_no"])],
+                        index=alone.index, dtype=bool)
+    return {"records": len(person), "linked": {k: int(v) for k, v in linked["rule"].value_counts().sort_index().items()},
+            "offered_for_review": int(offered.sum()), "alone": int((~offered).sum())}
 
 
 def plan_clearing(export: str | Path | None = None, judges=None, options: C.Options | None = None,

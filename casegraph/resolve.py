@@ -7,19 +7,42 @@ can ask "why are these the same?" and read the answer in
 ``party_records.csv``.
 
 >>> [r.name for r in RULES]
-['same_resident_id', 'same_credit_code', 'org_name_of_one_code', 'masked_id_and_name', 'same_org_name', 'unidentified']
+['same_resident_id', 'same_credit_code', 'org_name_of_one_code', 'masked_id_and_name', 'same_org_name', 'same_name_pair', 'unidentified']
+
+The evidence rules (``contract.EVIDENCE_RULES``) can be switched off
+(``Options.rules``, ``--rules``): :func:`rules_for` gives the rules of a run.
+A clerk's decisions (:mod:`casegraph.decisions`) come last: ``same`` links
+records no rule linked (rule ``clerk_confirmed``), ``different`` keeps
+records apart that a rule linked (``clerk_kept_apart``).
+
+Keys, for anyone who indexes them (the Neo4j load): a record's match key is
+``id:<keyed hash>`` (resident ID), ``uscc:<keyed hash>`` (credit code),
+``orgname:<normalised name>``, ``pair:<court>\t<name>\t<counterparty>`` (the
+repeat pair; ``<court>`` as :func:`casegraph.normalise.caseno.court_code`
+gives it, ``<counterparty>`` the match key of the other side's record, or
+``name:<its normalised name>``), ``record:<record_key>``, or
+``apart:<decision>:<side>`` (a clerk's ``different``). The repeat pair is
+decided within one court and one normalised person name: a load that
+resolves only part of the records must hand it every record of that
+(court, name) and of their counterparties.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
 from casegraph import contract as C
 from casegraph.cells import join_per_group, mode_per_group
+from casegraph.names import name_share
+from casegraph.normalise.caseno import court_code
 from casegraph.normalise.identity import MASKED, RIC, USCC, keyed_hashes, secret_key
 
 # 张某, 李某某, 欧阳某: a published judgment's stand-in identifies nobody.
@@ -30,7 +53,9 @@ ANONYMISED = re.compile(r"某")
 @dataclass(frozen=True)
 class Rule:
     """A resolution rule: ``keys(records, taken)`` returns a key (or None)
-    for each record not yet taken."""
+    for each record not yet taken; or a frame of ``key`` and ``shown``, the
+    key as ``party_records.csv`` shows it when the match key is not for
+    reading."""
 
     name: str
     why: str
@@ -100,6 +125,158 @@ def _same_org_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
     return ("orgname:" + r["name_norm"]).where(taken.isna() & _is_org(r) & _named(r))
 
 
+def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Options().hub_threshold) -> pd.DataFrame:
+    """Persons without a valid ID, of the same normalised name, facing the
+    same counterparty (the same resolved party, or the same name) in cases
+    of the same court: the parent back for child support again and again,
+    the debtor pursued by the same creditor. Groups (court, name,
+    counterparty) that share a record are one person; see :data:`RULES`.
+
+    A group also holding identified persons of that name joins the one ID
+    among them (never two: then it stays apart); masked IDs in a group must
+    agree where both show a character; an anonymised name (张某) is neither
+    a person here nor a counterparty; a mass applicant (a resolved party in
+    more applicant cases than ``hub_threshold``) is no counterparty.
+
+    Nor is a counterparty facing so many people in that court that two of
+    them may well share the name: a company sued by thirty home buyers, two
+    of them 王伟. With ``n`` people facing it, ``(n - 1) × u`` namesakes are
+    expected among them (``u``: :func:`casegraph.names.name_share`); the
+    group links only if that leaves the person who came back at least
+    :data:`PAIR_CONFIDENCE` likely, given that one in ten people comes back
+    (:data:`casegraph.find.candidates.REPEAT`'s value). Otherwise the
+    records are offered for review.
+
+    Once one side of a pair is linked, it is one resolved party facing the
+    other: a second pass links the other side through it (the parent whose
+    ex-spouse's name is too common to count by name alone), and the
+    records of a name left over join the person of that name the first
+    pass made, when exactly one faces the same counterparty.
+    """
+    out = pd.DataFrame({"key": pd.Series(None, index=r.index, dtype=object),
+                        "shown": pd.Series(None, index=r.index, dtype=object)})
+    now = taken.copy()
+    for _ in range(3):
+        k = _pair_pass(r, now, hub_threshold)
+        new = k["key"].notna() & now.isna()
+        if not new.any():
+            break
+        out.loc[new] = k.loc[new]
+        now[new] = k.loc[new, "key"]
+    return out
+
+
+def _pair_pass(r: pd.DataFrame, taken: pd.Series, hub_threshold: int) -> pd.DataFrame:
+    """One pass of :func:`_same_name_pair` over the records not yet taken."""
+    n = len(r)
+    out = pd.DataFrame({"key": pd.Series(None, index=r.index, dtype=object),
+                        "shown": pd.Series(None, index=r.index, dtype=object)})
+    person, named, free = (r["kind"] == C.PERSON).to_numpy(), _named(r).to_numpy(), taken.isna().to_numpy()
+    subject = person & named & free
+    if not subject.any():
+        return out
+    # Persons already one party (by ID, or by a pair of an earlier pass) that others of their name may join.
+    anchor = person & named & taken.fillna("").str.startswith(("id:", "pair:")).to_numpy()
+    # Each record as the other side sees it: its party's key, else its name.
+    token = taken.where(taken.notna(), ("name:" + r["name_norm"]).where(named)).to_numpy(dtype=object)
+    rec = pd.DataFrame({"i": np.arange(n), "case_no": r["case_no"].to_numpy(dtype=object),
+                        "role": r["role"].to_numpy(dtype=object), "name": r["name_norm"].to_numpy(dtype=object),
+                        "token": token})
+    sides = rec[pd.notna(token)]
+    resolved = sides[(sides["role"] == C.APPLICANT) & ~sides["token"].str.startswith("name:")]
+    applied = resolved.drop_duplicates(["case_no", "token"])["token"].value_counts()
+    sides = sides[~sides["token"].isin(applied.index[applied.to_numpy() > hub_threshold])]
+    me = rec[subject | anchor].drop(columns="token")
+    me = me.assign(court=court_code(me["case_no"]).to_numpy())
+    pairs = me.merge(sides.rename(columns={"i": "j", "role": "cp_role", "name": "cp_name"}), on="case_no")
+    pairs = pairs[(pairs["role"] != pairs["cp_role"]) & (pairs["court"] != "")]
+    if pairs.empty:
+        return out
+    pairs["group"] = pairs["court"] + "\t" + pairs["name"] + "\t" + pairs["token"]
+    pairs["subject"] = subject[pairs["i"].to_numpy()]
+    # A group is evidence only when it spans two cases and holds a record to link.
+    g = pairs.groupby("group").agg(n_cases=("case_no", "nunique"), n_subjects=("subject", "sum"))
+    pairs = pairs[pairs["group"].isin(g.index[(g["n_cases"] >= 2) & (g["n_subjects"] >= 1)])]
+    pairs = pairs[_not_by_chance(pairs, rec, token, r)]
+    subj = pairs[pairs["subject"]]
+    if subj.empty:
+        return out
+    # Records sharing a group are one person: components of records and groups.
+    rec_codes, rec_index = pd.factorize(subj["i"])
+    grp_codes, grp_index = pd.factorize(subj["group"])
+    size = len(rec_index) + len(grp_index)
+    adj = coo_matrix((np.ones(len(subj), np.int8), (rec_codes, len(rec_index) + grp_codes)), shape=(size, size))
+    label = connected_components(adj, directed=False)[1]
+    comp_of_group = pd.Series(label[len(rec_index):], index=grp_index)
+    members = pd.DataFrame({"i": rec_index.to_numpy(), "comp": label[:len(rec_index)]})
+    # The parties of that name in a component's groups: one is joined, two keep it apart.
+    anchors = pairs[~pairs["subject"]]
+    ids = pd.DataFrame({"comp": comp_of_group.reindex(anchors["group"]).to_numpy(),
+                        "id": taken.to_numpy(dtype=object)[anchors["i"].to_numpy()],
+                        "mask": r["id_masked"].to_numpy(dtype=object)[anchors["i"].to_numpy()],
+                        "case_no": anchors["case_no"].to_numpy()}).dropna(subset=["comp"])
+    ids["comp"] = ids["comp"].astype(int)
+    n_ids = ids.groupby("comp")["id"].nunique()
+    one_id = ids[ids["comp"].map(n_ids) == 1].drop_duplicates("comp").set_index("comp")
+    cases = pd.concat([pd.DataFrame({"comp": members["comp"], "case_no": r["case_no"].to_numpy()[members["i"]]}),
+                       ids[["comp", "case_no"]]]).groupby("comp")["case_no"].nunique()
+    masked = r["id_status"].to_numpy()[members["i"]] == MASKED
+    masks = pd.concat([pd.DataFrame({"comp": members["comp"][masked],
+                                     "mask": r["id_masked"].to_numpy(dtype=object)[members["i"][masked]]}),
+                       one_id["mask"].rename_axis("comp").reset_index()], ignore_index=True)
+    masks = masks[masks["mask"].fillna("") != ""]
+    ok = (cases >= 2) & ~cases.index.isin(n_ids.index[n_ids.to_numpy() >= 2]) & ~cases.index.isin(disagreeing_masks(masks))
+    members = members[members["comp"].isin(ok.index[ok.to_numpy()])]
+    first = subj.assign(comp=label[rec_codes]).sort_values("group").drop_duplicates("comp").set_index("comp")
+    key = ("pair:" + first["group"]).where(~first.index.isin(one_id.index), one_id["id"].reindex(first.index))
+    cp = first["token"].str.extract(r"^(?:id|uscc):(.{12})", expand=False)
+    shown = first["court"] + "|" + first["name"] + "|" + first["cp_name"] + ("|P" + cp).fillna("")
+    rows = r.index[members["i"].to_numpy()]
+    out.loc[rows, "key"] = key.reindex(members["comp"]).to_numpy()
+    out.loc[rows, "shown"] = shown.reindex(members["comp"]).to_numpy()
+    return out
+
+
+# How likely a repeat pair must be one person who came back, not two namesakes.
+PAIR_CONFIDENCE = 0.95
+_COMES_BACK = 0.1
+
+
+def _not_by_chance(pairs: pd.DataFrame, rec: pd.DataFrame, token: np.ndarray, r: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``pairs`` (record, court, name, counterparty token) are
+    in groups whose counterparty faces few enough people in the court for
+    the name to be unlikely twice (see :func:`_same_name_pair`)."""
+    if pairs.empty:
+        return np.zeros(0, bool)
+    wanted = set(pairs["token"])
+    faced = rec[pd.Series(token).isin(wanted).to_numpy()][["case_no", "role", "token"]]
+    # Everyone facing those counterparties: by their party's key, or by name.
+    others = rec.assign(me=token)[rec["case_no"].isin(set(faced["case_no"])).to_numpy()]
+    opp = faced.merge(others[["case_no", "role", "me"]].rename(columns={"role": "my_role"}), on="case_no")
+    opp = opp[(opp["role"] != opp["my_role"]) & opp["me"].notna()]
+    opp = opp.assign(court=court_code(opp["case_no"]).to_numpy())
+    n = opp.drop_duplicates(["court", "token", "me"]).groupby(["court", "token"]).size()
+    n_faced = n.reindex(pd.MultiIndex.from_frame(pairs[["court", "token"]])).fillna(1).to_numpy()
+    shares = {name: name_share(name) for name in pd.unique(pairs["name"])}
+    expected = (n_faced - 1) * pairs["name"].map(shares).to_numpy()
+    return _COMES_BACK / (_COMES_BACK + expected) >= PAIR_CONFIDENCE
+
+
+def disagreeing_masks(masks: pd.DataFrame) -> pd.Index:
+    """The groups (``comp``) whose masked IDs cannot be one number: other
+    lengths, or other characters where both show one."""
+    if masks.empty:
+        return pd.Index([])
+    lengths = masks.assign(n=masks["mask"].str.len()).groupby("comp")["n"].nunique()
+    bad = set(lengths.index[lengths.to_numpy() > 1])
+    chars = _chars(masks["mask"])
+    for pos in range(chars.shape[1]):
+        shown = chars[:, pos] != ord("*")
+        per = pd.DataFrame({"comp": masks["comp"].to_numpy()[shown], "c": chars[shown, pos]}).groupby("comp")["c"].nunique()
+        bad |= set(per.index[per.to_numpy() > 1])
+    return pd.Index(sorted(bad))
+
+
 def _unidentified(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
     return "record:" + r["record_key"]
 
@@ -112,31 +289,77 @@ RULES: tuple[Rule, ...] = (
     Rule("masked_id_and_name", "a masked ID whose visible characters agree with exactly one identified person of the same name",
          _masked_id_and_name),
     Rule("same_org_name", "an organisation without a valid code: the same normalised name", _same_org_name),
-    Rule("unidentified", "no rule applies (no valid ID; a person is never merged by name alone): a party of its own",
-         _unidentified),
+    Rule("same_name_pair", "a person without a valid ID, of the same name, facing the same counterparty in cases of "
+         "the same court (the repeat pair); never an anonymised name, never through a mass applicant",
+         _same_name_pair),
+    Rule("unidentified", "no rule applies (no valid ID and no repeat pair; a person is never merged by name alone): "
+         "a party of its own", _unidentified),
 )
 
 
+def rules_for(options: C.Options | None = None) -> tuple[Rule, ...]:
+    """The rules of a run: the evidence rules ``options.rules`` names (all by
+    default) and every other rule, in :data:`RULES`' order.
+
+    >>> [r.name for r in rules_for(C.Options(rules=("same_org_name",)))]
+    ['same_resident_id', 'same_credit_code', 'same_org_name', 'unidentified']
+    >>> set(C.EVIDENCE_RULES) < {r.name for r in RULES}
+    True
+    """
+    options = options or C.Options()
+    unknown = sorted(set(options.rules) - set(C.EVIDENCE_RULES))
+    if unknown:
+        raise ValueError(f"no evidence rule {unknown[0]!r} (there are: {', '.join(C.EVIDENCE_RULES)})")
+    out = []
+    for rule in RULES:
+        if rule.name in C.EVIDENCE_RULES and rule.name not in options.rules:
+            continue
+        if rule.keys is _same_name_pair:
+            rule = Rule(rule.name, rule.why, functools.partial(_same_name_pair, hub_threshold=options.hub_threshold))
+        out.append(rule)
+    return tuple(out)
+
+
+
+
+# A clerk's decisions as records (casegraph.decisions makes them): one row per
+# record a decision names, with the decision's id, ``same`` or ``different``,
+# the side the record is on (a ``different`` keeps its sides apart) and what
+# party_records.csv shows as the key of a record the decision moved.
+DECIDED_COLUMNS = ["decision_id", "decision", "side", "record_key", "shown"]
+
+
+def no_decisions() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=int if c == "side" else object) for c in DECIDED_COLUMNS})
 
 
 @dataclass
 class Resolved:
     """``records``: one row per party row, with ``party_id``, ``rule``, ``key``
-    (masked); ``parties``: one row per resolved party."""
+    (masked); ``parties``: one row per resolved party; ``decided``: the
+    clerk's decisions applied (:data:`DECIDED_COLUMNS`), ``problems`` the
+    decisions that could not be, one line each."""
 
     records: pd.DataFrame
     parties: pd.DataFrame
+    decided: pd.DataFrame = field(default_factory=no_decisions)
+    problems: list = field(default_factory=list)
 
 
 _KEY_PREFIX = {"same_resident_id": "id:", "masked_id_and_name": "id:", "same_credit_code": "uscc:",
                "org_name_of_one_code": "uscc:"}
+CLERK_RULES = (C.CLERK_CONFIRMED, C.CLERK_KEPT_APART)
 
 
-def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes | None = None) -> Resolved:
+def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: bytes | None = None,
+            options: C.Options | None = None, decided: pd.DataFrame | None = None) -> Resolved:
     """Resolve clean party rows (from :func:`casegraph.normalise.normalise`),
     or records resolved before (columns ``id_key``, ``id_masked`` and
     ``record_key`` instead of ``id_canonical``), e.g. a database's records
     together with a newer export's, so that both are resolved as one.
+
+    ``rules`` default to :func:`rules_for` ``(options)``; ``decided`` (see
+    :data:`DECIDED_COLUMNS`) are applied after them, as :func:`settle` does.
 
     ``party_id`` is a keyed hash of the matching key: the same person gets
     the same id in every run and in both engines, and the id reveals no ID.
@@ -160,13 +383,41 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
     # carry id_key, id_masked and record_key, and never the ID itself.
     taken = pd.Series(None, index=r.index, dtype=object)
     rule_of = pd.Series(None, index=r.index, dtype=object)
-    for rule in rules:
+    shown = pd.Series(None, index=r.index, dtype=object)
+    for rule in rules_for(options) if rules is None else rules:
         k = rule.keys(r, taken)
+        if isinstance(k, pd.DataFrame):
+            k, why_shown = k["key"], k["shown"]
+        else:
+            why_shown = None
         new = taken.isna() & k.notna()
         taken[new] = k[new]
         rule_of[new] = rule.name
+        if why_shown is not None:
+            shown[new] = why_shown[new]
     r["match_key"] = taken
     r["rule"] = rule_of
+    r["shown"] = shown
+    return _settled(r, decided, secret)
+
+
+def settle(resolved: Resolved, decided: pd.DataFrame, key: bytes | None = None) -> Resolved:
+    """A resolution by the rules alone (:func:`resolve` without ``decided``)
+    with a clerk's decisions applied: ``same`` first, each linking the
+    parties of its records (the moved records' rule is ``clerk_confirmed``),
+    unless that would join two different ID numbers; then ``different``,
+    each moving the records of a side that shares a party with another side
+    to a party of their own (``clerk_kept_apart``). Keeping apart wins.
+    """
+    r = resolved.records
+    if r["rule"].isin(CLERK_RULES).any():
+        raise ValueError("settle() takes a resolution by the rules alone")
+    return _settled(r.drop(columns=["party_id", "key"]), decided, key or secret_key())
+
+
+def _settled(r: pd.DataFrame, decided: pd.DataFrame | None, secret: bytes) -> Resolved:
+    decided = no_decisions() if decided is None else decided
+    problems = _decide(r, decided) if len(decided) else []
     uniq = pd.unique(r["match_key"])
     # One id per party, never per row: an identified party's id comes from the
     # keyed hash of its number; other keys are hashed here.
@@ -189,8 +440,61 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] = RULES, key: bytes |
     })
     # Why a record joined its party, shown without the number: the rule's key, masked.
     prefix = r["rule"].map(_KEY_PREFIX)
-    r["key"] = (prefix + pid.map(id_masked)).where(prefix.notna(), r["match_key"])
-    return Resolved(r, party_table)
+    r["key"] = (prefix + pid.map(id_masked)).where(prefix.notna(), r["shown"].fillna(r["match_key"]))
+    return Resolved(r, party_table, decided.reset_index(drop=True), problems)
+
+
+def _decide(r: pd.DataFrame, decided: pd.DataFrame) -> list[str]:
+    """Apply ``decided`` to the records' match keys in place (see
+    :func:`settle`); the decisions that could not be applied, one line each.
+    Decisions are few (a clerk's): plain Python over them, pandas over records."""
+    problems = []
+    named = r[r["record_key"].isin(set(decided["record_key"]))]
+    key_of = dict(zip(named["record_key"], named["match_key"]))
+    parent: dict[str, str] = {}  # a party's key -> the key of the party it was linked into
+    shown_of: dict[str, str] = {}
+
+    def root(k: str) -> str:
+        while k in parent:
+            k = parent[k]
+        return k
+
+    for did, rows in decided[decided["decision"] == C.SAME].groupby("decision_id", sort=False):
+        keys = {root(key_of[k]) for k in rows["record_key"] if k in key_of}
+        numbered = sorted(k for k in keys if k.startswith(("id:", "uscc:")))
+        if len(numbered) > 1:
+            problems.append(f"{did}: not linked: its records carry {len(numbered)} different ID numbers")
+            continue
+        top = numbered[0] if numbered else min(keys, default="")
+        for k in keys - {top}:
+            parent[k] = top
+            shown_of[k] = rows["shown"].iloc[0]
+    mk = r["match_key"]
+    linked = mk.isin(parent.keys())
+    if linked.any():
+        r.loc[linked, "match_key"] = mk[linked].map(root)
+        r.loc[linked, "rule"] = C.CLERK_CONFIRMED
+        r.loc[linked, "shown"] = mk[linked].map(shown_of)
+    final = {k: root(v) for k, v in key_of.items()}
+    apart: dict[str, tuple[str, str]] = {}  # record_key -> (its own key, shown)
+    for did, rows in decided[decided["decision"] == C.DIFFERENT].groupby("decision_id", sort=False):
+        sides = [(side, [k for k in grp["record_key"] if k in final]) for side, grp in rows.groupby("side")]
+        used: set[str] = set()
+        for side, keys in sorted(sides, key=lambda s: (-len(s[1]), s[0])):
+            mine = {final[k] for k in keys}
+            if mine & used:
+                mine = {f"apart:{did}:{side}"}
+                for k in keys:
+                    final[k] = f"apart:{did}:{side}"
+                    apart[k] = (final[k], rows["shown"].iloc[0])
+            used |= mine
+    if apart:
+        rk = r["record_key"]
+        kept = rk.isin(apart.keys())
+        r.loc[kept, "match_key"] = rk[kept].map(lambda k: apart[k][0])
+        r.loc[kept, "rule"] = C.CLERK_KEPT_APART
+        r.loc[kept, "shown"] = rk[kept].map(lambda k: apart[k][1])
+    return problems
 
 
 def why(resolved: Resolved, party_id: str) -> pd.DataFrame:

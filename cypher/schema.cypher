@@ -14,6 +14,7 @@
 //   (:Party)-[:OWES {amount, case_nos}]->(:Party)   derived (owes.cypher): money debts per pair
 //                                                    of parties that both owe and are owed
 //   (:CasegraphMeta {name: 'casegraph', state, ...}) the loader's bookkeeping
+//   (:Decision {decision_id, decision, records, sides, ...})  a clerk's decision (decisions.cypher)
 // No full ID number is ever stored: id_key is a keyed hash, id_masked shows
 // the first 6 and last 4 characters.
 
@@ -23,6 +24,7 @@ CREATE CONSTRAINT record_key IF NOT EXISTS FOR (r:PartyRecord) REQUIRE r.record_
 CREATE CONSTRAINT asset_id IF NOT EXISTS FOR (a:Asset) REQUIRE a.asset_id IS UNIQUE;
 CREATE CONSTRAINT judge IF NOT EXISTS FOR (j:Judge) REQUIRE j.judge IS UNIQUE;
 CREATE CONSTRAINT casegraph_meta IF NOT EXISTS FOR (m:CasegraphMeta) REQUIRE m.name IS UNIQUE;
+CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (d:Decision) REQUIRE d.decision_id IS UNIQUE;
 // Analysts look parties up by name (MATCH (p:Party {name: '张三'})) and cases by judge.
 CREATE INDEX party_name IF NOT EXISTS FOR (p:Party) ON (p.name);
 CREATE INDEX case_judge IF NOT EXISTS FOR (c:Case) ON (c.judge);

@@ -107,7 +107,9 @@ class Browser:
             self._pw.stop()
             shutil.rmtree(self._profile, ignore_errors=True)
 
-    def new_page(self) -> Page:
+    def new_page(self, allow: tuple[str, ...] = ()) -> Page:
+        """A fresh page; ``allow``: URL prefixes it may reach besides files
+        (a local server's ``http://127.0.0.1:PORT/``)."""
         page = self._context.new_page()
         p = Page(page)
         page.on("console", lambda m: m.type == "error" and p.console_errors.append(m.text))
@@ -115,7 +117,7 @@ class Browser:
 
         def route(r):
             url = r.request.url
-            if url.startswith(("file:", "data:", "blob:", "about:")):
+            if url.startswith(("file:", "data:", "blob:", "about:", *allow)):
                 r.continue_()
             else:
                 p.external_requests.append(url)

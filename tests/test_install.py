@@ -35,6 +35,10 @@ def test_pip_install_not_editable_runs_from_another_folder(tmp_path):
                  "print(r.cypher_dir()); print(r.maven_project())"], elsewhere, env).split()
     assert all(str(env_dir) in w for w in where), where  # the installed copy, with its own data
     assert not (Path(where[0]).parent / "_data" / "neo4j" / "target").exists()
+    # the explorer's page, script and style come along
+    run([py, "-c", "from casegraph.explore import app; assert (app.STATIC / 'explore.js').is_file() "
+         "and (app.STATIC / 'explore.css').is_file() and (app.HERE / 'templates' / 'explore.html').is_file()"],
+        elsewhere, env)
 
     cg = str(bin_dir / "casegraph")
     data = tmp_path / "neo4j"

@@ -63,13 +63,22 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_goes_on(tmp_path):
     errors = dict(zip(clean.rejected["row"].astype(str) + clean.rejected["source"], clean.rejected["error"]))
     assert "malformed case number" in errors["3cases"]
     assert "impossible filing date" in errors["4cases"]
-    assert "non-negative" in errors["5cases"] and "non-negative" in errors["6cases"]
     assert "twice with different content" in errors["7cases"] and "twice with different content" in errors["8cases"]
     assert "not in the cases table" in errors["3parties"]
     assert "unknown role" in errors["4parties"]
     assert "no name" in errors["5parties"]
-    assert clean.cases["case_no"].tolist() == ["（2024）沪0113执1号", "（2024）沪0113执6号"]
-    assert clean.cases["amount"].tolist()[1] == 1234.5
+    # An amount that cannot be read costs the case only its amount: a warning names the cell.
+    assert clean.cases["case_no"].tolist() == ["（2024）沪0113执1号", "（2024）沪0113执3号", "（2024）沪0113执4号",
+                                               "（2024）沪0113执6号"]
+    assert clean.cases["amount"].iloc[1:3].isna().all()
+    assert clean.cases["amount"].tolist()[3] == 1234.5
+    w = clean.warnings.set_index("row")
+    assert w.loc[5, ["field", "value", "sheet", "column", "cell"]].tolist() == ["amount", "-1", "cases.csv", "amount", "D5"]
+    assert w.loc[6, "value"] == "lots" and "non-negative" in w.loc[6, "warning"]
+    # Where each rejected row sits: file, column header, cell.
+    r = clean.rejected.set_index(clean.rejected["row"].astype(str) + clean.rejected["source"])
+    assert r.loc["3cases", ["sheet", "column", "cell"]].tolist() == ["cases.csv", "case_no", "A3"]
+    assert r.loc["4cases", "cell"] == "B4" and r.loc["4parties", "cell"] == "B4" and r.loc["7cases", "cell"] == ""
     # nothing silently lost: every input row is used or rejected
     assert len(clean.cases) + (clean.rejected["source"] == "cases").sum() == len(cases) - 1  # identical duplicate
 

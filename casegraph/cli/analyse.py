@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _connection, _fail, _options, friendly, main
+from casegraph.cli.check import lang_option, max_rejected_option, too_many_rejected
+from casegraph.cli.common import _connection, _fail, _options, clerk_options, friendly, main, say_decisions
 
 
 @main.command()
@@ -15,23 +16,33 @@ from casegraph.cli.common import _connection, _fail, _options, friendly, main
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not link their cases (default 20).")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True)
 @_connection
+@lang_option
+@max_rejected_option
+@clerk_options
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, data_dir):
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, data_dir, lang, max_rejected,
+            decisions, rules):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
 
     EXPORT is a folder with cases.csv and parties.csv (assets.csv and
-    judges.csv optional) or an .xlsx workbook with those sheets.
+    judges.csv optional), a workbook with those sheets, or a clerk's
+    ledger (台账: one sheet or CSV, one row per case). Run casegraph check
+    on it first.
     """
     from casegraph.pipeline import analyze as run
     from casegraph.write.files import out_lock
     from casegraph.write.result import write_result
 
+    options = _options(hub_threshold, max_rejected / 100, rules)
     with out_lock(out):  # held from the start: a second run into the same folder is refused
-        result = run(export, judges=judges, options=_options(hub_threshold), backend=backend,
+        result = run(export, judges=judges, options=options, backend=backend, decisions=decisions,
                      uri=uri, user=user, password=password, database=database, data_dir=data_dir)
-        write_result(result, out)
+        say_decisions(result.summary["decisions"])
+        write_result(result, out, lang=lang)
     click.echo(f"report in {out / 'report' / 'index.html'}")
     _report(result.summary, out)
+    too_many_rejected(result.summary["too_many_rejected"], options.max_rejected,
+                      f"the results are in {out}/, the rows in {out / 'rejected.csv'}")
 
 
 def _report(s: dict, out: Path) -> None:
@@ -41,6 +52,12 @@ def _report(s: dict, out: Path) -> None:
     click.echo(f"found {s['common_debtors']} common debtors, {s['repeat_applicants']} repeat applicants, "
                f"{sum(s['offsets'].values())} offsets, {s['shared_assets']} shared assets, "
                f"{s['bundles']} bundles holding {s['cases_in_bundles']} cases")
+    p = s["persons_without_id"]
+    if p["records"]:
+        click.echo(f"{p['records']} person rows without a valid ID: {sum(p['linked'].values())} linked "
+                   f"({', '.join(f'{k} {n}' for k, n in p['linked'].items()) or 'by no rule'}), "
+                   f"{p['offered_for_review']} offered for review, {p['alone']} alone; "
+                   f"{sum(s['candidates'].values())} candidates in candidates.csv")
     if s.get("assigned") is not None:
         click.echo(f"assigned {s['assigned']} cases ({s['unassigned']} without a judge with room)")
     click.echo(f"results in {out}/")

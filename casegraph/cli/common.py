@@ -59,8 +59,49 @@ def _known_message(e: Exception) -> str | None:
     return None
 
 
-def _options(hub_threshold: int | None) -> C.Options:
-    return C.Options(hub_threshold=hub_threshold) if hub_threshold is not None else C.Options()
+def _options(hub_threshold: int | None, max_rejected: float | None = None,
+             rules: tuple[str, ...] | None = None) -> C.Options:
+    given = {"hub_threshold": hub_threshold, "max_rejected": max_rejected, "rules": rules}
+    return C.Options(**{k: v for k, v in given.items() if v is not None})
+
+
+def _rules(ctx, param, value: str | None) -> tuple[str, ...] | None:
+    """--rules: 'all', 'none', evidence rules by name, or no-<rule> to leave one out of all."""
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    on = set() if names and not any(n == "all" or n.startswith("no-") for n in names) else set(C.EVIDENCE_RULES)
+    for n in names:
+        rule = n.removeprefix("no-")
+        if n in ("all", "none"):
+            on = set(C.EVIDENCE_RULES) if n == "all" else set()
+        elif rule not in C.EVIDENCE_RULES:
+            raise click.BadParameter(f"no evidence rule {rule!r} (there are: {', '.join(C.EVIDENCE_RULES)})")
+        elif n.startswith("no-"):
+            on.discard(rule)
+        else:
+            on.add(rule)
+    return tuple(r for r in C.EVIDENCE_RULES if r in on)
+
+
+def clerk_options(fn):
+    """--decisions and --rules: the clerk's decisions on candidates for review, and the evidence rules in use."""
+    fn = click.option("--rules", callback=_rules, metavar="RULES",
+                      help="Evidence rules to use: all (default), none, names separated by commas, or no-NAME to leave "
+                           f"one out ({', '.join(C.EVIDENCE_RULES)}).")(fn)
+    return click.option("--decisions", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                        help="The clerk's decisions (CSV or .xlsx: candidate_id, decision same/different; "
+                             "by, on, note optional), e.g. candidates.csv with a decision column.")(fn)
+
+
+def say_decisions(decided: dict) -> None:
+    """The clerk's decisions: what was applied, and one line on stderr for each that was not."""
+    for line in decided.get("problems", []):
+        click.echo(f"casegraph: decisions: {' '.join(str(line).splitlines())}", err=True)
+    applied = decided.get("applied", {})
+    if sum(applied.values()):
+        click.echo(f"applied {sum(applied.values())} of the clerk's decisions ("
+                   + ", ".join(f"{n} {k}" for k, n in applied.items()) + ")")
 
 
 @click.group()

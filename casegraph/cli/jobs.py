@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from casegraph import contract as C
-from casegraph.cli.common import _connection, _fail, _options, friendly, main
+from casegraph.cli.check import lang_option
+from casegraph.cli.common import _connection, _fail, _options, clerk_options, friendly, main, say_decisions
 
 
 @main.command("assign")
@@ -16,9 +17,12 @@ from casegraph.cli.common import _connection, _fail, _options, friendly, main
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity), if it changed.")
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases (default 20).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while routing.")
+@lang_option
 @_connection
+@clerk_options
 @friendly
-def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, password, database, data_dir):
+def assign_command(new_input, out, judges, hub_threshold, progress, lang, uri, user, password, database, data_dir,
+                   decisions, rules):
     """Add the day's new cases (NEW_INPUT, as for load) to Neo4j and route
     each one to a judge: the judge of the bundle it joins, the minors' team,
     or the least-loaded judge with room. Cases that already have a judge keep
@@ -32,13 +36,14 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"{out}: the routes file must end in .csv or .xlsx")
-    with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
+    with open_engine("neo4j", options=_options(hub_threshold, rules), uri=uri, user=user, password=password,
                      database=database, data_dir=data_dir) as engine:
-        routing = assign_new(engine, new_input, judges, progress=progress)
+        routing = assign_new(engine, new_input, judges, progress=progress, decisions=decisions)
         where = f"{engine.db.uri} (database {engine.db.database})"
+    say_decisions(routing.load.decisions)
     s, r = routing.summary, routing.routes
     if out is not None:
-        write_routes(r, out)
+        write_routes(r, out, lang)
     elif len(r):
         cols = ["case_no", "judge", "rule", "related_cases", "conflict"]
         click.echo(ne.printable(r[cols], width=40).to_string(index=False))
@@ -59,9 +64,10 @@ def assign_command(new_input, out, judges, hub_threshold, progress, uri, user, p
               help="执转破 / debt consolidation: debtors with at least this many cases closed for lack of property (终本).")
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not tie their cases into bundles (default 20).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar while it works.")
+@lang_option
 @_connection
 @friendly
-def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, uri, user, password, database,
+def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, lang, uri, user, password, database,
                  data_dir):
     """Scan the whole database and flag candidates for centralised
     enforcement: debtors with many open cases, debtors closed for lack of
@@ -78,7 +84,7 @@ def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress, 
     with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
                      database=database, data_dir=data_dir) as engine:
         run = flag_all(engine, options, progress=progress)
-    write_flags(run, out)
+    write_flags(run, out, lang)
     for line in flag_summary_lines(run.summary, out):
         click.echo(line)
 

@@ -16,12 +16,31 @@ from casegraph.cli.common import friendly, main
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--chinese-headers", is_flag=True, help="Write Chinese column headers (案号, 当事人…).")
 @click.option("--encoding", type=click.Choice(["utf-8", "utf-8-sig", "gbk"]), default="utf-8", show_default=True)
+@click.option("--ledger", "ledger_format", type=click.Choice(["xlsx", "csv"]), is_flag=False, flag_value="xlsx",
+              help="Write a clerk's ledger (台账, one row per case) instead: ledger.xlsx (or .csv), judges.csv and "
+                   "ledger_truth.json.")
+@click.option("--without-person-ids", is_flag=True,
+              help="Persons carry no ID number, with repeat pairs, rare-name debtors, common-name pairs in two "
+                   "provinces and anonymised debtors planted (truth.json: without_person_ids).")
 @friendly
-def sample(n_cases, out, seed, chinese_headers, encoding):
-    """Write a realistic synthetic export, with its truth.json."""
-    from casegraph.sample.generate import make_sample
+def sample(n_cases, out, seed, chinese_headers, encoding, ledger_format, without_person_ids):
+    """Write a realistic synthetic export, with its truth.json.
 
-    truth = make_sample(n_cases, out, seed=seed, chinese_headers=chinese_headers, encoding=encoding)
+      casegraph sample --ledger --cases 200 --out ledger/
+    """
+    if ledger_format:
+        from casegraph.sample.ledger import make_ledger
+
+        enc = "utf-8-sig" if encoding == "utf-8" else encoding  # Excel opens a CSV with a BOM as Chinese
+        truth = make_ledger(n_cases, out, seed=seed, fmt=ledger_format, encoding=enc)
+        click.echo(f"wrote a ledger of {truth['rows']['cases']} cases (and {len(truth['rows']['malformed'])} rows "
+                   f"typed wrong) to {out / truth['file']}, with judges.csv and ledger_truth.json")
+        return
+    from casegraph.sample.generate import make_sample
+    from casegraph.sample.no_ids import make_sample_without_person_ids
+
+    make = make_sample_without_person_ids if without_person_ids else make_sample
+    truth = make(n_cases, out, seed=seed, chinese_headers=chinese_headers, encoding=encoding)
     click.echo(f"wrote a sample of {n_cases} cases to {out}/ ({json.dumps(truth.get('counts', {}), ensure_ascii=False)})")
 
 

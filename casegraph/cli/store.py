@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _connection, _data_dir_option, friendly, main
+from casegraph.cli.common import _connection, _data_dir_option, _options, clerk_options, friendly, main, say_decisions
 
 
 @main.group("neo4j")
@@ -75,8 +75,9 @@ def _running(info) -> None:
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="A progress bar on long loads.")
 @_connection
+@clerk_options
 @friendly
-def load(export, judges, progress, uri, user, password, database, data_dir):
+def load(export, judges, progress, uri, user, password, database, data_dir, decisions, rules):
     """Load EXPORT into Neo4j: cases, resolved parties, roles, assets, judges.
 
     Loading the same export again changes nothing; a newer export adds its
@@ -89,7 +90,8 @@ def load(export, judges, progress, uri, user, password, database, data_dir):
     from casegraph.engines.neo4j import db as ne
 
     with ne.connect(uri, user, password, database, data_dir) as db:
-        r = pipeline.load(db, export, judges, progress=progress)
+        r = pipeline.load(db, export, judges, options=_options(None, rules), progress=progress, decisions=decisions)
+        say_decisions(r.decisions)
         w, removed = r.written, r.removed
         click.echo(f"loaded {r.cases} cases into {db.uri} (database {db.database}) in {r.total_seconds:.1f} s"
                    + (" after finishing an interrupted load" if r.recovered else ""))

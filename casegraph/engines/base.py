@@ -15,6 +15,7 @@ import networkx as nx
 import pandas as pd
 
 from casegraph import contract as C
+from casegraph.engines import answers as A
 from casegraph.graph import CaseGraph
 from casegraph.pictures import lookup, select
 
@@ -57,6 +58,43 @@ class Engine(Protocol):
     def clearing_graph(self) -> CaseGraph:
         """The cases and parties the clearing plan is computed over."""
 
+    # The explorer's questions (casegraph explore); every answer is plain
+    # JSON in the shapes of casegraph.engines.answers, the same from both engines.
+
+    def ready_to_explore(self) -> str | None:
+        """Build what the questions below need, once, before they are asked
+        (the embedded engine's indexes; Neo4j's text indexes). Returns a
+        line to tell the user when it could do so only in part."""
+
+    def search(self, text: str, limit: int = A.SEARCH_LIMIT) -> list[dict]:
+        """The cases, parties and assets a search box finds: by case number
+        (any bracket style), party_id, full or masked ID number, name or asset
+        id, whole matches first, then a part of a name, case number or asset
+        id; each node once, with ``match``."""
+
+    def node(self, node_id: str) -> dict:
+        """One node's details: a case's parties, assets, team and bundle; a
+        party's cases by role, totals and the rules that made it one party;
+        an asset's cases. ``NotFound`` if absent."""
+
+    def expand(self, node_id: str, filters: A.Filters = A.NO_FILTERS, limit: int = A.EXPAND_LIMIT,
+               offset: int = 0) -> dict:
+        """A node's neighbours that pass ``filters``, ``limit`` of them from
+        ``offset``: ``{"node", "nodes", "edges", "total", "offset", "more",
+        "hidden"}`` (``more``: not shown yet; ``hidden``: kept out by the filters)."""
+
+    def path(self, source: str, target: str, max_hops: int = A.DEFAULT_HOPS, limit: int = A.PATH_LIMIT) -> dict:
+        """The shortest paths between two nodes through parties and assets,
+        at most ``max_hops`` steps, mass applicants not passed through:
+        ``{"nodes", "edges", "paths", "hops", "n_paths"}``."""
+
+    def bundle(self, node_id: str) -> dict:
+        """A case's related-case bundle: ``{"bundle_id", "case_nos", "links"}``."""
+
+    def subgraph(self, node_ids, with_sides: bool = False) -> dict:
+        """These nodes and the edges among them (``with_sides``: and the
+        cases' parties and assets): ``{"nodes", "edges"}``."""
+
     def close(self) -> None:
         """Release what the engine holds (a driver; nothing for the embedded one)."""
 
@@ -80,3 +118,28 @@ class Pictures:
                       max_nodes: int = select.DEFAULT_MAX_NODES) -> nx.Graph:
         case, party = lookup.start_of(self._pictures, case, party)
         return select.neighbourhood(self._pictures, case, party, hops=hops, max_nodes=max_nodes)
+
+
+class Exploring:
+    """The explorer's questions of :class:`Engine`, answered by the engine's
+    ``_explorer`` (the embedded :class:`~casegraph.engines.index.Index`, or
+    :class:`~casegraph.engines.neo4j.explore.Explorer`)."""
+
+    def search(self, text: str, limit: int = A.SEARCH_LIMIT) -> list[dict]:
+        return self._explorer.search(text, limit)
+
+    def node(self, node_id: str) -> dict:
+        return self._explorer.node(node_id)
+
+    def expand(self, node_id: str, filters: A.Filters = A.NO_FILTERS, limit: int = A.EXPAND_LIMIT,
+               offset: int = 0) -> dict:
+        return self._explorer.expand(node_id, filters, limit, offset)
+
+    def path(self, source: str, target: str, max_hops: int = A.DEFAULT_HOPS, limit: int = A.PATH_LIMIT) -> dict:
+        return self._explorer.path(source, target, max_hops, limit)
+
+    def bundle(self, node_id: str) -> dict:
+        return self._explorer.bundle(node_id)
+
+    def subgraph(self, node_ids, with_sides: bool = False) -> dict:
+        return self._explorer.subgraph(node_ids, with_sides)

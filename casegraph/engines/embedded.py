@@ -16,13 +16,14 @@ from functools import cached_property
 import pandas as pd
 
 from casegraph import contract as C
-from casegraph.engines.base import Pictures
+from casegraph.engines.base import Exploring, Pictures
+from casegraph.engines.index import Index
 from casegraph.find import embedded as finders
 from casegraph.graph import CaseGraph
 from casegraph.pictures.from_graph import GraphSource
 
 
-class EmbeddedEngine(Pictures):
+class EmbeddedEngine(Pictures, Exploring):
     """An :class:`~casegraph.engines.base.Engine` over one prepared :class:`CaseGraph`.
 
     ``records`` (``Resolved.records``) let :meth:`find_party` find a party by
@@ -44,6 +45,14 @@ class EmbeddedEngine(Pictures):
     @cached_property
     def _pictures(self) -> GraphSource:
         return GraphSource(self.graph, self.records)
+
+    @cached_property
+    def _explorer(self) -> Index:
+        return Index(self.graph, self.records)
+
+    def ready_to_explore(self) -> None:
+        """Build the explorer's indexes now (seconds at a million cases), not at the first click."""
+        self._explorer  # noqa: B018 - built and kept
 
     def routing_lookup(self, case_no: str, pending: Iterable[str] = ()) -> pd.DataFrame:
         """The rows of ``cypher/route_case.cypher`` from the graph: each

@@ -25,7 +25,7 @@ import pandas as pd
 
 from casegraph import contract as C
 from casegraph.cells import join_per_group
-from casegraph.find import finish
+from casegraph.find import candidates, finish
 from casegraph.find.finish import bundles_from_links
 from casegraph.graph import CaseGraph
 
@@ -307,7 +307,7 @@ def find_all(g: CaseGraph) -> dict[str, pd.DataFrame]:
     ...               parties=[(no(1), "申请执行人", "上海甲有限公司"), (no(1), "被执行人", "上海乙有限公司"),
     ...                        (no(2), "申请执行人", "上海乙有限公司"), (no(2), "被执行人", "上海甲有限公司")])
     >>> {name: len(rows) for name, rows in find_all(g).items()}
-    {'repeat_applicants': 0, 'common_debtors': 0, 'offsets': 1, 'shared_assets': 0, 'bundles': 2}
+    {'repeat_applicants': 0, 'common_debtors': 0, 'offsets': 1, 'shared_assets': 0, 'bundles': 2, 'candidates': 0}
     """
     return {
         "repeat_applicants": repeat_applicants(g),
@@ -315,4 +315,5 @@ def find_all(g: CaseGraph) -> dict[str, pd.DataFrame]:
         "offsets": offsets(g),
         "shared_assets": shared_assets(g),
         "bundles": bundles(g),
+        "candidates": candidates.find(g),
     }

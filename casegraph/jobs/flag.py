@@ -55,7 +55,8 @@ from casegraph.engines.neo4j import find as nf
 from casegraph.engines.neo4j.db import Database, query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.jobs.runs import new_run_id, now
-from casegraph.write.files import write_tables, write_workbook
+from casegraph.reasons import localised
+from casegraph.write.files import write_sheets, write_tables
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
 # What each kind is called on a court's screen.
@@ -94,7 +95,7 @@ class FlagOptions:
     min_open_cases: int = 3
     min_no_property: int = 3
     # Statuses that close a case for good (a case without one is open).
-    closed_markers: tuple[str, ...] = ("执行完毕", "终结执行", "销案", "不予执行", "驳回")
+    closed_markers: tuple[str, ...] = C.CLOSED_MARKERS
 
 
 @dataclass
@@ -309,14 +310,15 @@ def summarise(run: FlagRun, fo: FlagOptions, n_cases: int, replaced: list[str], 
     }
 
 
-def write_flags(run: FlagRun, out_dir: str | Path) -> Path:
+def write_flags(run: FlagRun, out_dir: str | Path, lang: str = "zh") -> Path:
     """One CSV per kind, ``flags.xlsx`` (a sheet per kind and a summary
-    sheet) and ``summary.json`` into ``out_dir``. Every file is written
-    beside its place and renamed in, ``summary.json`` last: a folder with a
-    summary holds one whole run."""
-    sheets = {"summary": _summary_sheet(run), **{kind: run.tables[kind] for kind in KINDS}}
-    return write_tables(run.tables, OUTPUTS, run.summary, out_dir,
-                        parts={WORKBOOK: lambda path: write_workbook(sheets, path)})
+    sheet) and ``summary.json`` into ``out_dir``; notes in ``lang``
+    (:mod:`casegraph.reasons`). Every file is written beside its place and
+    renamed in, ``summary.json`` last: a folder with a summary holds one whole run."""
+    tables = localised(run.tables, lang)
+    sheets = {"summary": _summary_sheet(run), **{kind: tables[kind] for kind in KINDS}}
+    return write_tables(tables, OUTPUTS, run.summary, out_dir,
+                        parts={WORKBOOK: lambda path: write_sheets(sheets, path)})
 
 
 def _summary_sheet(run: FlagRun) -> pd.DataFrame:

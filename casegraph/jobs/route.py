@@ -52,7 +52,8 @@ from casegraph.engines.neo4j.db import query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.engines.neo4j.load import load_graph
 from casegraph.jobs.runs import new_run_id, now
-from casegraph.write.files import atomic_file, write_csv, write_workbook
+from casegraph.reasons import localised
+from casegraph.write.files import atomic_file, write_csv, write_sheets
 
 # Routes are committed in small groups: one disk flush per group, not per
 # case. A run cut short loses at most the group in flight, which the next run
@@ -148,10 +149,11 @@ def _conflict(judged: list[tuple[str, str, str]], followed: str) -> str:
 
 
 def assign_new(engine: Neo4jEngine, new_input: str | Path, judges: str | Path | None = None,
-               progress: bool = False, key: bytes | None = None) -> Routing:
+               progress: bool = False, key: bytes | None = None, decisions: str | Path | None = None) -> Routing:
     """Load the cases of ``new_input`` (same input as ``casegraph load``) into
     the engine's database and route each one without a judge, with the
-    engine's options; see the module docstring.
+    engine's options and the clerk's decisions (the database's and those of
+    the file ``decisions``); see the module docstring.
 
     Raises :class:`casegraph.errors.DatabaseError` (one line) if the
     database fails; run it again to finish.
@@ -169,7 +171,7 @@ def assign_new(engine: Neo4jEngine, new_input: str | Path, judges: str | Path | 
     there = dict(zip(held.index, held["judge"]))
     before = pd.Series([there.get(c) or "" for c in cases["case_no"]], index=cases.index, dtype=object)
     cases["judge"] = cases["judge"].where(cases["judge"] != "", before)
-    load = load_graph(db, graph, resolved, progress=progress, key=key)
+    load = load_graph(db, graph, resolved, progress=progress, key=key, decisions=decisions)
 
     router = Router(engine, query(db, "route_judge_loads"))
     order = cases.sort_values(["filed_on", "case_no"], na_position="last")
@@ -250,14 +252,15 @@ def summarise(routing: Routing, run_id: str, seconds: float) -> dict:
     }
 
 
-def write_routes(routes: pd.DataFrame, path: str | Path) -> Path:
+def write_routes(routes: pd.DataFrame, path: str | Path, lang: str = "zh") -> Path:
     """Write the routes to ``path``: an Excel workbook if it ends in .xlsx,
-    else a CSV Excel opens (BOM). Written beside it and renamed into place:
-    a crash never leaves half a file."""
+    else a CSV Excel opens (BOM); reasons in ``lang`` (:mod:`casegraph.reasons`).
+    Written beside it and renamed into place: a crash never leaves half a file."""
     path = Path(path)
+    routes = localised({"routes": routes}, lang)["routes"]
     with atomic_file(path, "the routes") as tmp:
         if path.suffix.lower() == ".xlsx":
-            write_workbook({"routes": routes.reindex(columns=list(C.ROUTES.columns))}, tmp)
+            write_sheets({"routes": routes.reindex(columns=list(C.ROUTES.columns))}, tmp)
         else:
             write_csv(routes, tmp, C.ROUTES.columns)
     return path

@@ -90,3 +90,15 @@ def official_case_nos(values: pd.Series, seen: dict | None = None) -> pd.Series:
 def case_type(official: pd.Series) -> pd.Series:
     """The type code (执, 执恢, …) of official case numbers."""
     return official.str.extract(rf"^（\d{{4}}）[^执]*?({_TYPES})(?:字第)?\d+号$", expand=False)
+
+
+def court_code(official: pd.Series) -> pd.Series:
+    """The court of official case numbers ('' where there is none): the
+    province abbreviation and digits since 2016, the court's short name before.
+
+    >>> court_code(pd.Series(["（2024）沪0113执恢12号", "（2012）曲中法执字第66号", "x"])).tolist()
+    ['沪0113', '曲中法', '']
+    """
+    uniq = pd.Series(pd.unique(official.to_numpy(dtype=object)), dtype=object)
+    found = uniq.str.extract(rf"^（\d{{4}}）(.+?)(?:{_TYPES})(?:字第)?\d+号$", expand=False).fillna("")
+    return official.map(dict(zip(uniq, found))).fillna("").astype(object)

@@ -14,8 +14,9 @@ say) land in ``warnings``.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,10 +24,11 @@ import pandas as pd
 from casegraph import contract as C
 from casegraph.normalise.caseno import official_case_nos
 from casegraph.normalise.identity import INVALID, parse_ids
-from casegraph.read import READ_ERROR, InputError
+from casegraph.read import READ_ERROR, InputError, Layout
 
 REJECTED_COLUMNS = list(C.OUTPUTS["rejected"].columns)
 WARNING_COLUMNS = list(C.OUTPUTS["warnings"].columns)
+SET_ASIDE_COLUMNS = list(C.OUTPUTS["set_aside"].columns)
 
 
 @dataclass
@@ -39,6 +41,48 @@ class Clean:
     judges: pd.DataFrame
     rejected: pd.DataFrame
     warnings: pd.DataFrame
+    # Party rows of other roles (第三人, 案外人…): kept, counted, not analysed.
+    set_aside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SET_ASIDE_COLUMNS))
+    # The rows each table had: used + rejected + set aside (a ledger's names
+    # of a rejected row are not counted: the row is rejected once, as a case).
+    input_rows: dict = field(default_factory=dict)
+
+
+class Where:
+    """Where rows sit in the input, as a clerk finds them: the file or sheet,
+    the header of a field's column, and the cell (``F12``), from the
+    reader's layouts (:class:`casegraph.read.Layout`). Rows without a
+    ``sheet`` (typed in, :func:`casegraph.graph.from_rows`) sit nowhere.
+
+    A ledger's party rows carry ``ledger_column``: the role column their
+    name came from, whose ID column is beside it.
+    """
+
+    def __init__(self, layouts: dict[str, Layout] | None = None):
+        self.layouts = layouts or {}
+
+    def __call__(self, rows: pd.DataFrame, field: str | None) -> dict[str, np.ndarray]:
+        n = len(rows)
+        sheet = rows["sheet"].to_numpy(dtype=object) if "sheet" in rows else np.full(n, "", dtype=object)
+        column = np.full(n, "", dtype=object)
+        cell = np.full(n, "", dtype=object)
+        if field is not None and self.layouts and n:
+            own = rows["ledger_column"].to_numpy(dtype=object) if "ledger_column" in rows else np.full(n, None)
+            keys = pd.Series(list(zip(sheet, own)), dtype=object)
+            found = {k: self._column(*k, field) for k in pd.unique(keys)}
+            col = keys.map(found)
+            column = np.array([c.header if c else "" for c in col], dtype=object)
+            letters = np.array([c.letter if c else "" for c in col], dtype=object)
+            cell = np.where(letters != "", letters + rows["row"].astype(str).to_numpy(dtype=object), "")
+        return {"sheet": sheet, "column": column, "cell": cell.astype(object)}
+
+    def _column(self, sheet, own, field):
+        layout = self.layouts.get(sheet)
+        if layout is None:
+            return None
+        if own is not None and isinstance(own, str) and field in ("name", "role", "id_no", "kind"):
+            field = {"id_no": own + "_id"}.get(field, own)
+        return layout.column(field)
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -78,15 +122,28 @@ def normalise_name(s: pd.Series) -> pd.Series:
     return _text(s).str.replace(" ", "", regex=False)
 
 
-def _reject(df: pd.DataFrame, mask, source: str, error) -> pd.DataFrame:
+def _reject(df: pd.DataFrame, mask, source: str, error, where: Where | None = None, field: str | None = None) -> pd.DataFrame:
     """The rows under ``mask`` as rejections; ``error`` is a text or a
-    function of the rejected rows (so that messages are only built for them)."""
+    function of the rejected rows (so that messages are only built for them);
+    ``field`` is the column at fault (its header and cell are named), None
+    for the whole row."""
     bad = df[mask]
     if bad.empty:  # an empty column may not even be text: build no messages
         return pd.DataFrame(columns=REJECTED_COLUMNS)
     err = error if isinstance(error, str) else _short(error(bad))
     return pd.DataFrame({"source": source, "row": bad["row"].to_numpy(), "case_no": _short(bad["case_no"])
-                         if "case_no" in bad else "", "error": err}, columns=REJECTED_COLUMNS)
+                         if "case_no" in bad else "", "error": err, **(where or Where())(bad, field)},
+                        columns=REJECTED_COLUMNS)
+
+
+def _warn(df: pd.DataFrame, mask, source: str, field: str, value, warning, where: Where) -> pd.DataFrame:
+    """The rows under ``mask`` as warnings about ``field`` (the row is used)."""
+    bad = df[mask]
+    if bad.empty:
+        return pd.DataFrame(columns=WARNING_COLUMNS)
+    return pd.DataFrame({"source": source, "row": bad["row"].to_numpy(), "case_no": bad["case_no"].to_numpy(),
+                         "field": field, "value": _short(value(bad)), "warning": warning(bad) if callable(warning)
+                         else warning, **where(bad, field)}, columns=WARNING_COLUMNS)
 
 
 def _short(values, limit: int = 200) -> np.ndarray:
@@ -115,25 +172,59 @@ def _per_unique(fn):
     return parse
 
 
-def parse_amount(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Yuan as float (NaN when empty) and a mask of unusable cells."""
+_UNIT = re.compile("^(.*?)(" + "|".join(sorted(map(re.escape, C.AMOUNT_UNITS), key=len, reverse=True)) + ")?$")
+
+
+def parse_amount(s: pd.Series, unit: str = "") -> tuple[pd.Series, pd.Series]:
+    """Yuan, exact to the cent (NaN when empty), and a mask of unusable cells.
+
+    Cells may carry thousands separators, ¥ or 元, full-width digits, or a
+    unit of their own (``1.2万``, ``3万元``); ``unit`` is the header's
+    (``万元`` for ``执行标的（万元）``), for cells that name none. Each amount
+    is rounded to a whole number of cents and kept as the float nearest to
+    that many yuan, so that no output shows float noise (7059999.999999999).
+
+    >>> v, bad = parse_amount(pd.Series(["1,234.50元", "176.2万元", "3万", "¥12", "", "lots", "-1"], dtype=object))
+    >>> v.tolist()[:5], bad.tolist()
+    ([1234.5, 1762000.0, 30000.0, 12.0, nan], [False, False, False, False, False, True, True])
+    >>> parse_amount(pd.Series(["1.2", "5000元"], dtype=object), unit="万元")[0].tolist()
+    [12000.0, 5000.0]
+    """
+    factor = float(C.AMOUNT_UNITS.get(unit, 1))
     num = pd.to_numeric(s, errors="coerce")  # most cells are plain numbers: parsed in C
+    mult = pd.Series(factor, index=s.index)
     empty = s == ""
-    typed = num.isna() & ~empty
-    if typed.any():  # "1,234.50元", "￥1 000", full-width digits
-        cleaned = _text(s[typed]).str.replace(r"[,，￥¥元\s]", "", regex=True).str.replace("RMB", "", regex=False)
-        num[typed] = pd.to_numeric(cleaned.replace("", np.nan), errors="coerce")
+    typed = (num.isna() & ~empty).to_numpy(bool)
+    if typed.any():  # "1,234.50元", "￥1 000", "1.2万", full-width digits
+        cleaned = _text(s[typed]).str.replace(r"[,，￥¥\s]|RMB|CNY|人民币", "", regex=True)
+        parts = cleaned.str.extract(_UNIT)
+        num[typed] = pd.to_numeric(parts[0].replace("", np.nan), errors="coerce")
+        mult[typed] = parts[1].map(C.AMOUNT_UNITS).fillna(factor).astype(float)
         empty = empty | (cleaned.reindex(s.index, fill_value="x") == "")
     bad = (num.isna() & ~empty) | (num < 0) | np.isinf(num.fillna(0))
-    return num.where(~bad), bad
+    cents = np.round(num.where(~bad) * mult * 100)
+    return cents / 100, bad
 
 
 @_per_unique
 def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """ISO dates (YYYY-MM-DD, '' when empty) and a mask of impossible ones."""
+    """ISO dates (YYYY-MM-DD, '' when empty) and a mask of impossible ones.
+
+    Dates come as clerks type them (``2024年1月2日``, ``2024/1/2``,
+    ``2024.1.2``, ``20240102``), as a workbook gives them (``2024-01-02
+    00:00:00``) or as Excel's day numbers (``45293``, a date cell saved
+    without its format).
+
+    >>> parse_date(pd.Series(["2024年1月2日", "2024/1/2", "20240102", "45293", "2024-01-02 00:00:00", "2024-02-30"]))[0].tolist()
+    ['2024-01-02', '2024-01-02', '2024-01-02', '2024-01-02', '2024-01-02', '']
+    """
     t = _text(s).str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "", regex=False)
     t = t.str.replace(r"\s.*$", "", regex=True)  # Excel's "2024-01-05 00:00:00"
     t = t.where(~t.str.fullmatch(r"\d{8}"), t.str.slice(0, 4) + "-" + t.str.slice(4, 6) + "-" + t.str.slice(6, 8))
+    serial = t.str.fullmatch(r"[1-9]\d{4}(-0+)?")  # the "." of 45293.0 became "-" above
+    if serial.any():
+        days = pd.to_numeric(t[serial].str.replace(r"-0+$", "", regex=True))
+        t = t.where(~serial, (pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")).dt.strftime("%Y-%m-%d"))
     d = pd.to_datetime(t, format="%Y-%m-%d", errors="coerce")
     bad = d.isna() & (t != "") | (d.dt.year < 1949) | (d > pd.Timestamp.now() + pd.Timedelta(days=1))
     return d.dt.strftime("%Y-%m-%d").where(~bad & d.notna(), ""), bad
@@ -143,66 +234,100 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 class _Part:
     table: pd.DataFrame
     rejected: pd.DataFrame
+    warnings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WARNING_COLUMNS))
 
 
-def normalise_cases(raw: pd.DataFrame, seen: dict | None = None) -> _Part:
+def _malformed(b: pd.DataFrame) -> np.ndarray:
+    return ("malformed case number '" + b["case_no"] + "'").to_numpy()
+
+
+def _units(df: pd.DataFrame, where: Where) -> pd.Series:
+    """The unit of each row's amount header (its sheet's), '' when none."""
+    units = {s: (lay.column("amount").unit if lay.column("amount") else "") for s, lay in where.layouts.items()}
+    if "sheet" not in df or not any(units.values()):
+        return pd.Series("", index=df.index, dtype=object)
+    return df["sheet"].map(units).fillna("")
+
+
+def normalise_cases(raw: pd.DataFrame, seen: dict | None = None, where: Where | None = None) -> _Part:
+    where = where or Where()
     df = raw.copy()
     rejects = []
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
     bad = df["case_no"].isna()
-    rejects.append(_reject(df.assign(case_no=original), bad, "cases", lambda b: "malformed case number '" + b["case_no"] + "'"))
+    rejects.append(_reject(df.assign(case_no=original), bad, "cases", _malformed, where, "case_no"))
     df = df[~bad]
+    typed_date, typed_amount = df["filed_on"], df["amount"]
     df["filed_on"], bad_date = parse_date(df["filed_on"])
-    df["amount"], bad_amount = parse_amount(df["amount"])
-    raw_rows = raw.set_index("row")
-    rejects.append(_reject(df, bad_date, "cases",
-                           lambda b: "impossible filing date '" + raw_rows.loc[b["row"], "filed_on"].to_numpy() + "'"))
-    rejects.append(_reject(df, bad_amount & ~bad_date, "cases", lambda b: "amount is not a non-negative number of yuan: '"
-                           + raw_rows.loc[b["row"], "amount"].to_numpy() + "'"))
-    df = df[~bad_date & ~bad_amount]
+    units = _units(df, where)
+    amount = pd.Series(np.nan, index=df.index)
+    bad_amount = pd.Series(False, index=df.index)
+    for unit in pd.unique(units):
+        part = units == unit
+        amount[part], bad_amount[part] = parse_amount(typed_amount[part], unit)
+    df["amount"] = amount
+    rejects.append(_reject(df, bad_date, "cases", lambda b: ("impossible filing date '" + typed_date[b.index] + "'")
+                           .to_numpy(), where, "filed_on"))
+    # An amount that cannot be read costs the case nothing but its amount.
+    warnings = _warn(df, bad_amount & ~bad_date, "cases", "amount", lambda b: typed_amount[b.index],
+                     "amount is not a non-negative number of yuan, left empty", where)
+    df = df[~bad_date]
     for col in ("cause", "status", "judge"):
         df[col] = _text(df[col])
-    # The same case twice: identical rows are one case; differing rows cannot
-    # both be right, so every copy is rejected for a clerk to settle.
+    # The same case twice: identical rows are one case (a ledger's parties
+    # on rows of their own, the case's cells merged over them); differing
+    # rows cannot both be right, so every copy is rejected for a clerk to settle.
     content = ["case_no", "filed_on", "cause", "amount", "status", "judge"]
     dedup = df.drop_duplicates(subset=content)
     conflicting = dedup["case_no"].duplicated(keep=False)
-    rejects.append(_reject(dedup, conflicting, "cases", "case number appears twice with different content"))
+    rejects.append(_reject(dedup, conflicting, "cases", "case number appears twice with different content", where))
     df = dedup[~conflicting]
-    return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True))
+    return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True), warnings)
 
 
 _ORG_WORDS = r"公司|有限|集团|银行|厂|店|合作社|中心|事务所|医院|学校|协会|委员会|商行|经营部|工作室|支行|分行"
+# A role typed with the trial's role after it: 申请执行人（原告）, 被执行人(原审被告).
+_ROLE_NOTE = re.compile(r"\s*[(\[【〔].*?[)\]】〕]\s*")
 
 
-def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = None) -> tuple[_Part, pd.DataFrame]:
+def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = None,
+                      where: Where | None = None) -> tuple[_Part, pd.DataFrame, pd.DataFrame]:
+    """(the parties, their rejections; warnings; rows of other roles, set aside)."""
+    where = where or Where()
     df = raw.copy()
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
-    rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "parties",
-                       lambda b: "malformed case number '" + b["case_no"] + "'")]
+    rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "parties", _malformed, where, "case_no")]
     df = df[df["case_no"].notna()]
     unknown = ~df["case_no"].isin(known_cases)
-    rejects.append(_reject(df, unknown, "parties", lambda b: "case " + b["case_no"] + " is not in the cases table (or was rejected)"))
+    rejects.append(_reject(df, unknown, "parties", lambda b: "case " + b["case_no"] + " is not in the cases table (or was rejected)",
+                           where, "case_no"))
     df = df[~unknown]
     typed_role = _text(df["role"])
-    df["role"] = _lookup(typed_role, C.ROLES)
+    roles = pd.unique(typed_role.to_numpy(dtype=object))  # a handful: no regex per row
+    base_role = typed_role.map({r: _ROLE_NOTE.sub("", r) for r in roles}) if len(typed_role) else typed_role
+    df["role"] = _lookup(base_role, C.ROLES)
+    other = df["role"].isna() & base_role.isin(C.OTHER_ROLES)
+    set_aside = pd.DataFrame({"source": "parties", "row": df["row"][other].to_numpy(),
+                              "case_no": df["case_no"][other].to_numpy(), "role": typed_role[other].to_numpy(),
+                              "name": _text(df["name"][other]).to_numpy(), **where(df[other], "name")},
+                             columns=SET_ASIDE_COLUMNS)
+    df = df[~other]
     bad_role = df["role"].isna()
     rejects.append(_reject(df, bad_role, "parties",
-                           lambda b: "unknown role '" + typed_role[b.index] + "' (expected 申请执行人 or 被执行人)"))
+                           lambda b: "unknown role '" + typed_role[b.index] + "' (expected 申请执行人 or 被执行人)",
+                           where, "role"))
     df = df[~bad_role]
     df["name"], shown = _hidden_removed(df["name"])
     hidden = (shown != "").to_numpy()
-    name_warnings = pd.DataFrame({
-        "source": "parties", "row": df["row"][hidden].to_numpy(), "case_no": df["case_no"][hidden].to_numpy(),
-        "field": "name", "value": _short(shown[hidden]),
-        "warning": "invisible or direction-changing characters removed from the name",
-    }, columns=WARNING_COLUMNS)
+    name_warnings = _warn(df, hidden, "parties", "name", lambda b: shown[b.index],
+                          "invisible or direction-changing characters removed from the name", where)
     df["name"] = _text(df["name"])
     no_name = df["name"] == ""
     rejects.append(_reject(df, no_name, "parties", lambda b: np.where(
-        shown[b.index] == "", "party has no name", "party has no name (only invisible characters: " + shown[b.index] + ")")))
+        shown[b.index] == "", "party has no name",
+        "party has no name (only invisible characters: " + shown[b.index] + ")"), where, "name"))
     name_warnings = name_warnings[~np.isin(name_warnings["row"], df.loc[no_name, "row"])]  # rejected, not warned
     df = df[~no_name]
 
@@ -218,15 +343,13 @@ def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = N
     df["id_status"] = ids["status"].to_numpy()
     df["id_canonical"] = ids["canonical"].to_numpy()
     bad_id = (ids["status"] == INVALID).to_numpy()
-    warnings = pd.DataFrame({
-        "source": "parties", "row": df["row"][bad_id].to_numpy(), "case_no": df["case_no"][bad_id].to_numpy(),
-        "field": "id_no", "value": _masked_raw(df["id_no"][bad_id]),
-        "warning": ("invalid ID, not used for matching: " + ids["problem"][bad_id]).to_numpy(),
-    }, columns=WARNING_COLUMNS)
-    df = df.drop(columns=["id_no"])
+    problems = ids["problem"]
+    warnings = _warn(df, bad_id, "parties", "id_no", lambda b: _masked_raw(b["id_no"]),
+                     lambda b: ("invalid ID, not used for matching: " + problems[b.index]).to_numpy(), where)
+    df = df.drop(columns=["id_no", "ledger_column"], errors="ignore")
     if len(name_warnings):
         warnings = pd.concat([name_warnings, warnings], ignore_index=True)
-    return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True)), warnings
+    return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True)), warnings, set_aside
 
 
 def _masked_raw(values: pd.Series) -> np.ndarray:
@@ -235,51 +358,54 @@ def _masked_raw(values: pd.Series) -> np.ndarray:
     return np.asarray([s[:6] + "*" * max(len(s) - 10, 0) + s[-4:] if len(s) > 10 else "*" * len(s) for s in v], dtype=object)
 
 
-def normalise_assets(raw: pd.DataFrame, known_cases: set, seen: dict | None = None) -> _Part:
+def normalise_assets(raw: pd.DataFrame, known_cases: set, seen: dict | None = None, where: Where | None = None) -> _Part:
+    where = where or Where()
     df = raw.copy()
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
-    rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "assets",
-                       lambda b: "malformed case number '" + b["case_no"] + "'")]
+    rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "assets", _malformed, where, "case_no")]
     df = df[df["case_no"].notna()]
     unknown = ~df["case_no"].isin(known_cases)
-    rejects.append(_reject(df, unknown, "assets", lambda b: "case " + b["case_no"] + " is not in the cases table (or was rejected)"))
+    rejects.append(_reject(df, unknown, "assets", lambda b: "case " + b["case_no"] + " is not in the cases table (or was rejected)",
+                           where, "case_no"))
     df = df[~unknown]
     df["asset_id"] = normalise_name(df["asset_id"])
     empty = df["asset_id"] == ""
-    rejects.append(_reject(df, empty, "assets", "asset has no identifier"))
+    rejects.append(_reject(df, empty, "assets", "asset has no identifier", where, "asset_id"))
     df = df[~empty]
     for col in ("asset_type", "action"):
         df[col] = _text(df[col])
     return _Part(df.drop_duplicates(subset=["case_no", "asset_id"]).reset_index(drop=True), pd.concat(rejects, ignore_index=True))
 
 
-def normalise_judges(raw: pd.DataFrame) -> _Part:
+def normalise_judges(raw: pd.DataFrame, where: Where | None = None) -> _Part:
+    where = where or Where()
     df = raw.copy()
     df["judge"] = _text(df["judge"])
     df["team"] = _text(df["team"])
     cap = _text(df["capacity"])
     num = pd.to_numeric(cap.replace("", np.nan), errors="coerce")
-    bad = (num.isna() & (cap != "")) | (num < 0) | (num.fillna(0) % 1 != 0) | (df["judge"] == "")
-    err = np.where(df["judge"] == "", "judge has no name", "capacity is not a whole number: '" + cap + "'")
-    rejects = [pd.DataFrame({"source": "judges", "row": df["row"][bad].to_numpy(), "case_no": "",
-                             "error": err[bad.to_numpy()]}, columns=REJECTED_COLUMNS)]
+    nameless = df["judge"] == ""
+    bad = (num.isna() & (cap != "")) | (num < 0) | (num.fillna(0) % 1 != 0)
+    rejects = [_reject(df, nameless, "judges", "judge has no name", where, "judge"),
+               _reject(df, bad & ~nameless, "judges", lambda b: "capacity is not a whole number: '" + cap[b.index] + "'",
+                       where, "capacity")]
+    bad = bad | nameless
     df = df[~bad].assign(capacity=num[~bad])
     dup = df["judge"].duplicated()
-    rejects.append(pd.DataFrame({"source": "judges", "row": df["row"][dup].to_numpy(), "case_no": "",
-                                 "error": "judge listed twice"}, columns=REJECTED_COLUMNS))
+    rejects.append(_reject(df, dup, "judges", "judge listed twice", where, "judge"))
     df = df[~dup]
     return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True))
 
 
-def _unreadable(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _unreadable(tables: dict[str, pd.DataFrame], where: Where) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Rows the reader could not use (``read_error``, see casegraph.read) are
     rejected before anything looks at them."""
     out, rejects = dict(tables), [pd.DataFrame(columns=REJECTED_COLUMNS)]
     for name, df in tables.items():
         if READ_ERROR in df:
             bad = df[READ_ERROR] != ""
-            rejects.append(_reject(df, bad, name, lambda b: b[READ_ERROR]))
+            rejects.append(_reject(df, bad, name, lambda b: b[READ_ERROR], where))
             out[name] = df[~bad].drop(columns=[READ_ERROR])
     return out, pd.concat(rejects, ignore_index=True)
 
@@ -297,18 +423,47 @@ def _something_left(name: str, counts: dict, table: pd.DataFrame, rejected: list
     raise InputError(f"nothing to analyse: none of the {counts[name]} rows of the {name} table could be used{first}")
 
 
+def _of_rejected_rows(parties: pd.DataFrame, rejected: pd.DataFrame) -> pd.Index:
+    """A ledger's party rows whose own row (its case) was rejected: the row
+    is in rejected.csv once, as a case, not again for each name in it."""
+    gone = rejected[rejected["source"] == "cases"]
+    if gone.empty or parties.empty:
+        return parties.index[:0]
+    sheets = parties["sheet"] if "sheet" in parties else pd.Series("", index=parties.index)
+    hit = np.zeros(len(parties), dtype=bool)
+    for sheet, rows in gone.groupby("sheet")["row"]:
+        hit |= ((sheets == sheet) & parties["row"].isin(rows.astype(int))).to_numpy()
+    return parties.index[hit]
+
+
 def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
-    """Clean every table of a :func:`casegraph.read.read_export` result."""
+    """Clean every table of a :func:`casegraph.read.read_export` result
+    (or of tables typed in, :func:`casegraph.graph.from_rows`)."""
+    where = Where(getattr(tables, "layouts", None))
+    ledger = getattr(tables, "form", "export") == "ledger"
     counts = {name: len(df) for name, df in tables.items()}
-    tables, unreadable = _unreadable(tables)
+    read_warnings = getattr(tables, "warnings", None)
+    tables, unreadable = _unreadable(tables, where)
     seen: dict = {}  # parties and assets repeat the cases' spellings: parse each once
-    cases = normalise_cases(tables["cases"], seen)
+    cases = normalise_cases(tables["cases"], seen, where)
     _something_left("cases", counts, cases.table, [unreadable, cases.rejected])
     known = set(cases.table["case_no"])
-    parties, warnings = normalise_parties(tables["parties"], known, seen)
+    raw_parties = tables["parties"]
+    with_rejected_case = 0
+    if ledger:
+        gone = _of_rejected_rows(raw_parties, pd.concat([unreadable, cases.rejected], ignore_index=True))
+        with_rejected_case = len(gone)
+        raw_parties = raw_parties.drop(index=gone)
+    parties, warnings, set_aside = normalise_parties(raw_parties, known, seen, where)
     _something_left("parties", counts, parties.table, [unreadable, parties.rejected])
-    assets = normalise_assets(tables["assets"], known, seen)
-    judges = normalise_judges(tables["judges"])
+    assets = normalise_assets(tables["assets"], known, seen, where)
+    judges = normalise_judges(tables["judges"], where)
     rejected = pd.concat([unreadable] + [p.rejected for p in (cases, parties, assets, judges)], ignore_index=True)
     rejected = rejected.reindex(columns=REJECTED_COLUMNS)
-    return Clean(cases.table, parties.table, assets.table, judges.table, rejected, warnings)
+    warnings = pd.concat([w for w in (read_warnings, cases.warnings, warnings) if w is not None and len(w)]
+                         or [pd.DataFrame(columns=WARNING_COLUMNS)], ignore_index=True).reindex(columns=WARNING_COLUMNS)
+    # Where a row came from is in the rejections and warnings; the clean
+    # tables are the same whether read from files or typed in.
+    plain = [p.table.drop(columns="sheet", errors="ignore") for p in (cases, parties, assets, judges)]
+    return Clean(*plain, rejected, warnings, set_aside,
+                 input_rows={**counts, "parties": counts["parties"] - with_rejected_case})

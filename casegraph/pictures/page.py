@@ -64,6 +64,13 @@ def _vis_dir() -> Path:
     return Path(importlib.util.find_spec("pyvis").origin).parent / "templates" / "lib" / VIS_LIB
 
 
+def vis_file(name: str) -> Path:
+    """Where vis-network's ``name`` (one of :data:`VIS_FILES`) is, in the pyvis package."""
+    if name not in VIS_FILES:
+        raise ValueError(f"not a vis-network file: {name!r}")
+    return _vis_dir() / name
+
+
 def copy_lib(folder: str | Path) -> Path:
     """Put vis-network's JS and CSS (from the pyvis package) into ``folder/lib``."""
     lib = Path(folder) / "lib"

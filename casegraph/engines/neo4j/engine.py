@@ -14,9 +14,10 @@ from functools import cached_property
 import pandas as pd
 
 from casegraph import contract as C
-from casegraph.engines.base import Pictures
+from casegraph.engines.base import Exploring, Pictures
 from casegraph.engines.neo4j import find as nf
 from casegraph.engines.neo4j.db import Database, connect, defaults, query, statements
+from casegraph.engines.neo4j.explore import Explorer
 from casegraph.engines.neo4j.load import LoadReport, load_graph
 from casegraph.find.clearing import graph_from_rows
 from casegraph.graph import CaseGraph
@@ -24,7 +25,7 @@ from casegraph.pictures.from_neo4j import Neo4jSource
 from casegraph.resolve import Resolved
 
 
-class Neo4jEngine(Pictures):
+class Neo4jEngine(Pictures, Exploring):
     """An :class:`~casegraph.engines.base.Engine` over one Neo4j database."""
 
     name = "neo4j"
@@ -39,9 +40,11 @@ class Neo4jEngine(Pictures):
         """Connect (see :func:`casegraph.engines.neo4j.db.connect`) and wrap the database."""
         return cls(connect(uri, user, password, database, data_dir), options)
 
-    def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False) -> LoadReport:
-        """Write a prepared export into the database (idempotent, incremental)."""
-        return load_graph(self.db, graph, resolved, progress=progress)
+    def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False, decisions=None) -> LoadReport:
+        """Write a prepared export into the database (idempotent, incremental),
+        with the clerk's decisions in the file ``decisions`` (see
+        :mod:`casegraph.engines.neo4j.decided`)."""
+        return load_graph(self.db, graph, resolved, progress=progress, decisions=decisions)
 
     def findings(self) -> dict[str, pd.DataFrame]:
         return nf.find_all(self.db, self.options)
@@ -52,6 +55,14 @@ class Neo4jEngine(Pictures):
     @cached_property
     def _pictures(self) -> Neo4jSource:
         return Neo4jSource(self.db, self.options)
+
+    @cached_property
+    def _explorer(self) -> Explorer:
+        return Explorer(self.db, self.options)
+
+    def ready_to_explore(self) -> str | None:
+        """Create the explorer's indexes if they are missing (``cypher/explore_schema.cypher``)."""
+        return self._explorer.ready()
 
     def routing_lookup(self, case_no: str, pending: Iterable[str] = ()) -> pd.DataFrame:
         statement, params = self._route_case

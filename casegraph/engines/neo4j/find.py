@@ -20,6 +20,7 @@ import pandas as pd
 from casegraph import contract as C
 from casegraph.engines.neo4j.db import Database, defaults, params_of, statement
 from casegraph.engines.neo4j.load import META, refresh_owes
+from casegraph.find import candidates as K
 from casegraph.find import finish
 
 
@@ -86,6 +87,20 @@ def related_cases(db: Database, case_no: str, options: C.Options | None = None) 
     return finish.related_cases(db.read(query, {**params_of(options or C.Options()), "case_no": case_no}))
 
 
+def candidates(db: Database, options: C.Options) -> pd.DataFrame:
+    """See :mod:`casegraph.find.candidates`: the parties are selected, their
+    records and cases read, and weighed as the embedded engine weighs them
+    (``cypher/candidates_*.cypher``)."""
+    selected = K.select(_run(db, "candidates_parties", options), options)
+    if selected.empty:
+        return K.finish(pd.DataFrame())
+    records = db.read(statement("candidates_records"), {"ids": sorted(set(selected["party_id"]))})
+    sides = db.read(statement("candidates_sides"), {"case_nos": sorted(set(records["case_no"]))})
+    names = _run(db, "candidates_counts", options)
+    apart = db.read(statement("candidates_apart"))
+    return K.weigh(selected, records, sides, names, apart, options)
+
+
 def find_all(db: Database, options: C.Options | None = None) -> dict[str, pd.DataFrame]:
     """Every finding, by output name (as :func:`casegraph.find.find_all`)."""
     options = options or C.Options()
@@ -95,4 +110,5 @@ def find_all(db: Database, options: C.Options | None = None) -> dict[str, pd.Dat
         "offsets": offsets(db, options),
         "shared_assets": shared_assets(db, options),
         "bundles": bundles(db, options),
+        "candidates": candidates(db, options),
     }

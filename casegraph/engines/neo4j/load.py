@@ -36,11 +36,14 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from casegraph import contract as C
+from casegraph.decisions import summary as summarise_decisions
+from casegraph.engines.neo4j import decided
 from casegraph.graph import CaseGraph
 from casegraph.normalise.identity import key_check, secret_key
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
@@ -73,6 +76,8 @@ class LoadReport:
     removed: dict = field(default_factory=dict)
     recovered: bool = False
     seconds: dict = field(default_factory=dict)
+    # The clerk's decisions applied (casegraph.decisions.summary): by kind, and the lines of those that were not.
+    decisions: dict = field(default_factory=dict)
 
     @property
     def total_seconds(self) -> float:
@@ -80,8 +85,11 @@ class LoadReport:
 
 
 def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool = False,
-               batch: int = BATCH, key: bytes | None = None) -> LoadReport:
-    """Write a prepared export (:func:`casegraph.pipeline.prepare`) into the database.
+               batch: int = BATCH, key: bytes | None = None, decisions: str | Path | None = None) -> LoadReport:
+    """Write a prepared export (:func:`casegraph.pipeline.prepare`, resolved
+    by the rules alone) into the database, with the clerk's decisions the
+    database keeps and those of the file ``decisions`` applied and kept
+    (:mod:`casegraph.engines.neo4j.decided`).
 
     Returns a :class:`LoadReport`. Raises :class:`DatabaseError` (one line)
     if the server cannot be reached or fails; run it again to finish.
@@ -111,7 +119,9 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
         if old["records"].empty:
             res = resolved  # nothing to resolve with: the export's own resolution
         else:
-            res = resolve(union_records(resolved.records, old["records"]), key=secret)
+            res = resolve(union_records(resolved.records, old["records"]), key=secret, options=graph.options)
+        res, keep = decided.apply(db, res, decisions, graph.options, secret)
+        report.decisions = summarise_decisions(res)
         records = _stored_records(res.records)
         parties = res.parties[PARTY_PROPS]
         roles = records[ROLE_COLS].drop_duplicates()
@@ -161,6 +171,8 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
             _create_update(db, "attaches", plan.attaches, bar, batch)
         with clock("judges"):
             _write(db, statement("load/judges"), plan.judges, bar, batch, {"capacity": "toFloatOrNull"}, writers=1)
+        with clock("decisions"):
+            decided.store(db, keep)
         with clock("owes"):
             _rebuild_owes(db, plan.debtors, graph.options, bar, batch)
         with clock("finish"):

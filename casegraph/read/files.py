@@ -1,4 +1,5 @@
-"""Read a court's export: a folder of CSVs or one .xlsx workbook.
+"""Read files as text tables: CSVs in any encoding a court PC saves, and
+workbooks (.xlsx, .xls and what else python-calamine reads).
 
 Everything is read as text; :mod:`casegraph.normalise` decides what it
 means. Headers may be Chinese, files may be UTF-8 (with or without BOM),
@@ -16,27 +17,29 @@ be pinned to rows (not a CSV at all, a missing column) stops the run with an
 
 Example::
 
-    tables = read_export("tests/data/tiny")
-    list(tables)    # ['cases', 'parties', 'assets', 'judges']
+    cases, layout = read_csv(Path("export/cases.csv"), CASES)
+    layout.column("amount").header      # '申请执行标的（元）'
 """
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 import re
 import sys
 import unicodedata
-import warnings
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 
-from casegraph.contract import CASES, JUDGES, TABLES, Table, header_to_column
+from casegraph.contract import TOTAL_WORDS, Table, header_to_column, header_unit
 from casegraph.errors import InputError
+from casegraph.read.layout import Column, Layout, letter
 
 READ_ERROR = "read_error"
 # Excel holds at most this many characters in a cell: a longer one did not
@@ -48,7 +51,9 @@ MAX_COLUMNS = 1000
 MAX_HEADER_BYTES = 1 << 20
 
 
-def _canonical_columns(df: pd.DataFrame, table: Table, name: str) -> pd.DataFrame:
+def _canonical_columns(df: pd.DataFrame, table: Table, name: str) -> tuple[pd.DataFrame, dict]:
+    """The table's columns under their canonical names, and which label
+    became which column."""
     mapping = {}
     for header in df.columns:
         col = _column(table, header)
@@ -64,7 +69,7 @@ def _canonical_columns(df: pd.DataFrame, table: Table, name: str) -> pd.DataFram
     for col in table.columns:
         if col not in df.columns:
             df[col] = ""
-    return df
+    return df, mapping
 
 
 def _column(table: Table, header) -> str | None:
@@ -82,16 +87,25 @@ def _header_row(raw: pd.DataFrame, table: Table) -> int:
     return 0
 
 
-def _header(raw: pd.DataFrame, table: Table) -> tuple[int, list]:
+def _header(raw: pd.DataFrame, table: Table, spans=()) -> tuple[int, list]:
     """The (last) header row and its cells. A second header row under the
-    first (当事人 over 名称 and 证件号码) names the columns it has a name for."""
+    first names the columns it has a name for: 当事人 over 名称 and 证件号码
+    (an export's parties), or 申请执行人 merged over 名称 and 证件号码 (a
+    ledger's: the two read together, 申请执行人证件号码). ``spans`` are the
+    sheet's merged ranges (r0, c0, r1, c1), 0-based."""
     h = _header_row(raw, table)
     top = raw.iloc[h].tolist() if len(raw) else []
+    for r0, c0, r1, c1 in spans:  # a header merged across columns heads each of them
+        if r0 <= h <= r1 and c1 > c0 and c0 < len(top):
+            top[c0 + 1 : c1 + 1] = [top[c0]] * (min(c1, len(top) - 1) - c0)
     if h + 1 < len(raw):
         below = raw.iloc[h + 1].tolist()
-        named = [_column(table, b) for b in below]
-        if any(n and n != _column(table, t) for n, t in zip(named, top)):
-            return h + 1, [b if n else t for b, n, t in zip(below, named, top)]
+        cells = []
+        for b, t in zip(below, top):
+            joined = t + b if isinstance(t, str) and isinstance(b, str) and t.strip() and b.strip() else None
+            cells.append(joined if _column(table, joined) else b if _column(table, b) else t)
+        if any(_column(table, c) and _column(table, c) != _column(table, t) for c, t in zip(cells, top)):
+            return h + 1, cells
     return h, top
 
 
@@ -108,23 +122,67 @@ def _labels(cells: list) -> list[str]:
     return out
 
 
-def _finish(raw: pd.DataFrame, table: Table, name: str, text: bool, errors=(), checks=()) -> pd.DataFrame:
+def _is_total(cells) -> bool:
+    """Whether a row is a ledger's 合计 / 总计 row (the words may be spaced
+    out, 合 计, or followed by more: 合计：305件)."""
+    for v in cells:
+        if isinstance(v, str) and v.strip():
+            if "".join(v.split()).startswith(TOTAL_WORDS):
+                return True
+    return False
+
+
+def _text_cell(v) -> str:
+    """A workbook cell as the clerk sees it: 12345.0 typed as a whole number
+    is ``12345``, a date ``2024-01-02``, an empty cell ``""``."""
+    if isinstance(v, str):
+        return v
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, bool):
+        return str(v).upper()
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0) else v.isoformat(" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _as_text(col: pd.Series) -> pd.Series:
+    """A workbook column as text; a column of text only is kept as it is."""
+    if pd.api.types.infer_dtype(col, skipna=False) == "string":
+        return col
+    return col.map(_text_cell).astype(object)
+
+
+def _finish(raw: pd.DataFrame, table: Table, name: str, text: bool, errors=(), checks=(), label: str | None = None,
+            spans=()) -> tuple[pd.DataFrame, Layout]:
     """The table under the header row of ``raw`` (whose row i is the file's
-    row i + 1).
+    row i + 1), and how it was understood.
 
     ``errors`` are (raw row, raw column or None for the whole row, reason)
     found while reading; ``checks`` are (test of a column, reason) run on
     the table's columns. A row with either keeps its reason in
-    ``read_error`` (see the module docstring).
+    ``read_error`` (see the module docstring). ``label`` names the file or
+    sheet in the ``sheet`` column (``name``, the path, names it in errors).
+    Blank rows and total rows (合计) are dropped and counted.
     """
-    h, header = _header(raw, table)
-    df = raw.iloc[h + 1 :]
-    df.columns = _labels(header)
-    used = {i for i, label in enumerate(df.columns) if _column(table, label)}
-    df = _canonical_columns(df, table, name)
-    if not text:  # a workbook's cells may be empty (NaN), numbers, dates or formulas' values
-        df = df.fillna("").astype(object).map(lambda v: v if isinstance(v, str) else str(v))
+    label = name if label is None else label
+    h, header = _header(raw, table, spans)
+    body = raw.iloc[h + 1 :]
+    body.columns = _labels(header)
+    used = {i for i, lab in enumerate(body.columns) if _column(table, lab)}
+    df, mapping = _canonical_columns(body, table, name)
+    layout = Layout(label, table.name, h + 1, [
+        Column(letter(i), c if isinstance(c, str) else "", mapping.get(lab, ""),
+               header_unit(unicodedata.normalize("NFKC", c)) if mapping.get(lab) == "amount" else "")
+        for i, (lab, c) in enumerate(zip(body.columns, header))])
+    if not text:  # a workbook's cells may be empty, numbers, dates or formulas' values
+        df = df.apply(_as_text)
     df.insert(0, "row", df.index + 1)
+    df.insert(1, "sheet", pd.Series(label, index=df.index, dtype=object))  # object, as every column read
     cols = list(table.columns)
     ok = None  # rows without a reason, when some row may have one
     if errors or checks:
@@ -138,14 +196,22 @@ def _finish(raw: pd.DataFrame, table: Table, name: str, text: bool, errors=(), c
         ok = (err == "").to_numpy()
         if not ok.all():
             df[READ_ERROR] = err
-    # Empty lines and Excel's trailing blank rows carry nothing to lose.
-    # Only rows without their first required value can be blank: check those.
-    maybe = np.flatnonzero((df[table.required[0]].to_numpy(dtype=object) == "") & (True if ok is None else ok))
+    # Empty lines, Excel's trailing blank rows and a ledger's numbered empty
+    # rows (序号 typed down the page) carry nothing to lose; nor does a
+    # 合计 row. Only rows without a case number (which ends in 号) can be either.
+    first = df[table.required[0]].to_numpy(dtype=object)
+    maybe = np.flatnonzero(np.array([not (isinstance(v, str) and "号" in v) for v in first], bool)
+                           & (True if ok is None else ok)) if len(df) else np.array([], int)
+    blank = total = np.array([], int)
     if len(maybe):
         part = df.iloc[maybe][cols]
-        blank = (part.apply(lambda c: c.astype(str).str.strip()) == "").all(axis=1).to_numpy()
-        df = df.drop(index=df.index[maybe[blank]])
-    return df.reset_index(drop=True)
+        empty = (part.apply(lambda c: c.astype(str).str.strip()) == "").all(axis=1).to_numpy()
+        blank = maybe[empty]
+        total = np.array([i for i in maybe[~empty] if _is_total(body.iloc[i].tolist())], int)
+        df = df.drop(index=df.index[np.concatenate([blank, total])])
+    layout.rows = len(df)
+    layout.skipped = {k: int(len(v)) for k, v in (("blank", blank), ("total", total)) if len(v)}
+    return df.reset_index(drop=True), layout
 
 
 def _too_long(s: pd.Series) -> pd.Series:
@@ -192,6 +258,15 @@ def _encoding(path: Path, head: bytes) -> tuple[str, str, str | None]:
     return "utf-8-sig", "strict", "replace" if non_ascii else "gb18030"
 
 
+def _holds_both(s: pd.Series, a: str, b: str) -> pd.Series:
+    """Cells holding both ``a`` and ``b``; ``b`` is looked for only in the
+    few cells that hold ``a``."""
+    found = s.str.contains(a, regex=False).to_numpy(bool, copy=True)
+    if found.any():
+        found[found] = s[found].str.contains(b, regex=False).to_numpy(bool)
+    return pd.Series(found, index=s.index)
+
+
 def _may_hold_long_lines(data: bytes, window: int = 16384) -> bool:
     """Whether some line may be longer than 2 * ``window`` bytes (no cell of
     a shorter line is too long for Excel): one search per window, so a clean
@@ -219,7 +294,8 @@ def _check_shape(path: Path, data: bytes) -> None:
         start = end + 1
 
 
-def read_csv(path: Path, table: Table) -> pd.DataFrame:
+def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
+    """The ``table`` in a CSV file, and how it was understood."""
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -241,7 +317,7 @@ def read_csv(path: Path, table: Table) -> pd.DataFrame:
     # the file can hold what it looks for, so a clean export pays nothing.
     checks = []
     if b'"' in data:  # a quote left open swallows the lines after it into one cell
-        checks.append((lambda s: s.str.contains("\n", regex=False) & s.str.contains(sep, regex=False),
+        checks.append((lambda s: _holds_both(s, "\n", sep),
                        'a cell runs over several lines: a quote (") left open took in the rows after it'))
     if len(data) > 2 * EXCEL_CELL_LIMIT and _may_hold_long_lines(data):
         checks.append(_LONG)
@@ -287,7 +363,7 @@ def read_csv(path: Path, table: Table) -> pd.DataFrame:
         checks.append(_REPLACED)
     if (b"\x00" in data) if text is None else ("\x00" in text):
         checks.append(_NUL)
-    return _finish(raw, table, str(path), text=True, errors=errors, checks=checks)
+    return _finish(raw, table, str(path), text=True, errors=errors, checks=checks, label=path.name)
 
 
 def _decode(path: Path, data: bytes, encoding: str, errors_mode: str, later: str | None) -> tuple[str, str]:
@@ -355,7 +431,6 @@ def _cell(ref: str) -> tuple[int, int]:
 
 
 _NS = r"(?:\w+:)?"
-_MERGE = re.compile(rf'<{_NS}mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"'.encode())
 _FORMULA = re.compile(rf'<{_NS}c r="([A-Z]+\d+)"([^>]*)>\s*<{_NS}f\b[^>]*(?:/>|>[^<]*</{_NS}f>)\s*'
                       rf'(?:<{_NS}v\s*/>|<{_NS}v>\s*</{_NS}v>)?\s*</{_NS}c>'.encode())
 
@@ -365,8 +440,8 @@ _ERROR = re.compile(rf'<{_NS}c r="([A-Z]+\d+)"[^>]*\bt="e"[^>]*>\s*(?:<{_NS}f\b[
 
 
 def _sheet_xml(path: Path, names: list[str]) -> dict[str, bytes]:
-    """The XML of the named sheets: pandas tells neither merged cells nor
-    formulas without a value."""
+    """The XML of the named sheets of an .xlsx: no reader tells formulas
+    without a value."""
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     with zipfile.ZipFile(path) as z:
         book = ElementTree.fromstring(z.read("xl/workbook.xml"))
@@ -382,12 +457,13 @@ def _sheet_xml(path: Path, names: list[str]) -> dict[str, bytes]:
         return out
 
 
-def _unmerge(raw: pd.DataFrame, xml: bytes) -> pd.DataFrame:
+def _unmerge(raw: pd.DataFrame, spans) -> pd.DataFrame:
     """Excel keeps a merged cell's value in its top-left cell only: a case
     number merged over its parties' rows belongs to each of them (and a
-    header merged over two header rows to the lower one)."""
-    for a, b in _MERGE.findall(xml):
-        (r0, c0), (r1, _) = _cell(a.decode()), _cell(b.decode())
+    header merged over two header rows to the lower one). Merges across
+    columns are read with the header (:func:`_header`): in a data row they
+    are titles, not values."""
+    for r0, c0, r1, _ in spans:
         if r1 > r0 and r0 < len(raw) and c0 < raw.shape[1]:
             raw.iloc[r0 + 1 : r1 + 1, c0] = raw.iat[r0, c0]
     return raw
@@ -396,8 +472,8 @@ def _unmerge(raw: pd.DataFrame, xml: bytes) -> pd.DataFrame:
 def _uncalculated(raw: pd.DataFrame, xml: bytes) -> list:
     """Cells with a formula but no value: a workbook written by a program
     (not saved by Excel) may keep only the formula, which reads as empty.
-    And cells holding an Excel error (#DIV/0!, #REF!), which pandas reads
-    as empty too."""
+    And cells holding an Excel error (#DIV/0!, #REF!), which read as empty
+    or as the error's text."""
     errors = []
     if b't="e"' in xml:
         for ref, value in _ERROR.findall(xml):
@@ -409,79 +485,56 @@ def _uncalculated(raw: pd.DataFrame, xml: bytes) -> list:
         if b't="str"' in attrs:  # Excel's own empty text result
             continue
         r, c = _cell(ref.decode())
-        if r < len(raw) and c < raw.shape[1] and pd.isna(raw.iat[r, c]):
+        if r < len(raw) and c < raw.shape[1] and raw.iat[r, c] in ("", None):
             errors.append((r, c, f"cell {ref.decode()} holds a formula that was never calculated "
                                  "(open the workbook in Excel and save it)"))
     return errors
 
 
-def read_workbook(path: Path, tables: tuple[Table, ...] = TABLES) -> dict[str, pd.DataFrame]:
-    """The ``tables`` of a workbook, each from its sheet (a workbook of one
-    sheet read for one table: that sheet, whatever its name)."""
+# What python-calamine reads: Excel old and new, and what LibreOffice saves.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook: its cells (row i is Excel row i + 1), its
+    merged ranges (r0, c0, r1, c1), and the errors found in its XML."""
+
+    name: str
+    raw: pd.DataFrame
+    spans: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+def workbook_sheets(path: Path) -> dict[str, Sheet]:
+    """Every sheet of a workbook, read with python-calamine (Rust: the
+    fastest reader of .xlsx and the only well-kept one of .xls)."""
+    import python_calamine
+
+    kind = "." + path.suffix.lower().lstrip(".")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl's notes on styles and extensions mean nothing to a clerk
-            sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
-    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(f"{path}: not a readable .xlsx workbook ({type(e).__name__})") from None
-    chosen = {}
-    for table in tables:
-        sheet = next((s for s in sheets if str(s).strip().casefold() in [a.casefold() for a in table.sheet_aliases]), None)
-        if sheet is None and len(tables) == 1 and len(sheets) == 1:
-            sheet = next(iter(sheets))
-        if sheet is None:
-            if table.optional_table and len(tables) > 1:
-                continue
-            raise InputError(f"{path}: missing sheet '{table.name}' (or {'/'.join(table.sheet_aliases[1:])})")
-        chosen[table.name] = (table, sheet)
-    try:
-        xml = _sheet_xml(path, [str(s) for _, s in chosen.values()])
-    except Exception:  # noqa: BLE001 - pandas read it: go on without merged cells and formula checks
-        xml = {}
-    out = {}
-    for table, sheet in chosen.values():
-        raw = _unmerge(sheets[sheet], xml.get(str(sheet), b""))
-        errors = _uncalculated(raw, xml.get(str(sheet), b""))
-        out[table.name] = _finish(raw, table, f"{path}[{sheet}]", text=False, errors=errors, checks=[_LONG])
-    return out
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = {}
+        for name in book.sheet_names:
+            sh = book.get_sheet_by_name(name)
+            rows = sh.to_python(skip_empty_area=False)
+            spans = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sh.merged_cell_ranges or [])]
+            sheets[name] = Sheet(name, pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object), spans)
+    except Exception as e:  # noqa: BLE001 - calamine raises its own kinds for a file that is not a workbook
+        raise InputError(f"{path}: not a readable {kind} workbook ({type(e).__name__})") from None
+    if kind in (".xlsx", ".xlsm"):
+        try:
+            xml = _sheet_xml(path, list(sheets))
+        except Exception:  # noqa: BLE001 - calamine read it: go on without the formula checks
+            xml = {}
+        for name, sheet in sheets.items():
+            sheet.errors = _uncalculated(sheet.raw, xml.get(name, b""))
+    for sheet in sheets.values():
+        _unmerge(sheet.raw, sheet.spans)
+    return sheets
 
 
-def read_export(source: str | Path, judges: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """The export's tables with canonical column names and a ``row`` column.
-
-    ``source`` is a folder holding ``cases.csv`` and ``parties.csv`` (and
-    optionally ``assets.csv``, ``judges.csv``; Chinese file names 案件.csv
-    etc. work too) or an ``.xlsx`` workbook. ``judges`` overrides the
-    export's judges table.
-    """
-    source = Path(source)
-    if not source.exists():
-        raise InputError(f"{source}: no such file or folder")
-    if source.is_file():
-        if source.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise InputError(f"{source}: give a folder of CSV files or an .xlsx workbook")
-        tables = read_workbook(source)
-    else:
-        tables = {}
-        for table in TABLES:
-            path = next((source / f"{n}.csv" for n in table.sheet_aliases if (source / f"{n}.csv").exists()), None)
-            if path is None:
-                if table.optional_table:
-                    continue
-                raise InputError(f"{source}: missing file {table.filename} (or {table.sheet_aliases[1]}.csv)")
-            tables[table.name] = read_csv(path, table)
-    if judges is not None:
-        judges = Path(judges)
-        if not judges.exists():
-            raise InputError(f"{judges}: no such file")
-        tables[JUDGES.name] = (
-            read_workbook(judges, (JUDGES,))[JUDGES.name] if judges.suffix.lower() in (".xlsx", ".xlsm")
-            else read_csv(judges, JUDGES)
-        )
-    for table in TABLES:
-        if table.name not in tables and table.optional_table:
-            # object, as read tables are: a pandas string column checks isin() value by value in Python
-            tables[table.name] = pd.DataFrame({"row": pd.Series(dtype=int),
-                                               **{c: pd.Series(dtype=object) for c in table.columns}})
-    assert CASES.name in tables
-    return tables
+def read_sheet(path: Path, sheet: Sheet, table: Table) -> tuple[pd.DataFrame, Layout]:
+    """The ``table`` in one sheet of the workbook at ``path``."""
+    return _finish(sheet.raw, table, f"{path}[{sheet.name}]", text=False, errors=sheet.errors, checks=[_LONG],
+                   label=f"{path.name}[{sheet.name}]", spans=sheet.spans)
