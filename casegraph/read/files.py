@@ -342,9 +342,9 @@ def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
                     encoding = later
                 raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
         except UnicodeDecodeError:
-            # Lines in neither encoding: read as UTF-8 with their bytes
-            # replaced; each costs its row (below), not the whole file.
-            encoding, errors_mode, later = "utf-8-sig", "replace", None
+            # Lines in neither encoding: read in the file's own encoding with
+            # their bytes replaced; each costs its row (below), not the whole file.
+            errors_mode, later = "replace", None
             checks.append(_UNDECODABLE)
             raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
     except pd.errors.EmptyDataError:
@@ -380,7 +380,7 @@ def _decode(path: Path, data: bytes, encoding: str, errors_mode: str, later: str
         except UnicodeDecodeError:
             pass
         # Neither encoding: the lines that are not text cost their rows.
-        return data.decode("utf-8-sig", errors="replace"), "replace"
+        return data.decode(later if later and later != "replace" else encoding, errors="replace"), "replace"
 
 
 def _records(text: str, sep: str, table: Table, unclosed: int | None = None) -> tuple[pd.DataFrame, list]:
