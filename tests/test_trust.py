@@ -13,14 +13,16 @@ killed with SIGKILL.
 from __future__ import annotations
 
 import csv
-import hashlib
+import functools
 import hmac
+import http.server
 import json
 import os
 import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -69,13 +71,13 @@ def private(folder: Path) -> list[str]:
     return found
 
 
-def court(folder: Path, n: int = 4, debtor: str = "王五", judges=()) -> Path:
-    """n cases of one debtor against different applicants."""
+def court(folder: Path, n: int = 4, debtor: str = "上海王五实业有限公司", judges=()) -> Path:
+    """n cases of one debtor (a company: merged by its name) against different applicants."""
     cases = [case(f"（2024）沪0113执{i}号", amount=str(1000 * i)) for i in range(1, n + 1)]
     parties = []
     for i in range(1, n + 1):
         parties += [party(f"（2024）沪0113执{i}号", "申请执行人", f"上海甲{i}贸易有限公司"),
-                    party(f"（2024）沪0113执{i}号", "被执行人", debtor, kind="法人")]
+                    party(f"（2024）沪0113执{i}号", "被执行人", debtor)]
     return write_export(folder, cases, parties, judges=judges)
 
 
@@ -106,19 +108,25 @@ def test_1_a_web_page_cannot_reach_the_local_database(neo4j_server, tmp_path):
     page = ATTACK % neo4j_server.port
     attack_file = tmp_path / "attack.html"
     attack_file.write_text(page, encoding="utf-8")
-    with Browser() as b:
-        foreign = b.new_page()
-        foreign.page.route("http://evil.example/**",
-                           lambda r: r.fulfill(status=200, content_type="text/html", body=page))
-        foreign.page.goto("http://evil.example/attack.html", wait_until="load")
-        from_web = foreign.page.evaluate("window.attempt")
-        from_file = b.open(attack_file).page.evaluate("window.attempt")
+    # Another web app on this machine (a page any local web server was made to serve), and a file.
+    # (Chromium now keeps pages of the internet from loopback by itself; these it lets through.)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as web:
+        threading.Thread(target=web.serve_forever, daemon=True).start()
+        other = f"http://127.0.0.1:{web.server_address[1]}"
+        with Browser() as b:
+            foreign = b.new_page()
+            foreign.page.route(f"{other}/**", lambda r: r.continue_())
+            foreign.page.goto(f"{other}/attack.html", wait_until="load")
+            from_web = foreign.page.evaluate("window.attempt")
+            from_file = b.open(attack_file).page.evaluate("window.attempt")
+        web.shutdown()
     assert from_web["opened"] is False and "timeout" not in from_web, from_web
     assert from_file["opened"] is False and "timeout" not in from_file, from_file
     with log.open(encoding="utf-8", errors="replace") as f:
         f.seek(before)
         refused = f.read()
-    assert "refused a WebSocket from a web page (Origin: http://evil.example)" in refused
+    assert f"refused a WebSocket from a web page (Origin: {other})" in refused
     assert "refused a WebSocket from a web page (Origin: null)" in refused  # file:// pages send "null"
 
 
@@ -373,7 +381,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_4_a_run_killed_in_its_report_leaves_the_previous_result_whole(tmp_path):
-    first, second = court(tmp_path / "a", debtor="王五"), court(tmp_path / "b", n=6, debtor="赵六")
+    first, second = court(tmp_path / "a"), court(tmp_path / "b", n=6, debtor="上海赵六实业有限公司")
     out = tmp_path / "out"
     assert run("analyze", str(first), "--out", str(out)).exit_code == 0
     before = snapshot(out)
@@ -381,14 +389,16 @@ def test_4_a_run_killed_in_its_report_leaves_the_previous_result_whole(tmp_path)
                             capture_output=True, text=True, timeout=600)
     assert killed.returncode == -signal.SIGKILL
     assert snapshot(out) == before  # the CSVs of `first` beside the report of `first`, nothing of `second`
+    assert "王五" in (out / "common_debtors.csv").read_text("utf-8-sig")
     assert list(out.glob(STAGE_PREFIX + "*"))  # what the killed run left
     assert run("analyze", str(second), "--out", str(out)).exit_code == 0
-    assert not list(out.glob(STAGE_PREFIX + "*")) and "赵六" in (out / "common_debtors.csv").read_text("utf-8-sig")
+    assert not list(out.glob(STAGE_PREFIX + "*"))
+    assert "赵六" in (out / "common_debtors.csv").read_text("utf-8-sig")
     assert "赵六" in (out / "report" / "index.html").read_text("utf-8")
 
 
 def test_4_a_second_run_into_the_same_folder_is_refused(tmp_path):
-    first, second = court(tmp_path / "a", debtor="王五"), court(tmp_path / "b", n=6, debtor="赵六")
+    first, second = court(tmp_path / "a"), court(tmp_path / "b", n=6, debtor="上海赵六实业有限公司")
     out = tmp_path / "out"
     env = {**os.environ, "HELD": str(tmp_path / "held"), "GO": str(tmp_path / "go")}
     proc = subprocess.Popen([sys.executable, "-c", HELD_IN_REPORT, "analyze", str(first), "--out", str(out)],
@@ -407,6 +417,7 @@ def test_4_a_second_run_into_the_same_folder_is_refused(tmp_path):
     summary = json.loads((out / C.SUMMARY_FILE).read_text(encoding="utf-8"))
     assert summary["accepted"]["cases"] == 4  # the first run's, whole
     assert "王五" in (out / "report" / "index.html").read_text("utf-8")
+    assert "王五" in (out / "common_debtors.csv").read_text("utf-8-sig")
     assert "赵六" not in (out / "common_debtors.csv").read_text("utf-8-sig")
 
 

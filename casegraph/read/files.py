@@ -342,11 +342,11 @@ def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
                     encoding = later
                 raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
         except UnicodeDecodeError:
-            # Lines in neither encoding: read in the file's own encoding with
-            # their bytes replaced; each costs its row (below), not the whole file.
-            errors_mode, later = "replace", None
+            # Lines in neither encoding: each line is read in the encoding it
+            # is in, and one in neither costs its row (below), not the file.
+            text, errors_mode = _decode_by_line(data), "replace"
             checks.append(_UNDECODABLE)
-            raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
+            raw = pd.read_csv(io.StringIO(text), **args)
     except pd.errors.EmptyDataError:
         if not data.strip(b" \t\r\n\xef\xbb\xbf"):
             raise InputError(f"{path}: the file is empty") from None
@@ -380,7 +380,25 @@ def _decode(path: Path, data: bytes, encoding: str, errors_mode: str, later: str
         except UnicodeDecodeError:
             pass
         # Neither encoding: the lines that are not text cost their rows.
-        return data.decode(later if later and later != "replace" else encoding, errors="replace"), "replace"
+        return _decode_by_line(data), "replace"
+
+
+def _decode_by_line(data: bytes) -> str:
+    """Text of a file whose lines are in different encodings: each line in
+    UTF-8 if it is valid UTF-8 (GBK text almost never is, while GB18030
+    takes nearly any bytes), else in GB18030, else with its bad bytes
+    replaced (U+FFFD, which costs the row). Neither encoding puts a line
+    feed inside a character, so lines can be decoded apart."""
+    out = []
+    for line in data.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                out.append(line.decode("gb18030"))
+            except UnicodeDecodeError:
+                out.append(line.decode("utf-8", errors="replace"))
+    return "\n".join(out)
 
 
 def _records(text: str, sep: str, table: Table, unclosed: int | None = None) -> tuple[pd.DataFrame, list]:
