@@ -274,24 +274,26 @@ def _may_hold_long_lines(data: bytes, window: int = 16384) -> bool:
     return any(data.find(b"\n", k, k + window) < 0 for k in range(0, len(data), window))
 
 
+_LINE_END = re.compile(rb"\r\n?|\n")  # Excel for Mac ends lines with CR alone
+
+
 def _check_shape(path: Path, data: bytes) -> None:
     """Refuse at once a file whose top lines (where the header is looked
     for) are too long or too wide for an export, before pandas reads it."""
-    nl = data.find(b"\n", 0, MAX_HEADER_BYTES)
-    first = data[: nl if nl >= 0 else MAX_HEADER_BYTES]
+    nl = _LINE_END.search(data, 0, MAX_HEADER_BYTES)
+    first = data[: nl.start() if nl else MAX_HEADER_BYTES]
     sep = b"\t" if b"\t" in first and b"," not in first else b","  # as read_csv decides below
     start = 0
     for _ in range(10):
-        end = data.find(b"\n", start, start + MAX_HEADER_BYTES + 1)
-        if end < 0:
-            end = len(data)
-            if end - start > MAX_HEADER_BYTES:
-                raise InputError(f"{path}: a line at the top is over {MAX_HEADER_BYTES >> 20} MB long: not an export")
+        nl = _LINE_END.search(data, start, start + MAX_HEADER_BYTES + 1)
+        end = nl.start() if nl else len(data)
+        if end - start > MAX_HEADER_BYTES:
+            raise InputError(f"{path}: a line at the top is over {MAX_HEADER_BYTES >> 20} MB long: not an export")
         if data.count(sep, start, end) >= MAX_COLUMNS:
             raise InputError(f"{path}: a line at the top has more than {MAX_COLUMNS} columns: not an export")
-        if end >= len(data):
+        if nl is None:
             return
-        start = end + 1
+        start = nl.end()
 
 
 def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
