@@ -23,7 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 import pandas as pd
+import polars as pl
 
 from casegraph import contract as C
 from casegraph.errors import InputError
@@ -48,26 +50,76 @@ class CaseGraph:
     judges: pd.DataFrame
     options: C.Options = field(default_factory=C.Options)
     resolved: Resolved | None = None
+    # distinct_roles(), made once: the roles it was made from, and the answer
+    _distinct: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    _distinct_roles: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    _indexes: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # rows_of()
+    _party_info: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def is_personal(self) -> pd.Series:
         """Cases of a personal nature (抚养费, 探望权, …), by case_no."""
         return self.cases.set_index("case_no")["cause"].str.contains("|".join(self.options.personal_causes))
 
-    def is_no_property(self) -> pd.Series:
-        """Cases closed for now for lack of property (终本), by case_no."""
-        return self.cases.set_index("case_no")["status"].str.contains("|".join(C.NO_PROPERTY_MARKERS))
+    def is_no_property(self, case_nos=None) -> pd.Series:
+        """Cases closed for now for lack of property (终本), by case_no (of
+        ``case_nos`` only, if given)."""
+        cases = self.cases if case_nos is None else self.rows_of(self.cases, "case_no", case_nos)
+        return cases.set_index("case_no")["status"].str.contains("|".join(C.NO_PROPERTY_MARKERS))
 
-    def debts(self) -> pd.DataFrame:
+    def distinct_roles(self) -> pd.DataFrame:
+        """``roles`` without repeated (case_no, party_id, role) rows: the
+        findings count cases, not rows. :func:`build_graph` makes them
+        distinct already; a graph made otherwise is checked once."""
+        if self._distinct is not self.roles:
+            self._distinct_roles = self.roles.drop_duplicates(["case_no", "party_id", "role"])
+            self._distinct = self.roles
+        return self._distinct_roles
+
+    def rows_of(self, table: pd.DataFrame, column: str, keys) -> pd.DataFrame:
+        """The rows of ``table`` (one of this graph's tables) whose ``column``
+        holds one of ``keys``, in the table's order: what a picture needs of
+        a million cases, found through a sorted index made once per table
+        and column instead of a scan each time.
+
+        >>> g = from_rows(cases=[("（2024）沪0113执1号",), ("（2024）沪0113执2号",)],
+        ...               parties=[("（2024）沪0113执1号", "申请执行人", "张三"), ("（2024）沪0113执2号", "被执行人", "李四")])
+        >>> g.rows_of(g.roles, "case_no", {"（2024）沪0113执2号"})["role"].tolist()
+        ['debtor']
+        """
+        held = self._indexes.get((id(table), column))
+        if held is None or held[0] is not table:
+            values = table[column].to_numpy(dtype=object)
+            order = pl.Series(values, dtype=pl.String).arg_sort().to_numpy()  # code point order, as Python's
+            held = self._indexes[(id(table), column)] = (table, order, values[order])
+        _, order, ordered = held
+        wanted = np.array(sorted(set(keys)), dtype=object)
+        lo, hi = np.searchsorted(ordered, wanted, "left"), np.searchsorted(ordered, wanted, "right")
+        return table.iloc[np.sort(np.concatenate([order[a:b] for a, b in zip(lo, hi)] + [order[:0]]))]
+
+    def party_info(self) -> pd.DataFrame:
+        """``parties`` indexed by party_id, made once."""
+        if self._party_info is None or self._party_info[0] is not self.parties:
+            self._party_info = (self.parties, self.parties.set_index("party_id"))
+        return self._party_info[1]
+
+    def debts(self, mutual: bool = False) -> pd.DataFrame:
         """Money debts that may be set off: one row per (case, debtor, creditor)
         with the case's amount. Personal-nature claims and cases without a
-        money amount are left out (DOMAIN.md, 抵销).
+        money amount are left out (DOMAIN.md, 抵销). ``mutual``: only the
+        debts between parties that both owe and are owed in such cases (all
+        an offset can be made of; most of a court's debts are one-way).
 
         Columns: case_no, debtor, creditor, amount. "debtor owes creditor".
         """
         c = self.cases
         ok = c["amount"].notna() & (c["amount"] > 0) & ~c["cause"].str.contains("|".join(self.options.personal_causes))
         money = c.loc[ok, ["case_no", "amount"]]
-        r = self.roles[self.roles["case_no"].isin(money["case_no"])]
+        r = self.roles
+        if mutual:  # first among every case (cheap), then among the money cases
+            r = _both_ways(r)
+        r = r[r["case_no"].isin(money["case_no"])]
+        if mutual:
+            r = _both_ways(r)
         app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]].rename(columns={"party_id": "creditor"})
         deb = r[r["role"] == C.DEBTOR][["case_no", "party_id"]].rename(columns={"party_id": "debtor"})
         d = deb.merge(app, on="case_no").merge(money, on="case_no")
@@ -76,19 +128,24 @@ class CaseGraph:
     def hub_applicants(self) -> set[str]:
         """Parties applying in more cases than the hub threshold (a bank with
         hundreds of borrowers): their applicant cases are not linked."""
-        app = self.roles[self.roles["role"] == C.APPLICANT].drop_duplicates(["case_no", "party_id"])
-        n = app["party_id"].value_counts()
-        return set(n[n > self.options.hub_threshold].index)
+        roles = self.distinct_roles()  # an applicant once per case
+        n = pl.from_pandas(roles.loc[roles["role"] == C.APPLICANT, "party_id"]).value_counts()
+        return set(n.filter(pl.col("count") > self.options.hub_threshold)["party_id"])
 
     def links(self) -> pd.DataFrame:
         """What ties cases into bundles: case_no, link ("party:<id>" or
         "asset:<id>"), for links held by 2+ cases. Mass applicants' applicant
         cases are left out."""
         hubs = self.hub_applicants()
-        r = self.roles[~((self.roles["role"] == C.APPLICANT) & self.roles["party_id"].isin(hubs))]
-        r = r.drop_duplicates(["case_no", "party_id"])
-        a = self.assets.drop_duplicates(["case_no", "asset_id"])
-        # Keep only what 2+ cases hold before building link names: most parties have one case.
+        r = self.roles
+        party = pl.from_pandas(r["party_id"])
+        # Keep only what 2+ rows hold before anything else: most parties have one case.
+        many = party.is_duplicated() & ~(party.is_in(pl.Series(sorted(hubs), dtype=pl.String).implode())
+                                         & pl.Series((r["role"] == C.APPLICANT).to_numpy()))
+        r = r[many.to_numpy()].drop_duplicates(["case_no", "party_id"])
+        a = self.assets[pl.from_pandas(self.assets["asset_id"]).is_duplicated().to_numpy()]
+        a = a.drop_duplicates(["case_no", "asset_id"])
+        # ... and in 2+ cases: a party both applicant and debtor of one case holds one
         r = r[r["party_id"].duplicated(keep=False)]
         a = a[a["asset_id"].duplicated(keep=False)]
         return pd.concat([
@@ -106,13 +163,11 @@ class CaseGraph:
         cases, roles, assets = self.cases, self.roles, self.assets
         if case_nos is not None:
             keep = set(case_nos)
-            cases = cases[cases["case_no"].isin(keep)]
-            roles = roles[roles["case_no"].isin(keep)]
-            assets = assets[assets["case_no"].isin(keep)]
+            cases, roles, assets = (self.rows_of(t, "case_no", keep) for t in (cases, roles, assets))
         g = nx.Graph()
         for rec in cases.to_dict("records"):
             g.add_node("case:" + rec["case_no"], kind="case", **rec)
-        parties = self.parties.set_index("party_id")
+        parties = self.party_info()
         for pid in roles["party_id"].unique():
             p = parties.loc[pid]
             g.add_node("party:" + pid, kind="person" if p["kind"] == C.PERSON else "organisation", party_id=pid,
@@ -125,13 +180,22 @@ class CaseGraph:
         return g
 
 
+def _both_ways(roles: pd.DataFrame) -> pd.DataFrame:
+    """The rows of parties that are applicants somewhere in ``roles`` and debtors somewhere too."""
+    party, applies = pl.from_pandas(roles["party_id"]), (roles["role"] == C.APPLICANT).to_numpy()
+    both = party.filter(applies).unique().to_frame().join(party.filter(~applies).unique().to_frame(), on="party_id")
+    return roles[party.is_in(both["party_id"].implode()).to_numpy()]
+
+
 def build_graph(clean: Clean, resolved: Resolved, options: C.Options | None = None) -> CaseGraph:
     """The case–party network of a cleaned, resolved export."""
     cases = clean.cases[["case_no", "filed_on", "cause", "amount", "status", "judge"]].copy()
     cases["type_code"] = case_type(cases["case_no"])
     roles = resolved.records[["case_no", "party_id", "role"]].drop_duplicates().reset_index(drop=True)
     assets = clean.assets[["case_no", "asset_id", "asset_type", "action"]].reset_index(drop=True)
-    return CaseGraph(cases, roles, assets, resolved.parties, clean.judges, options or C.Options(), resolved)
+    graph = CaseGraph(cases, roles, assets, resolved.parties, clean.judges, options or C.Options(), resolved)
+    graph._distinct = graph._distinct_roles = roles
+    return graph
 
 
 # The order a row's fields may be typed in; the cases' differs from the

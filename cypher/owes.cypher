@@ -8,8 +8,10 @@
 // pair or a cycle), so the projection holds the debts between such parties
 // only: a few per cent of a court's parties, not millions of one-off pairs.
 // The loader passes those parties as $debtors, in batches, after deleting
-// every OWES edge; this statement first deletes the debtors' own edges, so
-// running it again changes nothing. By hand:
+// every OWES edge, or after an incremental load the parties whose edges may
+// have changed (load/owes_touched.cypher); this statement first deletes the
+// parties' own edges and makes new ones only for a party that is also owed,
+// so running it again changes nothing. By hand:
 //   MATCH (p:Party) WHERE EXISTS { (p)-[:DEBTOR_IN]->() } AND EXISTS { (p)-[:APPLICANT_IN]->() }
 //   RETURN collect(p.party_id) AS debtors
 //
@@ -21,6 +23,7 @@ MATCH (d:Party {party_id: debtor_id})
 OPTIONAL MATCH (d)-[old:OWES]->()
 DELETE old
 WITH DISTINCT d
+WHERE EXISTS { (d)-[:APPLICANT_IN]->() }
 MATCH (d)-[:DEBTOR_IN]->(c:Case)<-[:APPLICANT_IN]-(cr:Party)
 WHERE c.amount > 0 AND cr <> d AND NOT any(x IN $personal_causes WHERE c.cause CONTAINS x)
   AND EXISTS { (cr)-[:DEBTOR_IN]->() }

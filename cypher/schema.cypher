@@ -28,6 +28,11 @@ CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (d:Decision) REQUIRE d.decision_
 // Analysts look parties up by name (MATCH (p:Party {name: '张三'})) and cases by judge.
 CREATE INDEX party_name IF NOT EXISTS FOR (p:Party) ON (p.name);
 CREATE INDEX case_judge IF NOT EXISTS FOR (c:Case) ON (c.judge);
+// A load resolves a new export against the records it can meet by name only
+// (casegraph.engines.neo4j.load, MEETS; load/read_records_by_*.cypher).
+CREATE INDEX record_name IF NOT EXISTS FOR (r:PartyRecord) ON (r.name_norm);
+// ... and the other records of the cases a same-named person is in (same_name_pair).
+CREATE INDEX record_case IF NOT EXISTS FOR (r:PartyRecord) ON (r.case_no);
 // Wait (up to 300 s) until every index is online: a load that began earlier
 // would look its keys up without them.
 CALL db.awaitIndexes(300);

@@ -2,9 +2,12 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casegraph import contract as C
 from casegraph.assign.batch import assign
+from casegraph.assign.rules import Decision, Judges, Unit, capacity
 
 
 def cases(*rows):
@@ -104,3 +107,20 @@ def test_every_rule_and_its_reason_is_written_once():
         for words in ("with room for {", "has no room; ", "cases of the bundle", "the case already has"):
             assert words not in text, (path, words)  # each reason is written in rules.py alone
         assert "-counts[j]" not in text and "(-n[j]" not in text, path  # the holder rule lives in rules.py
+
+
+@given(st.lists(st.tuples(st.sampled_from(["甲", "乙", "丙", "丁", "戊"]), st.sampled_from(["一组", "涉未成年人"]),
+                          st.one_of(st.none(), st.integers(0, 6)), st.integers(0, 8)),
+                min_size=0, max_size=5, unique_by=lambda j: j[0]),
+       st.lists(st.booleans(), max_size=40), st.integers(0, 3))
+def test_one_case_units_decided_at_once_as_one_by_one(book, minors, warm):
+    """Batch assignment decides a court's single cases at array speed
+    (Judges.decide_each); every decision is the one decide() makes."""
+    rows = [(name, team, capacity(cap), load) for name, team, cap, load in book]
+    one, many = Judges(rows), Judges(rows)
+    for book_ in (one, many):  # a bundle placed first, as in a batch
+        book_.decide(Unit(n=warm, size=warm))
+    expected = [one.decide(Unit(minors=m)) for m in minors]
+    got = many.decide_each(minors)
+    assert [Decision(*row) for row in got.itertuples(index=False)] == expected
+    assert many.book == one.book

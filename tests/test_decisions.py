@@ -4,6 +4,7 @@ honoured by the nightly flags. Nothing is mocked: a real Neo4j for the store."""
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -148,6 +149,11 @@ def test_unknown_ids_and_bad_values_are_one_line_each_and_the_rest_goes_on(tmp_p
     assert len(lines) == 2 and all(ln.startswith("casegraph: decisions: ") for ln in lines)
     assert "C0000000000: no such candidate" in lines[1] and "row 3: decision 'yes please'" in lines[0]
     assert read_out(tmp_path / "out", "common_debtors")["name"].tolist() == [RARE]
+    # Warnings, not errors: --quiet silences them and --json keeps stdout one object that counts them.
+    quiet = run_cli("analyze", export, "--out", tmp_path / "q", "--decisions", path, "-q")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    scripted = run_cli("analyze", export, "--out", tmp_path / "j", "--decisions", path, "--json")
+    assert scripted.returncode == 0 and json.loads(scripted.stdout)["decisions"]["applied"]["same"] == 1
 
 
 def test_two_different_id_numbers_are_never_confirmed_the_same(tmp_path):

@@ -1,5 +1,6 @@
 import os
 import stat
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -153,3 +154,22 @@ def test_vectorised_parse_of_mixed_kinds_agrees_with_scalar(pairs):
     for (v, k), (status, canonical) in zip(pairs, got[["status", "canonical"]].itertuples(index=False)):
         p = parse_id(v, k)
         assert (status, canonical) == (p.status, p.canonical)
+
+
+def test_birth_dates_read_digit_by_digit_agree_with_the_calendar():
+    """parse_ids checks the birth dates of a million IDs as digits; every
+    month 0-13 and day 0-32 of years around the limits (1880, today, leap
+    years) gets the answer a date library gives."""
+    years = (1879, 1880, 1900, 1996, 2000, 2100, *range(date.today().year - 1, date.today().year + 2))
+    bodies = [f"110105{y:04d}{m:02d}{d:02d}002" for y in years for m in range(14) for d in range(33)]
+    ids = [b + ric.calc_check_digit(b + "0") for b in bodies]
+    got = parse_ids(pd.Series(ids), pd.Series(["自然人"] * len(ids)))["status"].tolist()
+    assert got == [parse_id(i, "自然人").status for i in ids]
+    assert got.count(RIC) == sum(_valid_day(b[6:14]) for b in bodies) > 0
+
+
+def _valid_day(yyyymmdd: str) -> bool:
+    try:
+        return date(1880, 1, 1) <= date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:])) <= date.today()
+    except ValueError:
+        return False

@@ -309,6 +309,13 @@ def test_too_many_rejected_rows_exit_with_their_own_code_after_writing(tmp_path)
     check = run("check", src)
     assert check.exit_code == 3 and "not usable as it is" in check.stdout and "<- more than 5%" in check.stdout
     assert run("check", src, "--max-rejected", "15").exit_code == 0
+    # A script still reads the run's summary on stdout, and the code says what went wrong.
+    scripted = run("analyze", src, "--out", tmp_path / "out3", "--json")
+    assert scripted.exit_code == 3 and json.loads(scripted.stdout)["too_many_rejected"]["cases"]["rejected"] == 2
+    checked = run("check", src, "--json")
+    assert checked.exit_code == 3 and json.loads(checked.stdout)["too_many"]["cases"]["rejected"] == 2
+    quiet = run("check", src, "-q")
+    assert quiet.exit_code == 3 and quiet.stdout == "" and "too many rows rejected" in quiet.stderr
 
 
 def test_the_workbook_keeps_text_as_text(tmp_path):

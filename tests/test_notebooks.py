@@ -44,6 +44,7 @@ def test_notebook_runs_on_the_embedded_engine(path, tmp_path, monkeypatch):
     pages = sorted(p.name for p in (tmp_path / "pages").glob("*.html"))
     assert "top-debtor.html" in pages and any(p.startswith("cycle-") for p in pages)
     assert (tmp_path / "results" / "report" / "index.html").is_file()
+    assert (tmp_path / "sample" / "cases.csv").is_file()  # the sample in a folder of its own
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -62,3 +63,21 @@ def test_notebook_runs_against_neo4j(path, tmp_path, monkeypatch, neo4j_server):
     assert "NEO4J_URI is not set" not in text
     assert "same as embedded: True" in text
     assert (tmp_path / "pages" / "top-debtor-neo4j.html").is_file()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_reads_a_given_export_and_leaves_it_untouched(path, tmp_path, monkeypatch):
+    from casegraph.sample.generate import make_sample
+
+    court = tmp_path / "court"
+    make_sample(600, court, seed=11)
+    (court / "truth.json").unlink()  # a court's export has no truth
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in court.iterdir()}
+    out = tmp_path / "out"
+    monkeypatch.setenv("CASEGRAPH_NOTEBOOK_OUT", str(out))
+    monkeypatch.setenv("CASEGRAPH_EXPORT", str(court))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    text = text_of(run(path, tmp_path))
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in court.iterdir()} == before
+    assert f"export in {court}" in text and "offset cycles in your export" in text
+    assert not (out / "sample").exists() and (out / "results" / "common_debtors.csv").is_file()

@@ -42,40 +42,48 @@ def assign(cases: pd.DataFrame, bundles: pd.DataFrame, judges: pd.DataFrame,
     judge ('' when nobody has room), team, rule, reason."""
     options = options or C.Options()
     book = _judges(judges, cases, options)
-
-    c = cases[["case_no", "cause", "judge"]].merge(bundles[["case_no", "bundle_id"]], on="case_no", how="left")
-    c["bundle_id"] = c["bundle_id"].fillna("")
-    c["unit"] = c["bundle_id"].where(c["bundle_id"] != "", "case:" + c["case_no"])
-    c["minors"] = c["cause"].str.contains("|".join(options.minors_causes))
-    c["has_judge"] = c["judge"] != ""
-    units = c.groupby("unit", sort=False).agg(size=("case_no", "size"), minors=("minors", "any"),
-                                              held=("has_judge", "any"))
-    # Units whose holder is known go first; then the largest bundles, so that
-    # the small ones fill the gaps and loads end even.
-    units = (units.rename_axis("unit").reset_index()
-             .sort_values(["held", "size", "unit"], ascending=[False, False, True]).reset_index(drop=True))
-    c["rank"] = c["unit"].map(pd.Series(units.index, index=units["unit"]))
-    c = c.sort_values(["rank", "case_no"]).reset_index(drop=True)
-    starts = c["rank"].searchsorted(units.index, side="left")
-    ends = list(starts[1:]) + [len(c)]
-    case_no_a, judge_a = c["case_no"].to_numpy(), c["judge"].to_numpy()
-    bundle_a, has_a = c["bundle_id"].to_numpy(), c["has_judge"].to_numpy()
-
-    out = []
-    for (size, minors), lo, hi in zip(units[["size", "minors"]].itertuples(index=False, name=None), starts, ends):
-        bundle_id = bundle_a[lo]
-        rest = []
-        for i in range(lo, hi):
-            if has_a[i]:
-                j = judge_a[i]
-                out.append((case_no_a[i], bundle_id, j, book.team(j), KEPT.name, KEPT_REASON))
-            else:
-                rest.append(case_no_a[i])
-        if not rest:
-            continue
-        held = Counter(judge_a[lo:hi][has_a[lo:hi]].tolist())
-        judge, rule, reason = book.decide(Unit(n=len(rest), held=held, size=size, minors=minors))
-        team_of = book.team(judge)
-        out.extend((case_no, bundle_id, judge, team_of, rule, reason) for case_no in rest)
     cols = list(C.OUTPUTS["assignments"].columns)
-    return pd.DataFrame(out, columns=cols).sort_values("case_no").reset_index(drop=True)
+
+    c = pd.DataFrame({"case_no": cases["case_no"].to_numpy(object), "judge": cases["judge"].to_numpy(object)})
+    c["bundle_id"] = (pd.Series(bundles["bundle_id"].to_numpy(object), index=bundles["case_no"].to_numpy(object))
+                      .reindex(c["case_no"]).fillna("").to_numpy(object))
+    c["minors"] = cases["cause"].str.contains("|".join(options.minors_causes)).to_numpy(bool)
+    c["has_judge"] = c["judge"] != ""
+    teams = {name: j["team"] for name, j in book.book.items()}
+    # A case that has a judge keeps it: no rule to ask, one row each.
+    kept = c[c["has_judge"]]
+    parts = [pd.DataFrame({"case_no": kept["case_no"], "bundle_id": kept["bundle_id"], "judge": kept["judge"],
+                           "team": kept["judge"].map(teams).fillna(""), "rule": KEPT.name, "reason": KEPT_REASON})]
+
+    # The units still to place: a bundle with a case that has no judge, or
+    # such a case on its own. Units whose holder is known go first; then the
+    # largest bundles, so that the small ones fill the gaps and loads end even.
+    bundled = c[c["bundle_id"] != ""].sort_values("case_no")
+    units = bundled.groupby("bundle_id").agg(size=("case_no", "size"), minors=("minors", "any"),
+                                             held=("has_judge", "any"), done=("has_judge", "all"))
+    units = units[~units["done"]].rename_axis("unit").reset_index().assign(alone=False)
+    alone = c[(c["bundle_id"] == "") & ~c["has_judge"]]
+    units = pd.concat([units, pd.DataFrame({"unit": "case:" + alone["case_no"], "size": 1, "minors": alone["minors"],
+                                            "held": False, "alone": True, "case_no": alone["case_no"]})])
+    units = units.sort_values(["held", "size", "unit"], ascending=[False, False, True]).reset_index(drop=True)
+    bundled = bundled.sort_values("bundle_id", kind="stable")
+    first = dict(zip(bundled["bundle_id"].to_numpy(object)[::-1], range(len(bundled) - 1, -1, -1)))
+    case_a, judge_a, has_a = (bundled[k].to_numpy() for k in ("case_no", "judge", "has_judge"))
+    rows = []
+    # Cases on their own are decided a run at a time (Judges.decide_each);
+    # bundles one by one.
+    for _, block in units.groupby((units["alone"] != units["alone"].shift()).cumsum(), sort=False):
+        if block["alone"].iloc[0]:
+            d = book.decide_each(block["minors"].to_numpy(bool))
+            parts.append(d.assign(case_no=block["case_no"].to_numpy(), bundle_id="",
+                                  team=d["judge"].map(teams).fillna("")))
+            continue
+        for unit, size, minors in block[["unit", "size", "minors"]].itertuples(index=False):
+            lo = first[unit]
+            has = has_a[lo:lo + size]
+            rest = case_a[lo:lo + size][~has]
+            held = Counter(judge_a[lo:lo + size][has].tolist())
+            judge, rule, reason = book.decide(Unit(n=len(rest), held=held, size=size, minors=minors))
+            rows.extend((case_no, unit, judge, book.team(judge), rule, reason) for case_no in rest)
+    parts.append(pd.DataFrame(rows, columns=cols))
+    return pd.concat(parts, ignore_index=True)[cols].sort_values("case_no").reset_index(drop=True)

@@ -31,10 +31,11 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from casegraph import contract as C
@@ -119,6 +120,40 @@ class _Pool:
         """A judge's load changed: rank them again (the old entry goes stale)."""
         heapq.heappush(self.heap, (self.book[name]["load"], name))
 
+    def take_each(self, k: int) -> list[str]:
+        """``take(1)`` for ``k`` one-case units in a row, each judge charged as
+        it is taken: the same judges in the same order (fewer when the team
+        runs out of room), found at array speed.
+
+        The i-th one-case unit goes to the judge of the i-th smallest (load,
+        name) among every judge's next loads, load, load + 1, … while it has
+        room; so the first k of those pairs, sorted, are the answer.
+        """
+        names = sorted({name for _, name in self.heap})
+        if k <= 0 or not names:
+            return []
+        load = np.array([self.book[n]["load"] for n in names], dtype=np.int64)
+        room = np.array([max(min(self.book[n]["room"], k), 0) for n in names], dtype=np.int64)
+        # The smallest level L below which the judges have k loads to give.
+        lo, hi = int(load.min()), int((load + room).max())
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if np.clip(mid - load, 0, room).sum() >= k:
+                hi = mid
+            else:
+                lo = mid + 1
+        count = np.clip(lo - load, 0, room)
+        judge = np.repeat(np.arange(len(names)), count)
+        level = load[judge] + (np.arange(len(judge)) - np.repeat(np.cumsum(count) - count, count))
+        picked = judge[np.lexsort((judge, level))][:k]  # names are sorted: the index orders them
+        taken = np.bincount(picked, minlength=len(names))
+        for i in np.flatnonzero(taken):
+            self.book[names[i]]["room"] -= int(taken[i])
+            self.book[names[i]]["load"] += int(taken[i])
+        self.heap = [(self.book[n]["load"], n) for n in names]
+        heapq.heapify(self.heap)
+        return [names[i] for i in picked]
+
 
 class Judges:
     """The judges' book: each judge's team, room (cases it may still take)
@@ -170,6 +205,49 @@ class Judges:
                 self.charge(judge, unit.n)
             return Decision(judge, rule.name, missed + rule.reason(self._facts(unit)))
         raise AssertionError("no_capacity always applies")  # pragma: no cover
+
+    def decide_each(self, minors: Sequence[bool]) -> pd.DataFrame:
+        """:meth:`decide` for units of one case each, tied to no judge's cases
+        (``Unit(minors=m)`` for each ``m`` of ``minors``), in that order: the
+        same decisions (columns judge, rule, reason; a row per unit), with
+        each team's least-loaded picks made at once (:meth:`_Pool.take_each`).
+
+        A unit that finds no room in its team finds none later either (a
+        team's room only shrinks, and a full team stays full for one case),
+        so the units left over are decided alike, once for each kind.
+
+        >>> judges = Judges([("王", "一组", 2, 0), ("李", "一组", 5, 1)])
+        >>> judges.decide_each([False] * 6)["judge"].tolist()
+        ['王', '李', '王', '李', '李', '李']
+        >>> judges.decide_each([False, False])["rule"].tolist()  # 李 had room for one more
+        ['least_loaded', 'no_capacity']
+        """
+        minors = np.asarray(minors, dtype=bool)
+        judge, rule, reason = (np.full(len(minors), "", dtype=object) for _ in range(3))
+        kinds = {m: Unit(minors=m) for m in (False, True)}
+        picker = {m: next((r for r in RULES if r.applies(u, self) and r.pick is _least_loaded), None)
+                  for m, u in kinds.items()}
+        team = np.where(minors, self.destination(kinds[True]), self.destination(kinds[False]))
+        left = [np.flatnonzero([picker[m] is None for m in minors])]
+        for t in dict.fromkeys(team.tolist()):
+            # both kinds share the general team when there is no minors' team: one queue, in order
+            units = np.flatnonzero((team == t) & np.array([picker[m] is not None for m in (False, True)])[minors.astype(int)])
+            picked = self.pools[t].take_each(len(units))
+            got = units[:len(picked)]
+            judge[got] = picked
+            for m, r in picker.items():
+                at = got[minors[got] == m]
+                if len(at):
+                    rule[at], reason[at] = r.name, r.reason(self._facts(kinds[m]))
+            left.append(units[len(picked):])
+        nobody: dict[bool, Decision] = {}
+        for i in np.sort(np.concatenate(left)).tolist():
+            m = bool(minors[i])
+            d = nobody.get(m) or self.decide(kinds[m])
+            if not d.judge:
+                nobody[m] = d
+            judge[i], rule[i], reason[i] = d
+        return pd.DataFrame({"judge": judge, "rule": rule, "reason": reason})
 
     def _facts(self, unit: Unit) -> dict:
         team = self.destination(unit)

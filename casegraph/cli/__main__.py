@@ -1,4 +1,4 @@
-"""``python -m casegraph.cli``: the same as the ``casegraph`` command."""
+"""``python -m casegraph.cli``: the same as the ``casegraph`` command (and named so in its messages)."""
 from casegraph.cli import main
 
-main()
+main(prog_name="casegraph")

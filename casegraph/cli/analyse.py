@@ -6,40 +6,49 @@ from pathlib import Path
 import click
 
 from casegraph.cli.check import lang_option, max_rejected_option, too_many_rejected
-from casegraph.cli.common import _connection, _fail, _options, clerk_options, friendly, main, say_decisions
+from casegraph.cli.common import (EXPORT_ENV, _connection, _fail, _options, _wait_option, clerk_options, emit,
+                                  friendly, main, progress, say, say_decisions)
 
 
-@main.command()
+@main.command(env=EXPORT_ENV)
 @click.argument("export", type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the results.")
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not link their cases (default 20).")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True)
 @_connection
+@_wait_option
 @lang_option
 @max_rejected_option
 @clerk_options
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, data_dir, lang, max_rejected,
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, data_dir, wait, lang,
+            max_rejected,
             decisions, rules):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
 
     EXPORT is a folder with cases.csv and parties.csv (assets.csv and
     judges.csv optional), a workbook with those sheets, or a clerk's
     ledger (台账: one sheet or CSV, one row per case). Run casegraph check
-    on it first.
+    on it first. With --backend neo4j the export is loaded into the
+    database first, and the findings are those of everything the database
+    holds.
+
+      casegraph analyze export/ --out results/ --judges judges.csv
+      casegraph analyze 台账.xlsx --out results/ --lang en --json
     """
     from casegraph.pipeline import analyze as run
     from casegraph.write.files import out_lock
     from casegraph.write.result import write_result
 
     options = _options(hub_threshold, max_rejected / 100, rules)
+    extra = {"progress": progress()} if backend == "neo4j" else {}
     with out_lock(out):  # held from the start: a second run into the same folder is refused
         result = run(export, judges=judges, options=options, backend=backend, decisions=decisions,
-                     uri=uri, user=user, password=password, database=database, data_dir=data_dir)
+                     uri=uri, user=user, password=password, database=database, data_dir=data_dir, wait=wait, **extra)
         say_decisions(result.summary["decisions"])
         write_result(result, out, lang=lang)
-    click.echo(f"report in {out / 'report' / 'index.html'}")
+    say(f"report in {out / 'report' / 'index.html'}")
     _report(result.summary, out)
     too_many_rejected(result.summary["too_many_rejected"], options.max_rejected,
                       f"the results are in {out}/, the rows in {out / 'rejected.csv'}")
@@ -47,23 +56,28 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
 
 def _report(s: dict, out: Path) -> None:
     acc, rej = s["accepted"], s["rejected"]
-    click.echo(f"read {acc['cases']} cases, {acc['parties']} party rows -> {s['resolved_parties']} parties "
-               f"({sum(rej.values())} rows rejected, {s['warnings']} warnings)")
-    click.echo(f"found {s['common_debtors']} common debtors, {s['repeat_applicants']} repeat applicants, "
-               f"{sum(s['offsets'].values())} offsets, {s['shared_assets']} shared assets, "
-               f"{s['bundles']} bundles holding {s['cases_in_bundles']} cases")
+    say(f"read {acc['cases']} cases, {acc['parties']} party rows -> {s['resolved_parties']} parties "
+        f"({sum(rej.values())} rows rejected, {s['warnings']} warnings)")
+    if "database" in s:
+        db = s["database"]
+        say(f"loaded them into {db['uri']} (database {db['database']}), which holds {db['cases']} cases: "
+            "the findings below are the whole database's, not only this export's")
+    say(f"found {s['common_debtors']} common debtors, {s['repeat_applicants']} repeat applicants, "
+        f"{sum(s['offsets'].values())} offsets, {s['shared_assets']} shared assets, "
+        f"{s['bundles']} bundles holding {s['cases_in_bundles']} cases")
     p = s["persons_without_id"]
     if p["records"]:
-        click.echo(f"{p['records']} person rows without a valid ID: {sum(p['linked'].values())} linked "
-                   f"({', '.join(f'{k} {n}' for k, n in p['linked'].items()) or 'by no rule'}), "
-                   f"{p['offered_for_review']} offered for review, {p['alone']} alone; "
-                   f"{sum(s['candidates'].values())} candidates in candidates.csv")
+        say(f"{p['records']} person rows without a valid ID: {sum(p['linked'].values())} linked "
+            f"({', '.join(f'{k} {n}' for k, n in p['linked'].items()) or 'by no rule'}), "
+            f"{p['offered_for_review']} offered for review, {p['alone']} alone; "
+            f"{sum(s['candidates'].values())} candidates in candidates.csv")
     if s.get("assigned") is not None:
-        click.echo(f"assigned {s['assigned']} cases ({s['unassigned']} without a judge with room)")
-    click.echo(f"results in {out}/")
+        say(f"assigned {s['assigned']} cases ({s['unassigned']} without a judge with room)")
+    say(f"results in {out}/")
+    emit({**s, "out": out, "report": out / "report" / "index.html"})
 
 
-@main.command()
+@main.command(env=EXPORT_ENV)
 @click.argument("export", required=False, type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the plan (its own).")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
@@ -72,7 +86,11 @@ def _report(s: dict, out: Path) -> None:
 @friendly
 def clearing(export, out, backend, uri, user, password, database, data_dir):
     """How much debt can be extinguished at once: the optimal multilateral
-    clearing plan of the money cases in EXPORT (or in Neo4j)."""
+    clearing plan of the money cases in EXPORT (or in Neo4j).
+
+      casegraph clearing export/ --out clearing/
+      casegraph clearing --backend neo4j --out clearing/
+    """
     from casegraph.pipeline import plan_clearing
     from casegraph.write.files import out_lock, write_plan
 
@@ -83,15 +101,16 @@ def clearing(export, out, backend, uri, user, password, database, data_dir):
                              data_dir=data_dir)
         write_plan(plan, out)
     s = plan.summary
-    click.echo(f"{s['cases_in_plan']} cases between {s['parties']} parties: {s['debt_before']:,.2f} yuan owed; "
-               f"{s['cleared']:,.2f} can be extinguished at once ({s['cleared_bilateral']:,.2f} by bilateral set-off, "
-               f"{s['cleared_multilateral']:,.2f} only with every party's agreement)")
-    click.echo(f"{s['debt_after']:,.2f} remains (no plan can go below {s['floor']:,.2f}); {s['cases_cleared']} cases "
-               f"shrink, {s['cases_extinguished']} are extinguished; {len(plan.left_out)} cases left out with a reason")
-    click.echo(f"plan in {out}/")
+    say(f"{s['cases_in_plan']} cases between {s['parties']} parties: {s['debt_before']:,.2f} yuan owed; "
+        f"{s['cleared']:,.2f} can be extinguished at once ({s['cleared_bilateral']:,.2f} by bilateral set-off, "
+        f"{s['cleared_multilateral']:,.2f} only with every party's agreement)",
+        f"{s['debt_after']:,.2f} remains (no plan can go below {s['floor']:,.2f}); {s['cases_cleared']} cases "
+        f"shrink, {s['cases_extinguished']} are extinguished; {len(plan.left_out)} cases left out with a reason",
+        f"plan in {out}/")
+    emit({**s, "left_out": len(plan.left_out), "out": out})
 
 
-@main.command()
+@main.command(env=EXPORT_ENV)
 @click.argument("export", required=False, type=click.Path(path_type=Path))
 @click.option("--case", "case_no", help="Case number (案号), as typed.")
 @click.option("--party", help="party_id, ID number (full or masked) or exact name.")
@@ -111,6 +130,7 @@ def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, passwo
     offline: vis-network is written beside it (lib/) or, with --inline, into it.
 
       casegraph show export/ --party 王建国 --out wang.html
+      casegraph show --case "(2024)沪0113执1号" --hops 3 --out case.html
     """
     from casegraph.pictures import counts_line
     from casegraph.pictures.show import show as draw
@@ -121,9 +141,11 @@ def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, passwo
         _fail(f"{out}: the page must end in .html")
     page, g = draw(out, export, case=case_no, party=party, hops=hops, max_nodes=max_nodes, inline=inline,
                    uri=uri, user=user, password=password, database=database, data_dir=data_dir)
-    click.echo(f"{g.graph['title']}: {counts_line(g)} -> {page}")
+    say(f"{g.graph['title']}: {counts_line(g)} -> {page}")
     if g.graph.get("cut"):
-        click.echo(f"cut to the {g.graph['shown_nodes']} most connected of {g.graph['total_nodes']} nodes (--max-nodes)")
+        say(f"cut to the {g.graph['shown_nodes']} most connected of {g.graph['total_nodes']} nodes (--max-nodes)")
+    emit({"title": g.graph["title"], "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "page": page,
+          **{k: g.graph[k] for k in ("cut", "shown_nodes", "total_nodes") if k in g.graph}})
 
 
 # -- Neo4j: the local server, loading, and the queries of cypher/ ---------------

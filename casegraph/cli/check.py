@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from casegraph import contract as C
-from casegraph.cli.common import _options, friendly, main
+from casegraph.cli.common import EXPORT_ENV, _options, emit, friendly, main, say
 from casegraph.errors import TooManyRejected
 
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -28,7 +28,7 @@ def too_many_rejected(too_many: dict, limit: float, where: str) -> None:
         raise TooManyRejected(f"too many rows rejected: {', '.join(parts)}, more than {limit:.0%}; {where}")
 
 
-@main.command()
+@main.command(env=EXPORT_ENV)
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
 @lang_option
@@ -42,11 +42,14 @@ def check(source, judges, lang, max_rejected):
     rejected. SOURCE is what analyze takes: an export or a clerk's ledger.
 
       casegraph check 台账.xlsx
+      casegraph check export/ --lang en --json
     """
     from casegraph.check import check as run
 
     report = run(source, judges, _options(None, max_rejected / 100))
-    for line in report.lines(lang):
-        click.echo(line)
+    say(*report.lines(lang))
+    # Before too_many_rejected raises, so that --json prints the counts on exit 3 too.
+    emit({"source": report.source, "form": report.form, "counts": report.counts, "usable": report.usable,
+          "too_many": report.too_many, "limit": report.limit})
     too_many_rejected({t: {"rejected": n["rejected"], "rows": n["read"], "share": n["rejected"] / n["read"]}
                        for t, n in report.too_many.items()}, report.limit, "see the reasons above")

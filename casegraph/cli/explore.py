@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.common import _connection, _fail, _options, _rules, friendly, main
+from casegraph.cli.common import EXPORT_ENV, _connection, _fail, _options, _rules, emit, friendly, main, voice
 
 
-@main.command("explore")
+@main.command("explore", env=EXPORT_ENV)
 @click.argument("source", required=False, type=click.Path(path_type=Path))
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="neo4j without SOURCE: explore the cases in the database.")
@@ -41,7 +41,19 @@ def explore_command(source, backend, port, no_browser, judges, hub_threshold, ru
         _fail("give SOURCE to explore an export, or --backend neo4j for the database, not both")
     if source is None and backend == "embedded":
         _fail("give SOURCE (an export folder or workbook), or --backend neo4j to explore the database")
+    v = voice()
+
+    def ready(url: str) -> None:
+        # The address is the one thing every run prints, even with --quiet: without it nobody gets in.
+        if v.as_json:
+            emit({"url": url})
+        else:
+            click.echo(url)
+
+    def note(line: str) -> None:
+        if not v.quiet:
+            click.echo(line, err=True)
+
     explore(source, backend=backend, port=port, open_browser=not no_browser, judges=judges,
-            options=_options(hub_threshold, rules=rules), decisions=decisions, on_ready=lambda url: click.echo(url),
-            say=lambda line: click.echo(line, err=True), uri=uri, user=user, password=password, database=database,
-            data_dir=data_dir)
+            options=_options(hub_threshold, rules=rules), decisions=decisions, on_ready=ready, say=note,
+            uri=uri, user=user, password=password, database=database, data_dir=data_dir)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from casegraph import contract as C
 from casegraph.cells import join_per_group
@@ -35,6 +36,23 @@ __all__ = ["bilateral_offsets", "bundles", "bundles_from_links", "common_debtors
 
 def _party_label(g: CaseGraph) -> pd.Series:
     return g.parties.set_index("party_id")["name"]
+
+
+def _repeated(roles: pd.DataFrame) -> pd.DataFrame:
+    """The rows of parties in 2+ of these (distinct) roles: the few a
+    finding is about, found before anything is counted or joined."""
+    return roles[pl.from_pandas(roles["party_id"]).is_duplicated().to_numpy()]
+
+
+def _named(g: CaseGraph, party_ids) -> pd.DataFrame:
+    """party_id, name and kind of some parties, in the order given."""
+    ids = pl.DataFrame({"party_id": pd.Series(party_ids, dtype=object).to_numpy()}, schema={"party_id": pl.String})
+    known = pl.from_pandas(g.parties[["party_id", "name", "kind"]])
+    found = ids.join(known, on="party_id", how="left", maintain_order="left")
+    out = pd.DataFrame({"party_id": party_ids})
+    out["name"] = found["name"].to_numpy()
+    out["kind"] = found["kind"].to_numpy()
+    return out
 
 
 def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
@@ -60,21 +78,17 @@ def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
     >>> r.at[0, "repeat_pairs"] == g.parties.set_index("name").at["王五", "party_id"] + "×2"
     True
     """
-    r = g.roles.drop_duplicates(["case_no", "party_id", "role"])
-    app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]]
-    n_cases = app.groupby("party_id")["case_no"].nunique()
-    repeat = n_cases[n_cases >= 2]
-    app = app[app["party_id"].isin(repeat.index)]
+    r = g.distinct_roles()
+    app = _repeated(r[r["role"] == C.APPLICANT][["case_no", "party_id"]])
+    repeat = app.groupby("party_id")["case_no"].nunique()
     deb = r[r["role"] == C.DEBTOR][["case_no", "party_id"]].rename(columns={"party_id": "debtor"})
+    deb = deb[deb["case_no"].isin(app["case_no"])]
     pairs = app.merge(deb, on="case_no")
     n_debtors = pairs.groupby("party_id")["debtor"].nunique()
     per_pair = pairs.groupby(["party_id", "debtor"])["case_no"].nunique().reset_index(name="n")
     per_pair = per_pair[per_pair["n"] >= 2]
     repeat_pairs = join_per_group(per_pair["party_id"], per_pair["debtor"] + "×" + per_pair["n"].astype(str))
-    parties = g.parties.set_index("party_id")
-    out = pd.DataFrame({"party_id": repeat.index})
-    out["name"] = parties["name"].reindex(out["party_id"]).to_numpy()
-    out["kind"] = parties["kind"].reindex(out["party_id"]).to_numpy()
+    out = _named(g, repeat.index)
     out["n_cases"] = repeat.to_numpy()
     out["n_debtors"] = n_debtors.reindex(out["party_id"]).fillna(0).astype(int).to_numpy()
     out["case_nos"] = join_per_group(app["party_id"], app["case_no"]).reindex(out["party_id"]).to_numpy()
@@ -107,21 +121,17 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
     >>> d.at[0, "case_nos"].split(";") == [no(1), no(2)]
     True
     """
-    r = g.roles.drop_duplicates(["case_no", "party_id", "role"])
-    deb = r[r["role"] == C.DEBTOR][["case_no", "party_id"]]
-    n_cases = deb.groupby("party_id")["case_no"].nunique()
-    many = n_cases[n_cases >= 2]
-    deb = deb[deb["party_id"].isin(many.index)]
+    r = g.distinct_roles()
+    deb = _repeated(r[r["role"] == C.DEBTOR][["case_no", "party_id"]])
+    many = deb.groupby("party_id")["case_no"].nunique()
     app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]].rename(columns={"party_id": "applicant"})
+    app = app[app["case_no"].isin(deb["case_no"])]
     n_app = deb.merge(app, on="case_no").groupby("party_id")["applicant"].nunique()
-    cases = g.cases.set_index("case_no")
-    d = deb.assign(amount=cases["amount"].reindex(deb["case_no"]).to_numpy(),
-                   no_property=g.is_no_property().reindex(deb["case_no"]).to_numpy())
+    amount = g.rows_of(g.cases, "case_no", deb["case_no"]).set_index("case_no")["amount"]
+    d = deb.assign(amount=amount.reindex(deb["case_no"]).to_numpy(),
+                   no_property=g.is_no_property(deb["case_no"]).reindex(deb["case_no"]).to_numpy())
     sums = d.groupby("party_id").agg(total_amount=("amount", "sum"), n_no_property=("no_property", "sum"))
-    parties = g.parties.set_index("party_id")
-    out = pd.DataFrame({"party_id": many.index})
-    out["name"] = parties["name"].reindex(out["party_id"]).to_numpy()
-    out["kind"] = parties["kind"].reindex(out["party_id"]).to_numpy()
+    out = _named(g, many.index)
     out["n_cases"] = many.to_numpy()
     out["n_applicants"] = n_app.reindex(out["party_id"]).fillna(0).astype(int).to_numpy()
     out["total_amount"] = sums["total_amount"].reindex(out["party_id"]).to_numpy()
@@ -134,7 +144,7 @@ def _pair_debts(g: CaseGraph) -> pd.DataFrame:
     """Debts summed per directed pair (debtor, creditor, amount, case_nos),
     for the pairs that can sit on an offset: parties that both owe and are
     owed. Most of a court's debts are one-way and drop out here."""
-    d = g.debts().drop_duplicates(["debtor", "creditor", "case_no"])
+    d = g.debts(mutual=True).drop_duplicates(["debtor", "creditor", "case_no"])
     edges = d
     while True:
         both = set(edges["debtor"]) & set(edges["creditor"])
@@ -239,7 +249,8 @@ def shared_assets(g: CaseGraph) -> pd.DataFrame:
     >>> s[["asset_id", "asset_type", "n_cases"]].values.tolist()
     [['沪(2020)宝山区不动产权第0012345号', '不动产', 2]]
     """
-    a = g.assets.drop_duplicates(["case_no", "asset_id"])
+    a = g.assets[pl.from_pandas(g.assets["asset_id"]).is_duplicated().to_numpy()]  # one row: one case
+    a = a.drop_duplicates(["case_no", "asset_id"])
     n = a["asset_id"].value_counts()
     many = a[a["asset_id"].isin(n[n >= 2].index)]
     types = many[many["asset_type"] != ""].drop_duplicates("asset_id").set_index("asset_id")["asset_type"]

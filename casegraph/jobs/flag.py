@@ -22,25 +22,33 @@ A batch job scans the whole database and flags, by kind:
 
 Flags go back into Neo4j as ``(:Flag {kind, rank, run_id, run_at, ...})``
 nodes pointing at what they flag (``-[:FLAGS]->`` a Party or a Case), under a
-``(:FlagRun)`` that says ``state: 'done'`` once the run's flags are all
-written; only then are the flags of earlier runs removed (the ``cypher/flags_*.cypher`` files). So a later run
-replaces them instead of piling up, and a run cut short (server killed)
-leaves the last finished run in place and is finished by running again.
-``cypher/flags_latest.cypher`` reads the latest finished run's flags. The
-same tables go to files: one CSV per kind (BOM, for Excel), ``flags.xlsx``
-with a sheet per kind, and ``summary.json``, written last.
+``(:FlagRun)``. The same tables go to files: one CSV per kind (BOM, for
+Excel), ``flags.xlsx`` with a sheet per kind, and ``summary.json``. The
+order keeps both places whole: the run's flags are written to the database
+(not yet counted), its files are staged in the output folder, and only then
+does the run say ``state: 'done'``, are the flags of earlier runs removed
+(the ``cypher/flags_*.cypher`` files) and the files moved in, ``summary.json``
+last. Files that cannot be written remove the new run again: the previous
+run stays whole in the database and in the folder. A later run replaces the
+last instead of piling up, and a run cut short (server killed) leaves the
+last finished run in place and is finished by running again.
+``cypher/flags_latest.cypher`` reads the latest finished run's flags. A run
+holds the database's writer lease (:mod:`casegraph.engines.neo4j.lock`): two
+runs at once would remove each other's flags.
 
 >>> KINDS
 ('centralised', 'bankruptcy', 'offset', 'split_bundle')
 >>> from casegraph.engines import open_engine                          # doctest: +SKIP
 >>> with open_engine("neo4j") as engine:                                 # doctest: +SKIP
-...     run = flag_all(engine, FlagOptions(min_open_cases=5))
+...     run = flag_all(engine, FlagOptions(min_open_cases=5), out="flags/")
 >>> run.tables["centralised"].head(3)                                    # doctest: +SKIP
->>> write_flags(run, "flags/")                                           # doctest: +SKIP
 """
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -54,9 +62,11 @@ from casegraph.cells import content_id
 from casegraph.engines.neo4j import find as nf
 from casegraph.engines.neo4j.db import Database, query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
+from casegraph.engines.neo4j.lock import writer
+from casegraph.errors import OutputError
 from casegraph.jobs.runs import new_run_id, now
 from casegraph.reasons import localised
-from casegraph.write.files import write_sheets, write_tables
+from casegraph.write.files import STAGE_PREFIX, write_sheets, write_tables
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
 # What each kind is called on a court's screen.
@@ -110,15 +120,32 @@ class FlagRun:
 
 
 def flag_all(engine: Neo4jEngine, flag_options: FlagOptions | None = None, progress: bool = False,
-             batch: int = 1_000) -> FlagRun:
+             batch: int = 1_000, out: str | Path | None = None, wait: float = 0.0,
+             lang: str = "zh") -> FlagRun:
     """Scan the engine's database, write the flags back and return them (see
-    the module docstring). Raises :class:`casegraph.errors.DatabaseError`
-    (one line) if the database fails; run it again to finish.
+    the module docstring), holding the database's writer lease (waiting up
+    to ``wait`` seconds for it).
+
+    With ``out``, the files (notes in ``lang``) are written first, staged
+    in that folder; only then does the new run replace the database's, and the files are moved in.
+    If they cannot be written, the new run is removed again and
+    :class:`~casegraph.errors.OutputError` raised: the previous run stays
+    whole, in the database and in ``out``. Raises
+    :class:`casegraph.errors.DatabaseError` (one line) if the database fails
+    (run it again to finish), :class:`~casegraph.errors.LockHeld` if another
+    writer kept the lease.
     """
     fo = flag_options or FlagOptions()
+    with writer(engine.db, "flag", wait):
+        return _flag(engine, fo, progress, batch, None if out is None else Path(out), lang)
+
+
+def _flag(engine: Neo4jEngine, fo: FlagOptions, progress: bool, batch: int, out: Path | None,
+          lang: str) -> FlagRun:
     db = engine.db
     run_id, run_at = new_run_id("F"), now()
     steps = _Steps(progress)
+    stage = None
     try:
         with steps("schema"):
             _write(db, "flags_schema")
@@ -138,16 +165,67 @@ def flag_all(engine: Neo4jEngine, flag_options: FlagOptions | None = None, progr
         with steps("writing to Neo4j"):
             _write_back(db, tables, run_id, run_at, batch)
         counts = {k: len(t) for k, t in tables.items()}
+        replaced = sorted(query(db, "flags_other_runs", {"run_id": run_id}).iloc[0, 0])
+        run = FlagRun(run_id, run_at, tables)
+        run.summary = summarise(run, fo, n_cases, replaced, steps.seconds, engine)
+        if out is not None:
+            try:
+                stage = _stage(run, out, lang)
+            except OutputError:
+                _drop_run(db, run_id, batch)
+                raise
         with steps("replacing earlier runs"):
             _write(db, "flags_finish_run", {"run_id": run_id, "counts": json.dumps(counts)})
             while int(_write(db, "flags_drop_old_flags", {"run_id": run_id, "batch": batch * 5}).iloc[0, 0]):
                 pass
-            replaced = _write(db, "flags_drop_old_runs", {"run_id": run_id}).iloc[0, 0]
+            _write(db, "flags_drop_old_runs", {"run_id": run_id})
+        if stage is not None:
+            _move_in(stage, out)
+            stage = None
     finally:
         steps.close()
-    run = FlagRun(run_id, run_at, tables)
-    run.summary = summarise(run, fo, n_cases, sorted(replaced), steps.seconds, engine)
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+    run.summary["seconds"] = {k: round(v, 2) for k, v in steps.seconds.items()}
     return run
+
+
+def _drop_run(db: Database, run_id: str, batch: int) -> None:
+    """Remove a run that will not be finished (its files failed)."""
+    drop_flags, drop_run = statements("flags_drop_run")
+    while int(db.write(drop_flags, {"run_id": run_id, "batch": batch * 5}).iloc[0, 0]):
+        pass
+    db.write(drop_run, {"run_id": run_id})
+
+
+def _stage(run: FlagRun, out: Path, lang: str) -> Path:
+    """Every file of the run, written into a folder staged inside ``out``."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder for the flags")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write the flags here ({e.strerror})") from None
+    try:
+        write_flags(run, stage, lang)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stage
+
+
+def _move_in(stage: Path, out: Path) -> None:
+    """The staged files into ``out``, ``summary.json`` last (a folder with
+    a summary holds one whole run)."""
+    try:
+        (out / C.SUMMARY_FILE).unlink(missing_ok=True)
+        for f in sorted(stage.iterdir(), key=lambda f: f.name == C.SUMMARY_FILE):
+            os.replace(f, out / f.name)
+    except OSError as e:
+        raise OutputError(f"{out}: moving the flags in failed ({e.strerror})") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _write(db: Database, name: str, params: dict | None = None) -> pd.DataFrame:
@@ -339,7 +417,7 @@ class _Steps:
         if show:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=6, desc="flagging", unit="step", leave=False)
+            self.bar = tqdm(total=6, desc="flagging", unit="step", leave=False, disable=None)  # None: only on a terminal
 
     def __call__(self, name: str):
         steps = self

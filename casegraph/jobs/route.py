@@ -27,7 +27,9 @@ left is capacity minus load. Cases are routed one by one and their routes
 committed in groups of a few cases (:data:`WRITE_EVERY`), and routing sees the cases routed
 before it; a run cut short (server killed) is finished by running ``assign``
 again: the cases already routed keep their judge and the route stored with
-it, the rest are routed as the first run would have. One assigner at a time.
+it, the rest are routed as the first run would have. One writer at a time:
+``assign`` holds the database's writer lease (:mod:`casegraph.engines.neo4j.lock`)
+from its load to its last route.
 
 >>> WRITE_EVERY
 32
@@ -51,6 +53,7 @@ from casegraph.engines.base import Engine
 from casegraph.engines.neo4j.db import query, statements
 from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.engines.neo4j.load import load_graph
+from casegraph.engines.neo4j.lock import writer
 from casegraph.jobs.runs import new_run_id, now
 from casegraph.reasons import localised
 from casegraph.write.files import atomic_file, write_csv, write_sheets
@@ -149,29 +152,41 @@ def _conflict(judged: list[tuple[str, str, str]], followed: str) -> str:
 
 
 def assign_new(engine: Neo4jEngine, new_input: str | Path, judges: str | Path | None = None,
-               progress: bool = False, key: bytes | None = None, decisions: str | Path | None = None) -> Routing:
+               progress: bool = False, key: bytes | None = None, decisions: str | Path | None = None,
+               wait: float = 0.0) -> Routing:
     """Load the cases of ``new_input`` (same input as ``casegraph load``) into
     the engine's database and route each one without a judge, with the
     engine's options and the clerk's decisions (the database's and those of
-    the file ``decisions``); see the module docstring.
+    the file ``decisions``); see the module docstring. Holds the database's
+    writer lease throughout (waiting up to ``wait`` seconds for another writer).
 
     Raises :class:`casegraph.errors.DatabaseError` (one line) if the
-    database fails; run it again to finish.
+    database fails (run it again to finish), :class:`casegraph.errors.LockHeld`
+    if another writer kept the lease.
     """
     from casegraph.pipeline import prepare
 
-    db = engine.db
     run_id, started = new_run_id("A"), time.perf_counter()
     _, resolved, graph = prepare(new_input, judges, engine.options)
+    with writer(engine.db, "assign", wait):
+        routing = _assign(engine, graph, resolved, run_id, progress, key, decisions)
+    routing.summary = summarise(routing, run_id, time.perf_counter() - started)
+    return routing
+
+
+def _assign(engine: Neo4jEngine, graph, resolved, run_id: str, progress: bool, key: bytes | None,
+            decisions: str | Path | None) -> Routing:
+    db = engine.db
     cases = graph.cases
     held = query(db, "route_held", {"case_nos": cases["case_no"].tolist()})
     held = held.set_index("case_no") if len(held) else pd.DataFrame(columns=["judge"])
-    # Loading writes the input's judge over the database's: keep what is there
-    # when the input has none, so a case routed before is never moved.
+    # The load keeps the database's judge where the input has none (a case
+    # routed before never moves); route what has none after it.
+    load = load_graph(db, graph, resolved, progress=progress, key=key, command="assign",
+                      decisions=decisions)
     there = dict(zip(held.index, held["judge"]))
     before = pd.Series([there.get(c) or "" for c in cases["case_no"]], index=cases.index, dtype=object)
     cases["judge"] = cases["judge"].where(cases["judge"] != "", before)
-    load = load_graph(db, graph, resolved, progress=progress, key=key, decisions=decisions)
 
     router = Router(engine, query(db, "route_judge_loads"))
     order = cases.sort_values(["filed_on", "case_no"], na_position="last")
@@ -199,9 +214,7 @@ def assign_new(engine: Neo4jEngine, new_input: str | Path, judges: str | Path | 
     finally:
         bar.close()
     routes = pd.DataFrame(list(rows.values()), columns=list(C.ROUTES.columns)).fillna("")
-    routing = Routing(routes, load, latencies, router.lookup_ms)
-    routing.summary = summarise(routing, run_id, time.perf_counter() - started)
-    return routing
+    return Routing(routes, load, latencies, router.lookup_ms)
 
 
 def _write_routes(db, batch: list[dict], rows: dict, router: Router) -> None:
@@ -279,4 +292,4 @@ def _bar(total: int, show: bool, desc: str = "routing new cases"):
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="case", desc=desc, leave=False)
+    return tqdm(total=total, unit="case", desc=desc, leave=False, disable=None)  # None: only on a terminal

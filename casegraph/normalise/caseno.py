@@ -16,7 +16,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from casegraph.contract import CASE_TYPES
 
@@ -28,6 +31,8 @@ _OLD = re.compile(rf"^\((\d{{4}})\)([\u4e00-\u9fff]{{1,8}}?)({_TYPES})字第(\d{
 # The official form itself (full-width brackets, no spaces), as written out.
 _AS_WRITTEN = re.compile(rf"^（[0-9]{{4}}）(?:[\u4e00-\u9fff][0-9]{{2}}(?:[0-9]{{2}})?(?:{_TYPES})[1-9][0-9]{{0,6}}号"
                          rf"|[\u4e00-\u9fff]{{1,8}}?(?:{_TYPES})字第[1-9][0-9]{{0,6}}号)$")
+# The same for Arrow's regex engine (RE2 spells a code point \x{4e00}).
+_AS_WRITTEN_RE2 = _AS_WRITTEN.pattern.replace("\\u4e00", "\\x{4e00}").replace("\\u9fff", "\\x{9fff}")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "[": "(", "]": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
 
 
@@ -78,18 +83,30 @@ def official_case_nos(values: pd.Series, seen: dict | None = None) -> pd.Series:
     cases, parties and assets tables, whose rows repeat the same numbers.
     """
     seen = {} if seen is None else seen
-    uniq = pd.unique(values.to_numpy(dtype=object))
-    for u in uniq:
+    out = values.to_numpy(dtype=object, copy=True)
+    # Most exports already hold the official form: recognised at once, in
+    # Arrow's regex engine; only the other spellings are parsed in Python.
+    try:
+        text = pa.array(out, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers in the cells: only text can be written officially
+        text = pa.array([v if isinstance(v, str) else None for v in out], type=pa.string())
+    written = pc.match_substring_regex(text, _AS_WRITTEN_RE2)
+    other = np.flatnonzero(~written.fill_null(False).to_numpy(zero_copy_only=False))
+    for i in other.tolist():
+        u = out[i]
         if u not in seen:
-            # Most exports already hold the official form: recognise it at once.
             seen[u] = u if isinstance(u, str) and _AS_WRITTEN.match(u) else _official(u)
+        out[i] = seen[u]
     # object, not pandas' str: isin and joins on a str column go value by value in Python
-    return values.map(seen).astype(object)
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def case_type(official: pd.Series) -> pd.Series:
     """The type code (执, 执恢, …) of official case numbers."""
-    return official.str.extract(rf"^（\d{{4}}）[^执]*?({_TYPES})(?:字第)?\d+号$", expand=False)
+    text = pa.array(official.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    found = pc.extract_regex(text, rf"^（[0-9]{{4}}）[^执]*?(?P<type>{_TYPES})(?:字第)?[0-9]+号$")
+    types = pc.if_else(found.is_valid(), found.field("type"), pa.scalar(None, pa.string()))
+    return pd.Series(types.to_numpy(zero_copy_only=False), index=official.index, dtype=object)
 
 
 def court_code(official: pd.Series) -> pd.Series:

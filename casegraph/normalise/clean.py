@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from casegraph import contract as C
 from casegraph.normalise.caseno import official_case_nos
@@ -87,9 +89,24 @@ class Where:
 
 def _text(s: pd.Series) -> pd.Series:
     """NFKC (full-width letters, digits and brackets to half-width) and trim."""
-    uniq = pd.unique(s.to_numpy(dtype=object))
-    table = {u: " ".join(unicodedata.normalize("NFKC", u).split()) for u in uniq}
-    return s.map(table) if len(s) else s.astype(object)  # an empty map is float: no .str for the next step
+    if not len(s):
+        return s.astype(object)  # no .str on an empty column of another type
+    # Most cells are already clean: those Arrow finds NFKC-normal, with no
+    # space to fold, stay as they are; the rest go through Python, once per
+    # distinct value. (Arrow's Unicode is newer than Python's; a cell it
+    # finds normal, Python's older table finds normal too.)
+    text = pa.array(s.to_numpy(dtype=object), type=pa.string())
+    same = pc.and_not(pc.equal(pc.utf8_normalize(text, "NFKC"), text), pc.match_substring_regex(text, _UNTRIMMED))
+    out = s.to_numpy(dtype=object, copy=True)
+    other = np.flatnonzero(~same.to_numpy(zero_copy_only=False))
+    table = {u: " ".join(unicodedata.normalize("NFKC", u).split()) for u in pd.unique(out[other])}
+    out[other] = [table[u] for u in out[other]]
+    return pd.Series(out, index=s.index, dtype="str")
+
+
+# What str.split() would cut: a space at either end, two in a row, or any
+# other character Python counts as white space.
+_UNTRIMMED = r"^ | $|  |[\t\n\x0b\x0c\r\x1c-\x1f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 
 
 def _hidden_removed(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -155,8 +172,9 @@ def _short(values, limit: int = 200) -> np.ndarray:
 
 def _lookup(s: pd.Series, table: dict) -> pd.Series:
     """Canonical values of a column with few distinct values (roles, kinds)."""
-    uniq = pd.unique(s.to_numpy(dtype=object))
-    return s.map({u: table.get(u, table.get(u.casefold())) for u in uniq})
+    codes, uniq = pd.factorize(s.to_numpy(dtype=object))
+    found = np.array([table.get(u, table.get(u.casefold())) for u in uniq] + [None], dtype=object)
+    return pd.Series(found[codes], index=s.index)  # code -1 (a missing cell) finds nothing
 
 
 def _per_unique(fn):

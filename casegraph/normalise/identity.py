@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 
@@ -96,16 +98,21 @@ def parse_id(value: object, kind_hint: str = "") -> ParsedId:
         if len(s) in (15, 18):
             return ParsedId(MASKED, s)
         return ParsedId(INVALID, s, "masked number of the wrong length")
-    as_person = _parse_ric(s)
-    as_org = ParsedId(USCC, s) if _uscc_valid(s) else ParsedId(INVALID, s, "wrong credit-code check character")
-    first, second = (as_person, as_org) if kind_hint in ("", "自然人") else (as_org, as_person)
+    def as_org() -> ParsedId:
+        return ParsedId(USCC, s) if _uscc_valid(s) else ParsedId(INVALID, s, "wrong credit-code check character")
+
+    person_first = kind_hint in ("", "自然人")
+    # the kind hinted at first; the other only when the first does not hold
+    first = _parse_ric(s) if person_first else as_org()
     if first.status != INVALID:
         return first
+    second = as_org() if person_first else _parse_ric(s)
     if second.status != INVALID:
         return second
+    as_person, org = (first, second) if person_first else (second, first)
     if len(s) == 18 and not s[:17].isdigit():
-        return as_org  # letters: it was meant as a credit code
-    return as_person if kind_hint in ("", "自然人") else as_org
+        return org  # letters: it was meant as a credit code
+    return as_person if person_first else org
 
 
 def mask(canonical: str) -> str:
@@ -160,9 +167,18 @@ def _ric_ok(cand: np.ndarray) -> np.ndarray:
     """GB 11643 check characters and birth dates of clean 18-character IDs."""
     codes = cand.view(np.uint32).reshape(-1, 18).astype(np.int64) - ord("0")
     expected = np.array(list("10X98765432"))[(codes[:, :17] * _RIC_WEIGHTS).sum(axis=1) % 11]
-    births = pd.to_datetime(pd.Series(cand).str.slice(6, 14), format="%Y%m%d", errors="coerce")
-    in_range = (births >= pd.Timestamp(1880, 1, 1)) & (births <= pd.Timestamp.today())
-    return (expected == cand.view("U1").reshape(-1, 18)[:, 17]) & in_range.to_numpy(bool)
+    # The birth date, digit by digit: a real day from 1880-01-01 to today.
+    year = codes[:, 6:10] @ np.array([1000, 100, 10, 1])
+    month, day = codes[:, 10:12] @ np.array([10, 1]), codes[:, 12:14] @ np.array([10, 1])
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = np.where((month >= 1) & (month <= 12), _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap), 0)
+    today = _dt.date.today()
+    ymd = year * 10000 + month * 100 + day
+    born = (day >= 1) & (day <= days) & (ymd >= 18800101) & (ymd <= today.year * 10000 + today.month * 100 + today.day)
+    return (expected == cand.view("U1").reshape(-1, 18)[:, 17]) & born
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])  # month 0: no such month
 
 
 def _uscc_ok(cand: np.ndarray) -> np.ndarray:
@@ -176,7 +192,14 @@ def _uscc_valid(s: str) -> bool:
     """One credit code: shape and GB 32100 check character. Agrees with
     stdnum's ``cn.uscc.is_valid`` (tests/test_identity.py), whose per-call
     clean-up is too slow for a million rows."""
-    return bool(_USCC18.match(s)) and bool(_uscc_ok(np.array([s], dtype="U18"))[0])
+    if not _USCC18.match(s):
+        return False
+    total = sum(_USCC_INDEX[c] * w for c, w in zip(s, _USCC_WEIGHTS_LIST))
+    return _USCC_ALPHABET[(31 - total % 31) % 31] == s[17]
+
+
+_USCC_INDEX = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS_LIST = _USCC_WEIGHTS.tolist()
 
 
 def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame:
@@ -187,40 +210,58 @@ def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame
     numpy; everything else goes through :func:`parse_id`. Both give the same
     answers (tests/test_identity.py proves it on random input).
     """
-    s = values.fillna("").astype(object)
-    kinds = kinds.fillna("").astype(object) if kinds is not None else pd.Series("", index=s.index, dtype=object)
-    status = pd.Series(EMPTY, index=s.index, dtype=object)
-    canonical = pd.Series("", index=s.index, dtype=object)
-    problem = pd.Series("", index=s.index, dtype=object)
+    s = values.fillna("").to_numpy(dtype=object)
+    kinds = kinds.fillna("").to_numpy(dtype=object) if kinds is not None else np.full(len(s), "", dtype=object)
+    status = np.full(len(s), EMPTY, dtype=object)
+    canonical = np.full(len(s), "", dtype=object)
+    problem = np.full(len(s), "", dtype=object)
 
-    # Clean 18-character numbers are checked as a matrix of code points, no
-    # Python per row: the shape first, then the check character.
-    person = (kinds == "自然人").to_numpy(bool)
-    eighteen = np.flatnonzero((s.str.len() == 18).to_numpy(bool))
-    fast = np.zeros(len(s), dtype=bool)
-    if len(eighteen):
-        cand = s.iloc[eighteen].to_numpy(dtype="U18")
-        codes = cand.view(np.uint32).reshape(-1, 18)
-        digits = (codes >= 48) & (codes <= 57)
-        ric_shape = digits[:, :17].all(axis=1) & (digits[:, 17] | (codes[:, 17] == ord("X"))) & person[eighteen]
-        uscc_shape = (digits[:, :8].all(axis=1) & (_USCC_VALUE[np.minimum(codes[:, 8:], 127)] >= 0).all(axis=1)
-                      & ~person[eighteen])
-        for shape, ok_fn, label in ((ric_shape, _ric_ok, RIC), (uscc_shape, _uscc_ok, USCC)):
-            if not shape.any():
-                continue
+    person = (kinds == "自然人") | (kinds == "")  # as parse_id's hint: a person's number is tried first
+    try:
+        lengths = pc.utf8_length(pa.array(s, type=pa.string())).to_numpy(zero_copy_only=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers in the cells: the slow way says what they are
+        lengths = np.array([len(v) if isinstance(v, str) else -1 for v in s], dtype=np.int64)
+    eighteen = np.flatnonzero(lengths == 18)
+    fast = _clean_ids(s[eighteen], person[eighteen], status, canonical, eighteen)
+    todo = lengths != 0
+    todo[eighteen[fast]] = False
+    rest = np.flatnonzero(todo)
+    if len(rest):
+        # Typing noise (full-width digits, spaces) cleaned away, most of the
+        # rest are clean numbers too: parse_id cleans first, so they agree.
+        cleaned = np.array([clean(v) for v in s[rest].tolist()], dtype=object)
+        long = np.flatnonzero(np.array([len(v) == 18 for v in cleaned], dtype=bool))
+        done = long[_clean_ids(cleaned[long], person[rest[long]], status, canonical, rest[long])]
+        rest = np.delete(rest, done)
+        parsed = [parse_id(v, k) for v, k in zip(s[rest].tolist(), kinds[rest].tolist())]
+        status[rest] = [p.status for p in parsed]
+        canonical[rest] = [p.canonical for p in parsed]
+        problem[rest] = [p.problem for p in parsed]
+    return pd.DataFrame({"status": status, "canonical": canonical, "problem": problem}, index=values.index)
+
+
+def _clean_ids(values: np.ndarray, person: np.ndarray, status: np.ndarray, canonical: np.ndarray,
+               at: np.ndarray) -> np.ndarray:
+    """Clean 18-character numbers checked as a matrix of code points, no
+    Python per row: the shape first, then the check character. Writes the
+    valid ones' status and canonical form at ``at`` and says which they were;
+    the others go the slow way, which says what is wrong."""
+    ok_any = np.zeros(len(values), dtype=bool)
+    if not len(values):
+        return ok_any
+    cand = values.astype("U18")
+    codes = cand.view(np.uint32).reshape(-1, 18)
+    digits = (codes >= 48) & (codes <= 57)
+    ric_shape = digits[:, :17].all(axis=1) & (digits[:, 17] | (codes[:, 17] == ord("X"))) & person
+    uscc_shape = digits[:, :8].all(axis=1) & (_USCC_VALUE[np.minimum(codes[:, 8:], 127)] >= 0).all(axis=1) & ~person
+    for shape, ok_fn, label in ((ric_shape, _ric_ok, RIC), (uscc_shape, _uscc_ok, USCC)):
+        if shape.any():
             ok = np.zeros(len(cand), dtype=bool)
             ok[shape] = ok_fn(cand[shape])
-            idx = eighteen[ok]
-            status.iloc[idx] = label
-            canonical.iloc[idx] = cand[ok]
-            fast[idx] = True  # the rest goes the slow way, which says what is wrong
-    rest = np.flatnonzero(~fast & (s != "").to_numpy())
-    if len(rest):
-        parsed = [parse_id(v, k) for v, k in zip(s.iloc[rest], kinds.iloc[rest])]
-        status.iloc[rest] = [p.status for p in parsed]
-        canonical.iloc[rest] = [p.canonical for p in parsed]
-        problem.iloc[rest] = [p.problem for p in parsed]
-    return pd.DataFrame({"status": status, "canonical": canonical, "problem": problem})
+            status[at[ok]] = label
+            canonical[at[ok]] = values[ok]
+            ok_any |= ok
+    return ok_any
 
 
 def mask_series(canonical: pd.Series) -> pd.Series:
@@ -289,6 +330,7 @@ def _stretched(passphrase: str) -> bytes:
     return hashlib.scrypt(passphrase.encode("utf-8"), salt=b"casegraph identity key", **_SCRYPT).hex().encode()
 
 
+@lru_cache(maxsize=4)
 def key_check(key: bytes) -> str:
     """What a database stores to tell the key it was loaded with: scrypt of
     the key, slow like the passphrase stretching, so that reading it (over
@@ -349,6 +391,72 @@ def keyed_hashes(values, key: bytes | None = None) -> dict[str, str]:
         h.update(v.encode("utf-8"))
         out[v] = h.hexdigest()[:16]
     return out
+
+
+def keyed_hash_column(values: pd.Series, key: bytes | None = None, prefix: str = "", chars: int = 16) -> pd.Series:
+    """:func:`keyed_hash` of every value of a column, ``prefix`` + its first
+    ``chars`` hex characters, aligned with ``values``.
+
+    Each distinct value is hashed once, with the key prepared once (HMAC's
+    inner and outer pads, RFC 2104) and copied per value: HMAC-SHA256 is
+    what ids depend on, so it stays; only its bookkeeping is cut.
+
+    >>> ids = pd.Series(["11010519491231002X", "", "11010519491231002X"])
+    >>> keyed_hash_column(ids, b"k").tolist() == [keyed_hash(v, b"k") for v in ids]
+    True
+    >>> keyed_hash_column(ids, b"k", prefix="P", chars=12)[0] == "P" + keyed_hash(ids[0], b"k")[:12]
+    True
+    """
+    inner, outer = _hmac_pads(key or secret_key())
+    seen: dict[str, bytes] = {}
+    digests = []
+    for v in values.tolist():
+        d = seen.get(v)
+        if d is None:
+            h = inner.copy()
+            h.update(v.encode("utf-8"))
+            o = outer.copy()
+            o.update(h.digest())
+            d = seen[v] = o.digest()[:8]
+        digests.append(d)
+    raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(len(digests), 8)
+    return hex_column(raw[:, : (chars + 1) // 2], prefix, chars).set_axis(values.index)
+
+
+def _hmac_pads(key: bytes):
+    """SHA-256 states after HMAC's inner and outer key blocks."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return hashlib.sha256(key.translate(_IPAD)), hashlib.sha256(key.translate(_OPAD))
+
+
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def hex_column(raw: np.ndarray, prefix: str = "", chars: int | None = None) -> pd.Series:
+    """Rows of bytes (an n × k uint8 array) as text: ``prefix`` and the
+    first ``chars`` (default all 2k) lower-case hex digits, built as one
+    Arrow buffer rather than a string per row.
+
+    >>> hex_column(np.array([[0, 255], [18, 52]], dtype=np.uint8), "R").tolist()
+    ['R00ff', 'R1234']
+    """
+    n, k = raw.shape
+    chars = 2 * k if chars is None else chars
+    head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    digits = np.empty((n, 2 * k), dtype=np.uint8)
+    digits[:, 0::2] = _HEX[raw >> 4]
+    digits[:, 1::2] = _HEX[raw & 15]
+    width = len(head) + chars
+    buf = np.empty((n, width), dtype=np.uint8)
+    buf[:, : len(head)] = head
+    buf[:, len(head):] = digits[:, :chars]
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
+    text = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(buf))
+    return pd.Series(pd.array(text, dtype="str"))
 
 
 def keyed_hash(canonical: str, key: bytes | None = None) -> str:

@@ -54,7 +54,7 @@ class GraphSource:
 
     @cached_property
     def _roles(self) -> pd.DataFrame:
-        return self.graph.roles.drop_duplicates(["case_no", "party_id", "role"])
+        return self.graph.distinct_roles()
 
     @cached_property
     def _assets(self) -> pd.DataFrame:
@@ -65,16 +65,17 @@ class GraphSource:
         return self.graph.hub_applicants()
 
     def sides(self, case_nos: set[str]) -> tuple[set[str], set[str]]:
-        r, a = self._roles, self._assets
-        return set(r.loc[r["case_no"].isin(case_nos), "party_id"]), set(a.loc[a["case_no"].isin(case_nos), "asset_id"])
+        rows = self.graph.rows_of
+        return (set(rows(self._roles, "case_no", case_nos)["party_id"]),
+                set(rows(self._assets, "case_no", case_nos)["asset_id"]))
 
     def mass_applicants(self, party_ids: set[str]) -> set[str]:
         return self._hubs & set(party_ids)
 
     def cases_of(self, party_ids: set[str], asset_ids: set[str], not_as_applicant: set[str]) -> set[str]:
-        r, a = self._roles, self._assets
-        rc = r[r["party_id"].isin(party_ids) & ~((r["role"] == C.APPLICANT) & r["party_id"].isin(not_as_applicant))]
-        return set(rc["case_no"]) | set(a.loc[a["asset_id"].isin(asset_ids), "case_no"])
+        r = self.graph.rows_of(self._roles, "party_id", party_ids)
+        rc = r[~((r["role"] == C.APPLICANT) & r["party_id"].isin(not_as_applicant))]
+        return set(rc["case_no"]) | set(self.graph.rows_of(self._assets, "asset_id", asset_ids)["case_no"])
 
     def draw(self, case_nos: set[str], party_ids: set[str], asset_ids: set[str]) -> nx.Graph:
         g = self.graph.to_networkx(case_nos)
@@ -93,9 +94,9 @@ class GraphSource:
         pids = [n[6:] for n in g if n.startswith("party:")]
         if not pids:
             return
-        r = self._roles[self._roles["party_id"].isin(pids)]
+        r = self.graph.rows_of(self._roles, "party_id", pids)
         n = r.groupby(["party_id", "role"]).size()
-        info = self.graph.parties.set_index("party_id")
+        info = self.graph.party_info()
         for pid in pids:
             d = g.nodes[f"party:{pid}"]
             if "name" not in d and pid in info.index:

@@ -373,7 +373,7 @@ def _decode(path: Path, data: bytes, encoding: str, errors_mode: str, later: str
     told to (see :func:`_encoding`), and the errors mode that took."""
     try:
         return data.decode(encoding, errors=errors_mode), errors_mode
-    except UnicodeDecodeError as e:
+    except UnicodeDecodeError:
         try:
             if later == "replace":
                 return data.decode(encoding, errors="replace"), "replace"

@@ -18,11 +18,15 @@ import numpy as np
 from casegraph.contract import ASSETS, CASES, JUDGES, PARTIES, Options
 from casegraph.sample.bulk import bulk_assets, bulk_cases, bulk_parties
 from casegraph.sample.casenos import file_dates, official_numbers, typed_case_no
+from casegraph.sample.folder import claim, note
 from casegraph.sample.identities import Fresh
 from casegraph.sample.judges import draw_judges
 from casegraph.sample.plant import Planter
 from casegraph.sample.truth import truth_of
 from casegraph.sample.vocabulary import CAUSE_NAMES, STATUSES
+
+# The fewest cases that leave room for the planted part, whatever the seed.
+MIN_CASES = 400
 
 
 def _write_csv(path: Path, table, cols: dict, chinese: bool, encoding: str):
@@ -37,7 +41,7 @@ def _write_csv(path: Path, table, cols: dict, chinese: bool, encoding: str):
 
 
 def make_sample(n_cases: int, out_dir: Path, seed: int = 7, judges: int | None = None,
-                chinese_headers: bool = False, encoding: str = "utf-8") -> dict:
+                chinese_headers: bool = False, encoding: str = "utf-8", force: bool = False) -> dict:
     """Write a synthetic court export to ``out_dir`` and return its truth.
 
     Files: ``cases.csv``, ``parties.csv``, ``assets.csv``, ``judges.csv``
@@ -47,7 +51,10 @@ def make_sample(n_cases: int, out_dir: Path, seed: int = 7, judges: int | None =
     ``judges`` is the number of judges (default ``max(4, round(n_cases / 150))``),
     of whom at least two form the minors team 涉未成年人.  ``n_cases`` must
     leave room for the planted part (about 160 cases per 10,000 and never
-    fewer than ~170: use at least 400 cases).
+    fewer than ~170: use at least :data:`MIN_CASES`). A folder holding
+    files a sample did not write (a court's export) is refused with an
+    :class:`~casegraph.errors.InputError` unless ``force``
+    (:mod:`casegraph.sample.folder`).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
@@ -57,13 +64,15 @@ def make_sample(n_cases: int, out_dir: Path, seed: int = 7, judges: int | None =
     """
     out_dir = Path(out_dir)
     "案号".encode(encoding)  # an unknown or non-Chinese codec fails before any work
+    claim(out_dir, force)
     rng, r = np.random.default_rng(seed), random.Random(seed)
     fresh = Fresh(rng)
     plant = Planter(rng, r, fresh, n_cases)
     plant.plant(max(1, round(n_cases / 10_000)))
     n_plant = len(plant.cases)
     if n_plant > 0.5 * n_cases:
-        raise ValueError(f"n_cases={n_cases} is too small for the planted structures ({n_plant} cases); use >= 400")
+        raise ValueError(f"n_cases={n_cases} is too small for the planted structures ({n_plant} cases); "
+                         f"use >= {MIN_CASES}")
 
     # cases: planted first, bulk after; rows are ordered by filing date when written
     cases = bulk_cases(rng, n_cases)
@@ -132,4 +141,5 @@ def make_sample(n_cases: int, out_dir: Path, seed: int = 7, judges: int | None =
         preassigned_cases=int((judge_col != "").sum()), invalid_ids=noise.get("invalid", 0), noise=noise,
         **{k: len(v) for k, v in truth.items()})
     (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    note(out_dir, [t.filename for t in (CASES, PARTIES, ASSETS, JUDGES)] + ["truth.json"])
     return truth

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from casegraph.contract import Options
+from casegraph.sample import folder
 from casegraph.sample.identities import names_from_ints, person_names, sample_names
 from casegraph.sample.vocabulary import FULLWIDTH, SURNAMES
 
@@ -48,21 +49,25 @@ MONEY_CAUSES = (("民间借贷纠纷", 80_000), ("买卖合同纠纷", 150_000),
                 ("劳务合同纠纷", 20_000), ("房屋租赁合同纠纷", 40_000))
 MINORS_CAUSES = (("抚养费纠纷", 24_000), ("探望权纠纷", None))
 FORMATS = ("xlsx", "xls", "csv")
+MIN_CASES = 50  # fewer leave the planted debtors and minors' cases without room
 
 
-def make_ledger(n_cases: int, out_dir: Path, seed: int = 7, fmt: str = "xlsx", encoding: str = "utf-8-sig") -> dict:
+def make_ledger(n_cases: int, out_dir: Path, seed: int = 7, fmt: str = "xlsx", encoding: str = "utf-8-sig",
+                force: bool = False) -> dict:
     """Write ``ledger.<fmt>`` (xlsx, xls or csv in ``encoding``),
     ``judges.csv`` and ``ledger_truth.json`` into ``out_dir``; returns the truth.
 
-    ``n_cases`` is the number of good cases (at least 50); the ledger has
-    two malformed rows more. Amounts are drawn in whole cents, so the truth's
-    totals are exact.
+    ``n_cases`` is the number of good cases (at least :data:`MIN_CASES`);
+    the ledger has two malformed rows more. Amounts are drawn in whole
+    cents, so the truth's totals are exact. A folder holding files no sample
+    wrote is refused (:func:`casegraph.sample.folder.claim`) unless ``force``.
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}")
-    if n_cases < 50:
-        raise ValueError("a ledger sample needs at least 50 cases")
+    if n_cases < MIN_CASES:
+        raise ValueError(f"a ledger sample needs at least {MIN_CASES} cases")
     out_dir = Path(out_dir)
+    folder.claim(out_dir, force)
     rng = np.random.default_rng(seed)
     cases, truth = _draw(rng, n_cases)
     rows = _typed(rng, cases, excel=fmt != "csv")
@@ -81,6 +86,7 @@ def make_ledger(n_cases: int, out_dir: Path, seed: int = 7, fmt: str = "xlsx", e
     _write_judges(out_dir / "judges.csv", n_cases)
     truth["file"] = path.name
     (out_dir / "ledger_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    folder.note(out_dir, [path.name, "judges.csv", "ledger_truth.json"])
     return truth
 
 

@@ -57,13 +57,15 @@ FIRST_SEQ = 90000
 
 
 def make_sample_without_person_ids(n_cases: int, out_dir: Path, seed: int = 7, judges: int | None = None,
-                                   chinese_headers: bool = False, encoding: str = "utf-8") -> dict:
+                                   chinese_headers: bool = False, encoding: str = "utf-8", force: bool = False) -> dict:
     """Write the sample without person IDs to ``out_dir`` and return its truth
-    (see the module docstring); arguments as :func:`make_sample`'s. The
-    planted structures scale with ``n_cases / 2000`` (at least 3, 3, 2, 3)."""
+    (see the module docstring); arguments as :func:`make_sample`'s, which
+    refuses a folder holding files no sample wrote (it writes the same files
+    this rewrites). The planted structures scale with ``n_cases / 2000`` (at
+    least 3, 3, 2, 3)."""
     out_dir = Path(out_dir)
     truth = make_sample(n_cases, out_dir, seed=seed, judges=judges, chinese_headers=chinese_headers,
-                        encoding=encoding)
+                        encoding=encoding, force=force)
     headers = {t.name: [aliases[0] if chinese_headers else c for c, aliases in t.columns.items()]
                for t in (C.CASES, C.PARTIES)}
     read = {t.name: pd.read_csv(out_dir / t.filename, dtype=str, keep_default_na=False, encoding=encoding)

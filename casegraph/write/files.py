@@ -27,7 +27,9 @@ lock, staging left behind by a killed run is removed.
 :func:`casegraph.write.result.write_result` (an analysis) and
 :func:`write_plan` (a clearing plan) write through :func:`write_tables`.
 
-Every temporary name starts with ``.casegraph-``.
+Every temporary name starts with ``.casegraph-``. Every file written is
+its owner's only (0600, folders 0700): results name parties, and the routes,
+flags and findings of one court should not differ in who may read them.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ from filelock import FileLock, Timeout
 
 from casegraph import contract as C
 from casegraph.errors import OutputError
+from casegraph.write.csvtext import write_csv as _polars_csv
 
 
 STAGE_PREFIX = ".casegraph-"
@@ -97,7 +100,7 @@ def write_csv(df: pd.DataFrame, path: Path, columns=None) -> None:
     neutralised (:func:`text_cells`); ``columns`` picks and orders them."""
     if columns is not None:
         df = df.reindex(columns=list(columns))
-    text_cells(df).to_csv(path, index=False, encoding=C.CSV_ENCODING, float_format="%.2f")
+    _polars_csv(text_cells(df), path)  # pandas' bytes, written by polars
 
 
 def write_sheets(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
@@ -185,6 +188,7 @@ def atomic_folder(path: str | Path, what: str = "the folder") -> Iterator[Path]:
         raise OutputError(f"{out}: cannot write {what} here ({e.strerror})") from None
     try:
         yield stage
+        _owner_only(stage)
         old = None
         if out.exists():
             old = out.parent / f"{STAGE_PREFIX}{out.name}-old-{os.getpid()}"
@@ -196,6 +200,12 @@ def atomic_folder(path: str | Path, what: str = "the folder") -> Iterator[Path]:
         raise OutputError(f"{out}: writing {what} failed ({e.strerror})") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _owner_only(folder: Path) -> None:
+    """What ``folder`` holds, readable by its owner only (as ``mkstemp`` makes a file)."""
+    for path in folder.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
 
 
 def write_plan(plan, out_dir: str | Path) -> Path:
@@ -304,6 +314,7 @@ def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], 
                 if write is not None:
                     write(stage / name)
             (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+            _owner_only(stage)
             for f in stage.iterdir():
                 if f.is_file():
                     _fsync(f)

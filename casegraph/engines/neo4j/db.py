@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from casegraph import contract as C
-from casegraph.errors import DatabaseError, ServerError
+from casegraph.errors import DatabaseError, DatabaseUnreachable, InputError, ServerError
 from casegraph.resources import cypher_dir
 
 # The queries live in cypher/ (a checkout's top level, or the installed
@@ -63,6 +63,7 @@ class Database:
     driver: object
     uri: str
     database: str
+    bookmarks: object = None  # None: the driver's own (see forget_bookmarks)
 
     def read(self, query: str, params: dict | None = None) -> pd.DataFrame:
         """Run a read query (routed to any member of a cluster); rows as a DataFrame."""
@@ -79,8 +80,16 @@ class Database:
         with translate_errors(self):
             keys, rows = self.driver.execute_query(
                 query, params or {}, database_=self.database, routing_=routing,
-                result_transformer_=_keys_and_values)
+                result_transformer_=_keys_and_values,
+                bookmark_manager_=self.bookmarks or self.driver.execute_query_bookmark_manager)
         return pd.DataFrame(rows, columns=keys)
+
+    def forget_bookmarks(self) -> None:
+        """Start afresh after the store was replaced (the bulk importer's):
+        the bookmarks kept so far name transactions the new store never had."""
+        import neo4j
+
+        self.bookmarks = neo4j.GraphDatabase.bookmark_manager()
 
     def close(self) -> None:
         self.driver.close()
@@ -185,12 +194,15 @@ def translate_errors(db: Database):
         raise DatabaseError(f"Neo4j at {db.uri} refused the login (set NEO4J_USER and NEO4J_PASSWORD, or "
                             "--user/--password; a local server's own password is found without them)") from None
     except (nx.ServiceUnavailable, nx.SessionExpired, OSError) as e:
-        raise DatabaseError(f"cannot reach Neo4j at {db.uri} ({_first_line(e)}); start the local server with "
+        raise DatabaseUnreachable(f"cannot reach Neo4j at {db.uri} ({_first_line(e)}); start the local server with "
                             "`casegraph neo4j start`, or set NEO4J_URI / --uri") from None
     except nx.Neo4jError as e:
         if getattr(e, "code", "") == "Neo.ClientError.Database.DatabaseNotFound":
             raise DatabaseError(f"Neo4j at {db.uri} has no database {db.database!r} (set NEO4J_DATABASE or "
                                 "--database)") from None
+        if getattr(e, "code", "") == "Neo.ClientError.Statement.AccessMode":
+            raise DatabaseError(f"Neo4j at {db.uri}: the query writes, and was run to read only (casegraph query "
+                                "--write runs it as a write)") from None
         raise DatabaseError(f"Neo4j at {db.uri}: {getattr(e, 'code', '') or type(e).__name__}: "
                             f"{_first_line(getattr(e, 'message', None) or e)}") from None
     except nx.DriverError as e:
@@ -216,7 +228,11 @@ def cypher(name: str) -> str:
 
 def statements(name: str) -> list[str]:
     """The statements of a file, split at the ``;`` that end lines, comments dropped."""
-    lines = [ln for ln in cypher(name).splitlines() if not ln.lstrip().startswith("//")]
+    return _statements_of(cypher(name))
+
+
+def _statements_of(text: str) -> list[str]:
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("//")]
     parts = re.split(r";\s*$", "\n".join(lines), flags=re.M)
     return [p.strip() for p in parts if p.strip()]
 
@@ -265,12 +281,188 @@ def query(db: Database, name: str, params: dict | None = None) -> pd.DataFrame:
     return out
 
 
-def printable(table: pd.DataFrame, width: int = 60) -> pd.DataFrame:
-    """A query's rows for a terminal: lists joined with ``;``, long cells cut."""
+# -- a query to run by hand: cypher/'s, an analyst's file, or text -----------
+
+@dataclass(frozen=True)
+class Parameter:
+    """One ``$name`` a query uses: a setting with its default, an optional
+    one (commented ``null``, ``""`` or ``[]``), or one to give (its comment's
+    value is then an example)."""
+
+    name: str
+    required: bool
+    value: object = None  # the default, or the example of a required one
+
+    def __str__(self) -> str:
+        return self.name if self.required else f"{self.name}={json.dumps(self.value, ensure_ascii=False)}"
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query as ``casegraph query`` runs it: by name from ``cypher/``, from
+    an analyst's ``.cypher`` file, or from text (``-e``).
+
+    >>> q = Query.named("related_cases")
+    >>> [str(p) for p in q.parameters()], q.purpose[:25]
+    (['case_no', 'hub_threshold=20'], 'Related cases of one case')
+    >>> q.bind({"case_no": "(2024)沪0113执1号"})["case_no"]
+    '（2024）沪0113执1号'
+    >>> q.bind({})
+    Traceback (most recent call last):
+    casegraph.errors.InputError: related_cases needs case_no (e.g. --param case_no=（2024）沪0113执1号); it takes case_no, hub_threshold=20
+    """
+
+    name: str
+    text: str
+    writes: bool = False
+
+    @classmethod
+    def named(cls, name: str) -> Query:
+        """``cypher/<name>.cypher``."""
+        return cls(name, cypher(name), name in WRITING)
+
+    @classmethod
+    def find(cls, source: str, writes: bool = False) -> Query:
+        """A path to a ``.cypher`` file (one that ends so, or exists), else a name of ``cypher/``."""
+        from pathlib import Path
+
+        path = Path(source)
+        if source.endswith(".cypher") or path.is_file():
+            try:
+                return cls(str(path), path.read_text(encoding="utf-8-sig"), writes)
+            except (OSError, UnicodeDecodeError) as e:
+                raise InputError(f"{path}: cannot read it as a Cypher file ({getattr(e, 'strerror', None) or e})")\
+                    from None
+        if not re.fullmatch(r"[a-z0-9_]+", source) or not (CYPHER_DIR / f"{source}.cypher").is_file():
+            raise InputError(f"no query {source!r} in {CYPHER_DIR} and no such .cypher file "
+                             "(casegraph query --list names them)")
+        return cls.named(source)
+
+    @property
+    def purpose(self) -> str:
+        """The first sentence of the file's opening comment."""
+        lines = []
+        for line in self.text.splitlines():
+            text = line.strip()
+            if not text.startswith("//") or text[2:].strip().startswith(":param"):
+                break
+            if text[2:].strip():
+                lines.append(text[2:].strip())
+            elif lines:
+                break
+        words = " ".join(lines)
+        # A sentence ends at a full stop before a capital or the end ("art. 568" and "e.g. a" go on).
+        end = re.search(r"[.。](?=\s+[A-Z(\u4e00-\u9fff]|\s*$)", words)
+        return words[:end.end()] if end else words
+
+    def statements(self) -> list[str]:
+        return _statements_of(self.text)
+
+    def parameters(self) -> list[Parameter]:
+        """Each ``$name`` the statements use, in the order they first appear."""
+        used = dict.fromkeys(re.findall(r"\$([A-Za-z_]\w*)", "\n".join(self.statements())))
+        commented = {k: json.loads(v) for k, v in _PARAM.findall(self.text)}
+        settings = params_of(C.Options())
+        found = []
+        for name in used:
+            if name in settings:
+                found.append(Parameter(name, False, settings[name]))
+            elif name in commented and commented[name] in (None, "", []):
+                found.append(Parameter(name, False, commented[name]))
+            else:
+                found.append(Parameter(name, True, commented.get(name)))
+        return found
+
+    def bind(self, given: dict) -> dict:
+        """The parameters to run with: ``given`` checked against those the
+        query uses (one :class:`InputError` line naming them otherwise), case
+        numbers in their official form, defaults for the rest."""
+        params = {p.name: p for p in self.parameters()}
+        takes = ", ".join(map(str, params.values())) or "no parameters"
+        unknown = [k for k in given if k not in params]
+        if unknown:
+            raise InputError(f"{self.name} takes no parameter {unknown[0]!r}; it takes {takes}")
+        missing = [p for p in params.values() if p.required and p.name not in given]
+        if missing:
+            e = missing[0]
+            example = (f" (e.g. --param {e.name}={e.value if isinstance(e.value, str) else json.dumps(e.value)})"
+                       if e.value is not None else "")
+            raise InputError(f"{self.name} needs {', '.join(p.name for p in missing)}{example}; it takes {takes}")
+        return {**{p.name: p.value for p in params.values() if not p.required},
+                **{k: _case_nos(k, v) for k, v in given.items()}}
+
+    def run(self, db: Database, params: dict) -> pd.DataFrame:
+        """Run the statements in order; the last one's rows."""
+        run = db.write if self.writes else db.read
+        out = pd.DataFrame()
+        for s in self.statements():
+            out = run(s, params)
+        return out
+
+
+def _case_nos(name: str, value):
+    """A case-number parameter (``case_no``, ``*_case_no``, ``case_nos``) in
+    the official form the database holds, whatever brackets were typed."""
+    from casegraph.normalise.caseno import parse_case_no
+
+    def one(v):
+        parsed = parse_case_no(str(v))
+        if parsed is None:
+            raise InputError(f"--param {name}: {v!r} is not a case number (e.g. （2024）沪0113执1号)")
+        return parsed.official
+
+    if name == "case_no" or name.endswith("_case_no"):
+        return one(value)
+    if name == "case_nos" or name.endswith("_case_nos"):
+        return [one(v) for v in (value if isinstance(value, list) else [value])]
+    return value
+
+
+def queries() -> list[Query]:
+    """Every query of ``cypher/`` (the loader's own, in ``cypher/load/``, aside)."""
+    return [Query.named(n) for n in cypher_names()]
+
+
+def printable(table: pd.DataFrame, width: int | None = 60) -> pd.DataFrame:
+    """A query's rows as text, for a terminal or a CSV: lists joined with
+    ``;``, money as yuan with two decimals, cells longer than ``width`` cut
+    (``None``: whole).
+
+    >>> printable(pd.DataFrame({"party_id": ["P1"], "total_amount": [7059999.999999999], "n_cases": [26.0],
+    ...                         "case_nos": [["（2024）沪0113执1号", "（2024）沪0113执2号"]]})).iloc[0].tolist()
+    ['P1', '7060000.00', '26', '（2024）沪0113执1号;（2024）沪0113执2号']
+    """
     def cell(v):
         text = C.LIST_SEP.join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
-        return text if len(text) <= width else text[:width - 1] + "…"
-    return table.apply(lambda col: col.map(cell)) if len(table) else table
+        return text if width is None or len(text) <= width else text[:width - 1] + "…"
+    return table.apply(lambda col: _rounded(col).map(cell)) if len(table) else table
+
+
+def records(table: pd.DataFrame) -> list[dict]:
+    """A query's rows for JSON: one dict per row, money rounded to the cent.
+
+    >>> records(pd.DataFrame({"amount": [0.1 + 0.2], "n": [None]}))
+    [{'amount': 0.3, 'n': None}]
+    """
+    return [dict(zip(table.columns, row)) for row in zip(*(_rounded(table[c], text=False) for c in table.columns))]
+
+
+def _rounded(col: pd.Series, text: bool = True) -> pd.Series:
+    """Floats as they are meant: amounts to the cent (``7059999.999999999``
+    is 7,060,000.00 yuan), counts that pandas made floats (a column with a
+    null) back to whole numbers; other values as they are, nulls as None."""
+    floats = [v for v in col if isinstance(v, float) and v == v]
+    whole = floats and "amount" not in str(col.name).lower() and all(v.is_integer() for v in floats)
+
+    def one(v):
+        if isinstance(v, float):
+            if v != v:
+                return None
+            if whole:
+                return int(v)
+            return f"{v:.2f}" if text else round(v, 2)
+        return v
+    return pd.Series([one(v) for v in col], index=col.index, dtype=object, name=col.name)
 
 
 def clear(db: Database, batch: int = 20_000) -> None:

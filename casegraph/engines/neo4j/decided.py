@@ -4,7 +4,7 @@ applied again at every load (:func:`casegraph.engines.neo4j.load.load_graph`).
 A decision is interpreted once, when a decisions file first brings it
 (:func:`casegraph.decisions.interpret`, against the parties as the rules
 resolve them with the database's records), and kept as the record keys it
-names (``cypher/load/decisions.cypher``). From then on it needs neither the
+names (``cypher/load/keep_decisions.cypher``). From then on it needs neither the
 file nor the candidate's id: each later load, however much it adds, links
 (``same``) or keeps apart (``different``) exactly those records, so the
 morning routing (``casegraph assign``) and the nightly flags see the parties
@@ -48,7 +48,7 @@ def apply(db: Database, resolved: Resolved, path: str | Path | None, options: C.
     """``resolved`` (by the rules alone, over the database's records and
     the export's) with the kept decisions and those of the file at ``path``
     applied (a file's decision replaces a kept one of the same id); and the
-    file's decisions as ``cypher/load/decisions.cypher`` keeps them."""
+    file's decisions as ``cypher/load/keep_decisions.cypher`` keeps them."""
     kept = stored(db)
     rows, problems = decisions.read(path) if path is not None else (pd.DataFrame(columns=["candidate_id"]), [])
     new, more = decisions.interpret(rows, resolved, options)
@@ -56,7 +56,13 @@ def apply(db: Database, resolved: Resolved, path: str | Path | None, options: C.
     if decided.empty and not problems + more:
         return resolved, []
     there = set(resolved.records["record_key"])
-    gone = [d for d, keys in kept.groupby("decision_id")["record_key"] if not set(keys) & there]
+    absent = {d: set(keys) for d, keys in kept.groupby("decision_id")["record_key"] if not set(keys) & there}
+    if absent:
+        # A load reads only the records its export touches: ask the database
+        # before calling a decision's records gone.
+        held = db.read(statement("load/read_records_by_record_key"), {"values": sorted(set().union(*absent.values()))})
+        there |= set(held["record_key"]) if len(held) else set()
+    gone = [d for d, keys in absent.items() if not keys & there]
     settled = settle(resolved, decided, key)
     settled.problems = (problems + more + [f"{d}: its records are no longer in the database" for d in gone]
                         + settled.problems)
@@ -72,4 +78,4 @@ def apply(db: Database, resolved: Resolved, path: str | Path | None, options: C.
 def store(db: Database, keep: list[dict]) -> None:
     """Keep decisions (as :func:`apply` gives them) in the database."""
     if keep:
-        db.write(statement("load/decisions"), {"rows": keep})
+        db.write(statement("load/keep_decisions"), {"rows": keep})

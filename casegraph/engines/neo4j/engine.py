@@ -40,14 +40,23 @@ class Neo4jEngine(Pictures, Exploring):
         """Connect (see :func:`casegraph.engines.neo4j.db.connect`) and wrap the database."""
         return cls(connect(uri, user, password, database, data_dir), options)
 
-    def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False, decisions=None) -> LoadReport:
+    def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False, decisions=None,
+             wait: float = 0.0, command: str = "load") -> LoadReport:
         """Write a prepared export into the database (idempotent, incremental),
         with the clerk's decisions in the file ``decisions`` (see
-        :mod:`casegraph.engines.neo4j.decided`)."""
-        return load_graph(self.db, graph, resolved, progress=progress, decisions=decisions)
+        :mod:`casegraph.engines.neo4j.decided`), holding the writer lease
+        (waiting up to ``wait`` seconds for it)."""
+        return load_graph(self.db, graph, resolved, progress=progress, decisions=decisions, wait=wait,
+                          command=command)
 
     def findings(self) -> dict[str, pd.DataFrame]:
         return nf.find_all(self.db, self.options)
+
+    def scope(self) -> dict:
+        """Where the findings come from: the database and how many cases it
+        holds (more than one export's, once several were loaded)."""
+        return {"uri": self.db.uri, "database": self.db.database,
+                "cases": int(query(self.db, "count_cases").iloc[0, 0])}
 
     def related_cases(self, case_no: str) -> pd.DataFrame:
         return nf.related_cases(self.db, case_no, self.options)

@@ -4,23 +4,29 @@ What a load does, in this order (each step a series of batched ``UNWIND``
 writes, :data:`BATCH` rows per transaction, values only ever as parameters;
 every statement a commented file in ``cypher/load/``):
 
-1. the schema (``cypher/schema.cypher``: uniqueness constraints first);
-2. read what the database holds (``read_*.cypher``) and resolve its party
-   records together with the export's (:func:`casegraph.resolve.resolve`
-   over the union), so a newer export re-resolves parties consistently with
-   what is there;
-3. write what differs from the database (``CREATE`` what it lacks, ``SET``
-   what changed): parties, cases, party records (re-pointed when a party's
-   id changed), the party–case roles, orphaned parties removed, assets,
-   judges;
-4. rebuild the ``OWES`` projection (``cypher/owes.cypher``) between the
-   parties that both owe and are owed.
+1. take the database's writer lease (:mod:`~casegraph.engines.neo4j.lock`):
+   one writer at a time, on a shared server too;
+2. the schema (``cypher/schema.cypher``: uniqueness constraints first);
+3. read what the export can touch (``read_*_by.cypher``): the party records
+   it meets in resolution through indexed keys (:data:`MEETS`: the record's
+   own key, organisations' names, a resident or masked ID's name and visible
+   ends) and every record
+   of those parties; its cases, assets and attachments. Resolve those
+   records together with the export's (:func:`casegraph.resolve.resolve`),
+   so a newer export re-resolves parties consistently with what is there,
+   at a cost that grows with the export, not with the database;
+4. write what differs (``CREATE`` what the database lacks, ``SET`` what
+   changed): parties, cases (an empty judge cell never clears the
+   database's judge), party records (re-pointed when a party's id changed),
+   the party–case roles, orphaned parties removed, assets, judges;
+5. rebuild the ``OWES`` projection (``cypher/owes.cypher``) of the parties
+   whose debts the load may have changed.
 
 Loading the same export twice writes nothing new. A ``(:CasegraphMeta)`` node
 says ``state: 'loading'`` until a load finishes: the next load after an
-interrupted one (server killed, connection lost) compares against the roles
-the database really holds, so running ``load`` again finishes the job with
-nothing lost and nothing duplicated. One loader at a time.
+interrupted one (server killed, connection lost) compares against everything
+the database holds, roles included, and rebuilds OWES whole, so running
+``load`` again finishes the job with nothing lost and nothing duplicated.
 
 Example::
 
@@ -36,6 +42,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +53,11 @@ from casegraph.decisions import summary as summarise_decisions
 from casegraph.engines.neo4j import decided
 from casegraph.graph import CaseGraph
 from casegraph.normalise.identity import key_check, secret_key
+from casegraph.engines.neo4j.bulk import BULK_MIN_CASES, import_plan, is_empty, local_data_dir
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
+from casegraph.engines.neo4j.lock import writer
+from casegraph.normalise.caseno import court_code
+from casegraph.normalise.identity import MASKED, RIC
 from casegraph.resolve import Resolved, resolve
 
 BATCH = 10_000
@@ -66,6 +77,43 @@ ROLE_TYPES = {C.APPLICANT: "APPLICANT_IN", C.DEBTOR: "DEBTOR_IN"}
 ROLE_COLS = ["case_no", "role", "party_id"]
 ATTACH_COLS = ["case_no", "asset_id", "action", "asset_type"]
 
+# How records meet in resolution (casegraph.resolve.RULES): a record can only
+# be taken for the same party as another through one of these values, each
+# looked up through an index (cypher/load/read_records_by_<name>.cypher). A
+# load reads the records sharing one with the export's, then those sharing
+# one with what it read, until nothing new turns up, and every record of the
+# parties found (cypher/load/read_records_of.cypher; an identified party's id
+# is its keyed ID hash, so the same person's or company's records come that
+# way): the parties a day's intake touches, never every record.
+#   record_key  the export's own records, already held
+#   org_name    organisations of the same name (org_name_of_one_code, same_org_name)
+#   name_ends   a resident or masked ID's name and visible ends (masked_id_and_name)
+#   name_court  persons of the same name in cases of the same court, and
+#               every record of those cases: their counterparties
+#               (same_name_pair)
+#   decided     the records a clerk's decision names with these
+#               (casegraph.engines.neo4j.decided)
+# A rule keyed on something else adds its line here, its file, and its index
+# in schema.cypher.
+MEETS = {
+    "record_key": lambda r: r["record_key"].tolist(),
+    "org_name": lambda r: r.loc[r["kind"] != C.PERSON, "name_norm"].tolist(),
+    "name_ends": lambda r: _name_ends(r[r["id_status"].isin(NAMED_STATUSES)]),
+    "name_court": lambda r: _name_courts(r[r["kind"] == C.PERSON]),
+    "decided": lambda r: r["record_key"].tolist(),
+}
+NAMED_STATUSES = (RIC, MASKED)
+
+
+def _name_courts(r: pd.DataFrame) -> list[tuple[str, str]]:
+    court = court_code(r["case_no"])
+    return list(zip(r.loc[court != "", "name_norm"], court[court != ""]))
+
+
+def _name_ends(r: pd.DataFrame) -> list[tuple[str, str]]:
+    masked = r["id_masked"].fillna("")
+    return list(zip(r["name_norm"], masked.str.slice(0, 6) + masked.str.slice(-4)))
+
 
 @dataclass
 class LoadReport:
@@ -76,6 +124,11 @@ class LoadReport:
     removed: dict = field(default_factory=dict)
     recovered: bool = False
     seconds: dict = field(default_factory=dict)
+    # Cases whose judge the export changed (case_no, judge_before, judge): an
+    # empty judge cell never clears one, a different name is taken and told.
+    judges_changed: pd.DataFrame = None
+    read: dict = field(default_factory=dict)
+    bulk: bool = False  # written by Neo4j's offline importer (a first load on the local server)
     # The clerk's decisions applied (casegraph.decisions.summary): by kind, and the lines of those that were not.
     decisions: dict = field(default_factory=dict)
 
@@ -85,17 +138,44 @@ class LoadReport:
 
 
 def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool = False,
-               batch: int = BATCH, key: bytes | None = None, decisions: str | Path | None = None) -> LoadReport:
+               batch: int = BATCH, key: bytes | None = None, decisions: str | Path | None = None,
+               wait: float = 0.0, command: str = "load", compare_all: bool = False, bulk: bool | None = None,
+               data_dir=None) -> LoadReport:
     """Write a prepared export (:func:`casegraph.pipeline.prepare`, resolved
     by the rules alone) into the database, with the clerk's decisions the
     database keeps and those of the file ``decisions`` applied and kept
     (:mod:`casegraph.engines.neo4j.decided`).
 
-    Returns a :class:`LoadReport`. Raises :class:`DatabaseError` (one line)
-    if the server cannot be reached or fails; run it again to finish.
+    Holds the database's writer lease (:mod:`~casegraph.engines.neo4j.lock`)
+    throughout, waiting up to ``wait`` seconds for another writer. Returns a
+    :class:`LoadReport`. Raises :class:`DatabaseError` (one line) if the
+    server cannot be reached or fails (run it again to finish), and
+    :class:`~casegraph.errors.LockHeld` if another writer kept the lease.
+    ``compare_all``: compare with everything the database holds and rebuild
+    OWES whole, as after a load cut short. ``bulk``: a first load into an
+    empty database on the local server (``data_dir``: its folder, default
+    ``casegraph neo4j start``'s) goes through Neo4j's offline importer
+    (:mod:`~casegraph.engines.neo4j.bulk`): None (the default) when the
+    export holds :data:`~casegraph.engines.neo4j.bulk.BULK_MIN_CASES` cases
+    or more, True whenever it can, False never.
     """
+    with writer(db, command, wait) as token:
+        # A decisions file names candidates anywhere in the database: it is
+        # read against everything, as the clerk's review saw it.
+        return _load(db, graph, resolved, progress, batch, key or secret_key(), compare_all or decisions is not None,
+                     _bulk_dir(db, graph, bulk, data_dir), token, decisions)
+
+
+def _bulk_dir(db: Database, graph: CaseGraph, bulk: bool | None, data_dir) -> Path | None:
+    """The local server's folder if this load may go through the importer."""
+    if bulk is False or (bulk is None and len(graph.cases) < BULK_MIN_CASES):
+        return None
+    return local_data_dir(db, data_dir)
+
+
+def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, batch: int, secret: bytes,
+          compare_all: bool, bulk_dir: Path | None, token: str, decisions: str | Path | None) -> LoadReport:
     report = LoadReport(cases=len(graph.cases))
-    secret = key or secret_key()
     clock = _Clock(report.seconds)
 
     with clock("schema"):
@@ -104,17 +184,13 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     with clock("begin"):
         report.recovered = _begin(db, secret)
     with clock("read"):
-        old = {
-            "records": _read(db, "records", RECORD_PROPS),
-            "parties": _read(db, "parties", PARTY_PROPS),
-            "cases": _read(db, "cases", CASE_PROPS),
-            "assets": _read(db, "assets", ["asset_id", "asset_type"]),
-            "attaches": _read(db, "attaches", ATTACH_COLS),
-        }
-        # The roles are what the records say, unless a load was cut short
-        # between writing records and roles: then ask the database.
-        old["roles"] = (_read(db, "roles", ROLE_COLS) if report.recovered
-                        else old["records"][ROLE_COLS].drop_duplicates())
+        # After a load cut short the records and roles may disagree: compare
+        # with everything the database holds. Otherwise only with what the
+        # export can touch; in an empty database, with nothing.
+        empty = is_empty(db)
+        everything = report.recovered or compare_all or empty
+        old = (_nothing() if empty else _read_all(db) if everything
+               else _read_touched(db, graph, resolved, batch))
     with clock("resolve"):
         if old["records"].empty:
             res = resolved  # nothing to resolve with: the export's own resolution
@@ -128,7 +204,8 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
 
     plan = _Plan()
     plan.parties = _split(parties, old["parties"], ["party_id"])
-    plan.cases = _split(graph.cases[CASE_PROPS], old["cases"], ["case_no"])
+    cases, report.judges_changed = _keep_judges(graph.cases[CASE_PROPS], old["cases"])
+    plan.cases = _split(cases, old["cases"], ["case_no"])
     created, updated = _split(records, old["records"], ["record_key"])
     # a party's records in one batch: fewer transactions wait for the same party
     plan.records = (created.sort_values("party_id"), updated)
@@ -138,45 +215,26 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
     attaches = graph.assets[ATTACH_COLS].drop_duplicates(["case_no", "asset_id"])
     plan.attaches = _split(attaches, old["attaches"], ["case_no", "asset_id"])
     plan.judges = _judges(graph.judges)
-    # Only a party that both owes and is owed can sit on an offset.
-    both = roles.groupby("party_id")["role"].nunique()
-    plan.debtors = sorted(both.index[both.to_numpy() == 2])
+    if everything:
+        # Only a party that both owes and is owed can sit on an offset.
+        both = roles.groupby("party_id")["role"].nunique()
+        plan.debtors = sorted(both.index[both.to_numpy() == 2])
+    else:
+        plan.debtors = []
+        plan.touched_cases = sorted(set(graph.cases["case_no"]) | set(records["case_no"]))
+        plan.flipped = _owing_changed(roles, old["roles"], set(plan.parties[0]["party_id"]))
 
+    if empty and bulk_dir is not None:
+        import_plan(db, bulk_dir, bulk_files(plan), {"name": META, "created": datetime.now(timezone.utc),
+                                                     "key_check": key_check(secret),
+                                                     "state": "loading"}, token, clock)
+        report.bulk = True
+        with clock("schema"):
+            for s in statements("schema"):
+                db.write(s)
     bar = _progress(plan.total(), progress)
-    count = {"n_records": "toIntegerOrNull", "n": "toIntegerOrNull"}
     try:
-        with clock("parties"):
-            _create_update(db, "parties", plan.parties, bar, batch, count)
-        with clock("cases"):
-            _create_update(db, "cases", plan.cases, bar, batch, {"amount": "toFloatOrNull"})
-        with clock("records"):
-            _create_update(db, "records", plan.records, bar, batch, count)
-        with clock("roles"):
-            create, drop = statements("load/roles")
-            for role, t in ROLE_TYPES.items():
-                dropped = plan.roles_dropped
-                _write(db, _of_type(drop, t), dropped.loc[dropped["role"] == role, ["case_no", "party_id"]], bar,
-                       batch, writers=1)
-            for role, t in ROLE_TYPES.items():
-                added = plan.roles_added
-                mine = added.loc[added["role"] == role, ["case_no", "party_id"]].sort_values("party_id")
-                _write(db, _of_type(create, t), mine, bar, batch)
-        with clock("orphans"):
-            drop = statement("load/orphans")
-            for i in range(0, len(plan.orphans), batch):
-                db.write(drop, {"ids": plan.orphans[i:i + batch]})
-                bar.update(len(plan.orphans[i:i + batch]))
-        with clock("assets"):
-            _create_update(db, "assets", plan.assets, bar, batch)
-            _create_update(db, "attaches", plan.attaches, bar, batch)
-        with clock("judges"):
-            _write(db, statement("load/judges"), plan.judges, bar, batch, {"capacity": "toFloatOrNull"}, writers=1)
-        with clock("decisions"):
-            decided.store(db, keep)
-        with clock("owes"):
-            _rebuild_owes(db, plan.debtors, graph.options, bar, batch)
-        with clock("finish"):
-            _finish(db, graph.options)
+        _write_plan(db, plan, graph.options, bar, batch, clock, keep, written=report.bulk)
     finally:
         bar.close()
     n = lambda pair: len(pair[0]) + len(pair[1])  # noqa: E731
@@ -184,7 +242,84 @@ def load_graph(db: Database, graph: CaseGraph, resolved: Resolved, progress: boo
                       "roles": len(plan.roles_added), "assets": n(plan.assets), "attachments": n(plan.attaches),
                       "judges": len(plan.judges), "owes_debtors": len(plan.debtors)}
     report.removed = {"parties": len(plan.orphans), "roles": len(plan.roles_dropped)}
+    report.read = {"records": len(old["records"]), "parties": len(old["parties"])}
     return report
+
+
+def _write_plan(db: Database, plan: _Plan, options: C.Options, bar, batch: int, clock: _Clock,
+                keep: list[dict], written: bool = False) -> None:
+    """Write the plan and keep the clerk's decisions ``keep``
+    (:func:`casegraph.engines.neo4j.decided.apply`); ``written``: its nodes
+    and relationships are in the store already (the bulk importer's), only
+    the decisions, OWES and the finish remain."""
+    if not written:
+        _write_nodes(db, plan, bar, batch, clock)
+    with clock("decisions"):
+        decided.store(db, keep)
+    with clock("owes"):
+        if plan.touched_cases is None:
+            _rebuild_owes(db, plan.debtors, options, bar, batch)
+        else:
+            plan.debtors = _owes_touched(db, plan.touched_cases, plan.flipped, batch)
+            _rebuild_owes(db, plan.debtors, options, bar, batch, clear_all=False)
+    with clock("finish"):
+        _finish(db, options)
+
+
+def _write_nodes(db: Database, plan: _Plan, bar, batch: int, clock: _Clock) -> None:
+    count = {"n_records": "toIntegerOrNull", "n": "toIntegerOrNull"}
+    with clock("parties"):
+        _create_update(db, "parties", plan.parties, bar, batch, count)
+    with clock("cases"):
+        _create_update(db, "cases", plan.cases, bar, batch, {"amount": "toFloatOrNull"})
+    with clock("records"):
+        _create_update(db, "records", plan.records, bar, batch, count)
+    with clock("roles"):
+        create, drop = statements("load/roles")
+        for role, t in ROLE_TYPES.items():
+            dropped = plan.roles_dropped
+            _write(db, _of_type(drop, t), dropped.loc[dropped["role"] == role, ["case_no", "party_id"]], bar,
+                   batch, writers=1)
+        for role, t in ROLE_TYPES.items():
+            added = plan.roles_added
+            mine = added.loc[added["role"] == role, ["case_no", "party_id"]].sort_values("party_id")
+            _write(db, _of_type(create, t), mine, bar, batch)
+    with clock("orphans"):
+        drop = statement("load/orphans")
+        for i in range(0, len(plan.orphans), batch):
+            db.write(drop, {"ids": plan.orphans[i:i + batch]})
+            bar.update(len(plan.orphans[i:i + batch]))
+    with clock("assets"):
+        _create_update(db, "assets", plan.assets, bar, batch)
+        _create_update(db, "attaches", plan.attaches, bar, batch)
+    with clock("judges"):
+        _write(db, statement("load/judges"), plan.judges, bar, batch, {"capacity": "toFloatOrNull"}, writers=1)
+
+
+def bulk_files(plan: _Plan) -> dict:
+    """What a plan for an empty database creates, as the bulk importer's
+    node and relationship tables (:func:`casegraph.engines.neo4j.bulk.import_plan`):
+    the same nodes, properties and relationships as :func:`_write_nodes`
+    writes, and, as its ``MATCH`` es do, no relationship whose end is missing."""
+    parties, cases, records, assets = plan.parties[0], plan.cases[0], plan.records[0], plan.assets[0]
+    judges = plan.judges.drop_duplicates("judge", keep="last")  # MERGE then SET: the last row wins
+    has_party, has_case = set(parties["party_id"]), set(cases["case_no"])
+    roles = plan.roles_added[plan.roles_added["party_id"].isin(has_party) & plan.roles_added["case_no"].isin(has_case)]
+    attaches = plan.attaches[0]
+    attaches = attaches[attaches["case_no"].isin(has_case) & attaches["asset_id"].isin(set(assets["asset_id"]))]
+    nodes = [
+        {"label": "Party", "space": "Party", "id": "party_id", "df": parties, "kinds": {"n_records": "long"}},
+        {"label": "Case", "space": "Case", "id": "case_no", "df": cases, "kinds": {"amount": "double"}},
+        {"label": "PartyRecord", "space": "PartyRecord", "id": "record_key", "df": records, "kinds": {"n": "long"}},
+        {"label": "Asset", "space": "Asset", "id": "asset_id", "df": assets, "kinds": {}},
+        {"label": "Judge", "space": "Judge", "id": "judge", "df": judges, "kinds": {"capacity": "double"}},
+    ]
+    rels = [{"type": "OF", "start": "PartyRecord", "end": "Party",
+             "df": records.loc[records["party_id"].isin(has_party), ["record_key", "party_id"]]}]
+    rels += [{"type": t, "start": "Party", "end": "Case", "df": roles.loc[roles["role"] == role, ["party_id", "case_no"]]}
+             for role, t in ROLE_TYPES.items()]
+    rels.append({"type": "ATTACHES", "start": "Case", "end": "Asset", "df": attaches[ATTACH_COLS]})
+    return {"nodes": nodes, "relationships": rels}
 
 
 # -- the steps -----------------------------------------------------------------
@@ -287,12 +422,14 @@ def _finish(db: Database, options: C.Options) -> None:
     db.write(statement("load/finish"), {"name": META, "personal_causes": list(options.personal_causes)})
 
 
-def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, bar, batch: int) -> None:
+def _rebuild_owes(db: Database, debtors: list[str], options: C.Options, bar, batch: int,
+                  clear_all: bool = True) -> None:
     """The OWES projection between the parties that both owe and are owed
-    (nobody else can sit on an offset), rebuilt whole: small, and right
-    after any load, finished or not."""
+    (nobody else can sit on an offset): rebuilt whole (``clear_all``: after a
+    load cut short, or by :func:`refresh_owes`), or for the ``debtors`` an
+    incremental load touched, whose edges owes.cypher replaces."""
     clear = statement("load/owes_clear")
-    while int(db.write(clear, {"batch": batch * 5}).iloc[0, 0]):
+    while clear_all and int(db.write(clear, {"batch": batch * 5}).iloc[0, 0]):
         pass
     query = statement("owes")
     causes = params_of(options)["personal_causes"]
@@ -311,6 +448,128 @@ def refresh_owes(db: Database, options: C.Options, batch: int = BATCH) -> None:
     db.write(statement("load/owes_causes_set"), {"name": META, "causes": list(options.personal_causes)})
 
 
+def _nothing() -> dict[str, pd.DataFrame]:
+    """What an empty database holds."""
+    def none(cols):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    return {"records": none(RECORD_PROPS), "parties": none(PARTY_PROPS), "cases": none(CASE_PROPS),
+            "assets": none(["asset_id", "asset_type"]), "attaches": none(ATTACH_COLS), "roles": none(ROLE_COLS)}
+
+
+def _read_all(db: Database) -> dict[str, pd.DataFrame]:
+    """Everything the database holds, to compare an export with."""
+    old = {
+        "records": _read(db, "records", RECORD_PROPS),
+        "parties": _read(db, "parties", PARTY_PROPS),
+        "cases": _read(db, "cases", CASE_PROPS),
+        "assets": _read(db, "assets", ["asset_id", "asset_type"]),
+        "attaches": _read(db, "attaches", ATTACH_COLS),
+    }
+    old["roles"] = _read(db, "roles", ROLE_COLS)
+    return old
+
+
+def _read_touched(db: Database, graph: CaseGraph, resolved: Resolved, batch: int) -> dict[str, pd.DataFrame]:
+    """What the database holds that the export can change: the records it
+    meets in resolution and every record of their parties (:data:`MEETS`),
+    those parties, the export's cases, assets and attachments. The roles are
+    what those records say."""
+    records = touched_records(db, resolved.records, batch)
+    ids = sorted(set(records["party_id"].dropna()) | set(resolved.records["party_id"]))
+    case_nos = graph.cases["case_no"].tolist()
+    return {
+        "records": records,
+        "parties": _read_by(db, "parties", {"ids": ids}, PARTY_PROPS, batch),
+        "cases": _read_by(db, "cases", {"case_nos": case_nos}, CASE_PROPS, batch),
+        "assets": _read_by(db, "assets", {"ids": sorted(set(graph.assets["asset_id"]))}, ["asset_id", "asset_type"],
+                           batch),
+        "attaches": _read_by(db, "attaches", {"case_nos": case_nos}, ATTACH_COLS, batch),
+        "roles": records[ROLE_COLS].drop_duplicates(),
+    }
+
+
+def touched_records(db: Database, new: pd.DataFrame, batch: int = BATCH) -> pd.DataFrame:
+    """The database's party records that ``new`` records can meet in
+    resolution (:data:`MEETS`), and every record of their parties, to a fixed
+    point: resolving ``new`` with these gives every record the party that
+    resolving it with the whole database would (tests/test_store_scale.py
+    checks it)."""
+    of = statement("load/read_records_of")
+    params = {"person": C.PERSON, "named_statuses": list(NAMED_STATUSES)}
+    asked: dict[str, set] = {k: set() for k in (*MEETS, "party_id")}
+    found = pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_PROPS})
+    frontier = new
+    while len(frontier):
+        parts = []
+        for name, values_of in MEETS.items():
+            values = sorted(set(values_of(frontier)) - asked[name])
+            asked[name].update(values)
+            query = statement(f"load/read_records_by_{name}")
+            parts += [db.read(query, {**params, "values": [list(v) if isinstance(v, tuple) else v
+                                                           for v in values[i:i + batch]]})
+                      for i in range(0, len(values), batch)]
+        got = _records_frame(parts)
+        ids = sorted((set(got["party_id"].dropna()) | set(frontier["party_id"].dropna())) - asked["party_id"])
+        asked["party_id"].update(ids)
+        got = _records_frame([got] + [db.read(of, {"ids": ids[i:i + batch]}) for i in range(0, len(ids), batch)])
+        frontier = got[~got["record_key"].isin(set(found["record_key"]))].drop_duplicates("record_key")
+        found = pd.concat([found, frontier], ignore_index=True) if len(frontier) else found
+    return found.reset_index(drop=True)
+
+
+def _records_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_PROPS})
+    return pd.concat(parts, ignore_index=True).reindex(columns=RECORD_PROPS).drop_duplicates("record_key")
+
+
+def _read_by(db: Database, what: str, params: dict, columns: list[str], batch: int) -> pd.DataFrame:
+    """``cypher/load/read_<what>_by.cypher`` over one list parameter, in batches."""
+    (name, values), = params.items()
+    query = statement(f"load/read_{what}_by")
+    parts = [db.read(query, {name: values[i:i + batch]}) for i in range(0, len(values), batch)]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(parts, ignore_index=True).reindex(columns=columns)
+
+
+def _keep_judges(cases: pd.DataFrame, old: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The export's cases with the database's judge where the export has
+    none (routing promised that nothing assigned moves), and the cases whose
+    judge the export changes to another name (taken, and reported)."""
+    there = dict(zip(old["case_no"], old["judge"].fillna(""))) if len(old) else {}
+    before = pd.Series([there.get(c, "") for c in cases["case_no"]], index=cases.index, dtype=object)
+    given = cases["judge"].fillna("")
+    cases = cases.assign(judge=given.where(given != "", before))
+    moved = (given != "") & (before != "") & (given != before)
+    changed = pd.DataFrame({"case_no": cases.loc[moved, "case_no"].to_numpy(), "judge_before": before[moved].to_numpy(),
+                            "judge": given[moved].to_numpy()})
+    return cases, changed
+
+
+def _owing_changed(roles: pd.DataFrame, old_roles: pd.DataFrame, created: set[str]) -> list[str]:
+    """Parties that are new, or owe somewhere now and did not before (or the
+    other way round): their creditors' OWES edges towards them may change."""
+    def owing(r: pd.DataFrame) -> set[str]:
+        return set(r.loc[r["role"] == C.DEBTOR, "party_id"])
+    now, before = owing(roles), owing(old_roles)
+    return sorted(created | (now ^ before))
+
+
+def _owes_touched(db: Database, case_nos: list[str], flipped: list[str], batch: int) -> list[str]:
+    """The parties whose OWES edges an incremental load may have changed
+    (``cypher/load/owes_touched.cypher``)."""
+    query = statement("load/owes_touched")
+    ids: set[str] = set()
+    for i in range(0, len(case_nos), batch):
+        ids.update(db.read(query, {"case_nos": case_nos[i:i + batch], "flipped": []})["id"])
+    for i in range(0, len(flipped), batch):
+        ids.update(db.read(query, {"case_nos": [], "flipped": flipped[i:i + batch]})["id"])
+    return sorted(ids)
+
+
 @dataclass
 class _Plan:
     parties: tuple = None  # (to create, to update)
@@ -323,6 +582,8 @@ class _Plan:
     attaches: tuple = None
     judges: pd.DataFrame = None
     debtors: list = None
+    touched_cases: list = None  # an incremental load's cases, whose OWES edges may change
+    flipped: list = None  # parties new or owing where they did not (or the other way round)
 
     def total(self) -> int:
         pairs = (self.parties, self.cases, self.records, self.assets, self.attaches)

@@ -56,11 +56,13 @@ from casegraph.resources import cache_dir, maven_fingerprint, maven_project
 __all__ = [
     "ServerError",
     "ServerInfo",
+    "admin_command",
     "build",
     "credentials",
     "default_data_dir",
     "kill",
     "serving",
+    "restart",
     "start",
     "status",
     "stop",
@@ -361,6 +363,37 @@ def kill(data_dir: str | os.PathLike[str] | None = None) -> bool:
     if not _wait_gone(info.pid, 30):
         raise ServerError(f"Neo4j (pid {info.pid}) survived SIGKILL for 30 s")
     return True
+
+
+def admin_command(data_dir: str | os.PathLike[str] | None, *args: str, heap: str = "1g") -> tuple[list[str], dict]:
+    """The command line and environment of Neo4j's admin tool
+    (``neo4j-admin``) on ``data_dir``'s store, from the same build as the
+    server; e.g. ``admin_command(d, "database", "import", "full", ...)`` for
+    the offline importer (casegraph.engines.neo4j.bulk)."""
+    data_dir = _resolve(data_dir)
+    build()
+    cmd = [_java(), f"-Xmx{heap}", *_JVM_FLAGS, "-cp", _classpath(), "org.neo4j.cli.AdminTool", *args]
+    return cmd, {**os.environ, "NEO4J_HOME": str(data_dir)}
+
+
+def restart(data_dir: str | os.PathLike[str] | None, between, timeout: float = 600) -> ServerInfo:
+    """Stop the server on ``data_dir`` cleanly, call ``between()`` while it
+    is down (the bulk loader swaps in a store built offline), and start it
+    again on the same port with the same heap and page cache. The server is
+    started again even if ``between`` fails."""
+    data_dir = _resolve(data_dir)
+    info = _find(data_dir)
+    if info is None:
+        raise ServerError(f"no local Neo4j runs on {data_dir}")
+    args = psutil.Process(info.pid).cmdline()
+    heap = next((a[len("-Xmx"):] for a in args if a.startswith("-Xmx")), "2g")
+    pagecache = args[args.index("--pagecache") + 1] if "--pagecache" in args else "2g"
+    stop(data_dir)
+    try:
+        between()
+    finally:
+        info = start(data_dir, port=info.port, heap=heap, pagecache=pagecache, timeout=timeout)
+    return info
 
 
 def status(data_dir: str | os.PathLike[str] | None = None) -> ServerInfo | None:
