@@ -11,7 +11,8 @@ Example::
 from casegraph.pipeline import Result, analyze, prepare
 from casegraph.contract import Options
 from casegraph.read import InputError
-from casegraph.write.files import OutputError, write_result
+from casegraph.write.files import OutputError
+from casegraph.write.result import write_result
 
 __all__ = ["analyze", "prepare", "Result", "Options", "write_result", "InputError", "OutputError"]
 __version__ = "0.1.0"

@@ -5,7 +5,9 @@ session (see casegraph/server.py).
 """
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -22,8 +24,9 @@ settings.load_profile("casegraph")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[server.ServerInfo]:
     """A real Neo4j server on a free loopback port with its own throwaway store.
 
-    Connect with ``GraphDatabase.driver(neo4j_server.uri)`` (no auth) and pass
-    ``database_="neo4j"``. The store is shared by every test in the session, so
+    Connect with ``GraphDatabase.driver(neo4j_server.uri, auth=neo4j_server.auth)``
+    and pass ``database_="neo4j"``; casegraph's own ``connect(neo4j_server.uri)``
+    finds the password by itself, as it does for any local server. The store is shared by every test in the session, so
     tests should write data they can tell apart (or clean up after themselves).
     The first use builds neo4j/ with Maven if it has not been built yet.
     """
@@ -44,3 +47,23 @@ def own_server(tmp_path):
     info = server.start(data, heap="512m", pagecache="256m")
     yield data, info
     server.stop(data)
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount a tmpfs of a given size (root only): a disk that fills up for real.
+    Unmounted afterwards."""
+    mounted = []
+
+    def mount(size: str, where: str = "mnt") -> Path:
+        point = tmp_path / where
+        point.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)], capture_output=True)
+        if done.returncode != 0:
+            pytest.fail(f"cannot mount a tmpfs here (the tests run as root): {done.stderr.decode(errors='replace').strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)

@@ -163,10 +163,11 @@ def test_a_gbk_line_in_a_utf8_file_loses_that_row_only(tmp_path, where):
     assert list(errors(rejected)) == [bad + 2] and "not UTF-8" in errors(rejected)[bad + 2]
 
 
-def test_neither_utf8_nor_gbk_stops(tmp_path):
+def test_neither_utf8_nor_gbk_costs_every_row_and_so_stops(tmp_path):
+    """Lines that are no text cost their rows (tests/test_trust.py); with every row gone, nothing is left."""
     src = export(tmp_path / "export")
     (src / "parties.csv").write_bytes("案号,诉讼地位,名称\n".encode() + b"\xff\xfe\xfa,\xff\xff,\x80\x80\n" * 3)
-    assert_stop(analyze(src, tmp_path / "out"), "parties.csv", "neither UTF-8 nor GBK")
+    assert_stop(analyze(src, tmp_path / "out"), "parties table", "neither UTF-8 nor GBK")
 
 
 @pytest.mark.parametrize("content,words", [

@@ -217,7 +217,7 @@ def test_another_key_is_refused(db, tmp_path, monkeypatch):
     export = write_export(tmp_path / "export", [case("（2024）沪0113执1号")],
                           [party("（2024）沪0113执1号", "申请执行人", "张三", ZHANG)])
     pipeline.load(db, export)
-    monkeypatch.setenv("CASEGRAPH_SECRET", "some other key")
+    monkeypatch.setenv("CASEGRAPH_SECRET", "some other court's passphrase")
     with pytest.raises(ne.DatabaseError, match="another casegraph key"):
         pipeline.load(db, export)
 

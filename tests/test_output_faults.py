@@ -4,8 +4,8 @@
 
 Each gives one line on stderr and a non-zero exit, no summary.json of a new
 result, no staging folder left behind, and the previous result, if there was
-one, byte for byte as it was. (A disk that takes the result but not its
-report keeps the whole result, without a report.)
+one, byte for byte as it was (its report included: the CSVs, the report and
+the summary are written as one unit).
 """
 from __future__ import annotations
 
@@ -88,25 +88,6 @@ def test_a_folder_in_proc(small):
     assert_stop(res.exit_code, res.stdout, res.stderr, "/proc/casegraph-results", "cannot write the results here")
 
 
-@pytest.fixture
-def tmpfs(tmp_path):
-    """Mount a tmpfs of a given size (root only); unmounted afterwards."""
-    mounted = []
-
-    def mount(size: str, where: str = "mnt") -> Path:
-        point = tmp_path / where
-        point.mkdir()
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)], capture_output=True)
-        if done.returncode != 0:
-            pytest.fail(f"cannot mount a tmpfs here (the tests run as root): {done.stderr.decode(errors='replace').strip()}")
-        mounted.append(point)
-        return point
-
-    yield mount
-    for point in mounted:
-        subprocess.run(["umount", "-l", str(point)], capture_output=True)
-
-
 def test_a_read_only_disk_keeps_the_previous_result(tmp_path, tmpfs, small):
     disk = tmpfs("8m")
     out = disk / "results"
@@ -136,20 +117,24 @@ def test_a_full_disk_leaves_no_result_that_looks_whole(tmp_path, tmpfs, big):
     out = disk / "results"
     res = analyze(big, out)
     assert_stop(res.exit_code, res.stdout, res.stderr, "No space left on device")
-    assert not (out / C.SUMMARY_FILE).exists() and no_staging_left(out)
-    assert not [p for p in out.iterdir() if p.suffix == ".csv"]
+    assert not out.exists()  # a run that fails leaves no folder it made
 
 
-def test_a_disk_too_full_for_the_report_keeps_the_whole_result(tmp_path, tmpfs, small):
-    """The result (CSVs, then summary.json) fits, its report does not: the
-    result stands, the report is not there at all, and the run says so."""
-    disk = tmpfs("300k")
+def test_a_disk_too_full_for_the_report_keeps_the_previous_result(tmp_path, tmpfs, small, big):
+    """The CSVs, the report and summary.json are one unit: a disk that takes
+    the new CSVs but not their report takes none of them (the report used to
+    be written after the CSVs, and could be another export's)."""
+    disk = tmpfs("2m")
     out = disk / "results"
-    res = analyze(small, out)
-    assert_stop(res.exit_code, res.stdout, res.stderr, "report", "No space left on device")
-    assert (out / C.SUMMARY_FILE).exists()
-    assert {o.filename for o in C.OUTPUTS.values() if o.filename != "assignments.csv"} <= {p.name for p in out.iterdir()}
-    assert not (out / "report").exists() and no_staging_left(out)
+    assert analyze(small, out).exit_code == 0
+    before = snapshot(out)
+    filler = disk / "filler"
+    free = shutil.disk_usage(disk).free
+    filler.write_bytes(b"\0" * max(free - 400_000, 0))  # room for the CSVs of `small`, not for a report too
+    res = analyze(small, out, "--hub-threshold", "5")
+    line = assert_stop(res.exit_code, res.stdout, res.stderr, "No space left on device")
+    assert "untouched" in line
+    assert snapshot(out) == before and no_staging_left(out)
 
 
 def _limit_file_size():

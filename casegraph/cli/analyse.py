@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from casegraph.cli.check import lang_option, max_rejected_option, too_many_rejected
-from casegraph.cli.common import (EXPORT_ENV, _fail, _options, _wait_option, clerk_options, emit, friendly, main,
-                                  progress, say, say_decisions)
+from casegraph.cli.common import (EXPORT_ENV, _connection, _fail, _options, _wait_option, clerk_options, emit,
+                                  friendly, main, progress, say, say_decisions)
 
 
 @main.command(env=EXPORT_ENV)
@@ -16,16 +16,14 @@ from casegraph.cli.common import (EXPORT_ENV, _fail, _options, _wait_option, cle
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not link their cases (default 20).")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True)
-@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (NEO4J_URI).")
-@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
-@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
-@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@_connection
 @_wait_option
 @lang_option
 @max_rejected_option
 @clerk_options
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, wait, lang, max_rejected,
+def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, data_dir, wait, lang,
+            max_rejected,
             decisions, rules):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
 
@@ -40,15 +38,17 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
       casegraph analyze 台账.xlsx --out results/ --lang en --json
     """
     from casegraph.pipeline import analyze as run
-    from casegraph.write.files import write_result
+    from casegraph.write.files import out_lock
+    from casegraph.write.result import write_result
 
     options = _options(hub_threshold, max_rejected / 100, rules)
     extra = {"progress": progress()} if backend == "neo4j" else {}
-    result = run(export, judges=judges, options=options, backend=backend, decisions=decisions,
-                 uri=uri, user=user, password=password, database=database, wait=wait, **extra)
-    say_decisions(result.summary["decisions"])
-    write_result(result, out, lang=lang)
-    _write_report(result, out / "report")
+    with out_lock(out):  # held from the start: a second run into the same folder is refused
+        result = run(export, judges=judges, options=options, backend=backend, decisions=decisions,
+                     uri=uri, user=user, password=password, database=database, data_dir=data_dir, wait=wait, **extra)
+        say_decisions(result.summary["decisions"])
+        write_result(result, out, lang=lang)
+    say(f"report in {out / 'report' / 'index.html'}")
     _report(result.summary, out)
     too_many_rejected(result.summary["too_many_rejected"], options.max_rejected,
                       f"the results are in {out}/, the rows in {out / 'rejected.csv'}")
@@ -82,12 +82,9 @@ def _report(s: dict, out: Path) -> None:
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the plan (its own).")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="neo4j without EXPORT: plan the cases already in the database.")
-@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI for --backend neo4j (NEO4J_URI).")
-@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
-@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
-@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@_connection
 @friendly
-def clearing(export, out, backend, uri, user, password, database):
+def clearing(export, out, backend, uri, user, password, database, data_dir):
     """How much debt can be extinguished at once: the optimal multilateral
     clearing plan of the money cases in EXPORT (or in Neo4j).
 
@@ -95,12 +92,14 @@ def clearing(export, out, backend, uri, user, password, database):
       casegraph clearing --backend neo4j --out clearing/
     """
     from casegraph.pipeline import plan_clearing
-    from casegraph.write.files import write_plan
+    from casegraph.write.files import out_lock, write_plan
 
     if export is None and backend == "embedded":
         _fail("give an EXPORT to read, or --backend neo4j to plan the cases in the database")
-    plan = plan_clearing(export, backend=backend, uri=uri, user=user, password=password, database=database)
-    write_plan(plan, out)
+    with out_lock(out):
+        plan = plan_clearing(export, backend=backend, uri=uri, user=user, password=password, database=database,
+                             data_dir=data_dir)
+        write_plan(plan, out)
     s = plan.summary
     say(f"{s['cases_in_plan']} cases between {s['parties']} parties: {s['debt_before']:,.2f} yuan owed; "
         f"{s['cleared']:,.2f} can be extinguished at once ({s['cleared_bilateral']:,.2f} by bilateral set-off, "
@@ -109,13 +108,6 @@ def clearing(export, out, backend, uri, user, password, database):
         f"shrink, {s['cases_extinguished']} are extinguished; {len(plan.left_out)} cases left out with a reason",
         f"plan in {out}/")
     emit({**s, "left_out": len(plan.left_out), "out": out})
-
-
-def _write_report(result, folder: Path) -> None:
-    from casegraph.write.report import write_report
-
-    write_report(result, folder)
-    say(f"report in {folder / 'index.html'}")
 
 
 @main.command(env=EXPORT_ENV)
@@ -128,12 +120,9 @@ def _write_report(result, folder: Path) -> None:
               help="Larger neighbourhoods are cut to their most connected part.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The page to write (FILE.html).")
 @click.option("--inline", is_flag=True, help="Put vis-network inside the page (one file) instead of lib/ beside it.")
-@click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI when there is no EXPORT (NEO4J_URI).")
-@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
-@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
-@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@_connection
 @friendly
-def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, password, database):
+def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, password, database, data_dir):
     """Draw the network around one case or party as an interactive page.
 
     With EXPORT (a folder or workbook) casegraph reads it; without, the Neo4j
@@ -150,10 +139,8 @@ def show(export, case_no, party, hops, max_nodes, out, inline, uri, user, passwo
         _fail("give one of --case or --party")
     if out.suffix.lower() not in (".html", ".htm"):
         _fail(f"{out}: the page must end in .html")
-    if export is None and not uri:
-        _fail("without EXPORT, show asks Neo4j: give --uri or set NEO4J_URI")
     page, g = draw(out, export, case=case_no, party=party, hops=hops, max_nodes=max_nodes, inline=inline,
-                   uri=uri, user=user, password=password, database=database)
+                   uri=uri, user=user, password=password, database=database, data_dir=data_dir)
     say(f"{g.graph['title']}: {counts_line(g)} -> {page}")
     if g.graph.get("cut"):
         say(f"cut to the {g.graph['shown_nodes']} most connected of {g.graph['total_nodes']} nodes (--max-nodes)")

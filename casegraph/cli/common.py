@@ -422,20 +422,26 @@ def main():
     """
 
 
+_data_dir_option = click.option("--data-dir", type=click.Path(path_type=Path), envvar="CASEGRAPH_NEO4J_DATA",
+                                help="The local server's folder (CASEGRAPH_NEO4J_DATA; default "
+                                     "~/.local/share/casegraph/neo4j).")
+
+
 def _connection(fn):
-    """--uri/--user/--password/--database, as Neo4j's own tools take them."""
+    """--uri/--user/--password/--database, as Neo4j's own tools take them, and
+    --data-dir: every command finds the database the same way
+    (casegraph.engines.neo4j.db.locate)."""
     for option in reversed((
-        click.option("--uri", envvar="NEO4J_URI", help="Neo4j URI (NEO4J_URI; default: the local server)."),
+        click.option("--uri", envvar="NEO4J_URI",
+                     help="Neo4j URI (NEO4J_URI). Without it: the local server of --data-dir, with its password."),
         click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True, help="(NEO4J_USER)"),
-        click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False, help="(NEO4J_PASSWORD)"),
+        click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False,
+                     help="(NEO4J_PASSWORD; a local server's own is found without it)"),
         click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True, help="(NEO4J_DATABASE)"),
+        _data_dir_option,
     )):
         fn = option(fn)
-    return needs_env("CASEGRAPH_NEO4J_DATA")(fn)
-
-
-_data_dir_option = click.option("--data-dir", type=click.Path(path_type=Path),
-                                help="Where the store lives ($CASEGRAPH_NEO4J_DATA or ~/.local/share/casegraph/neo4j).")
+    return fn
 
 
 # Writers (load, assign, flag, analyze --backend neo4j) take the database's

@@ -23,7 +23,7 @@ from casegraph.cli.common import EXPORT_ENV, _connection, _fail, _options, _rule
 @_connection
 @friendly
 def explore_command(source, backend, port, no_browser, judges, hub_threshold, rules, decisions, uri, user,
-                    password, database):
+                    password, database, data_dir):
     """Explore SOURCE (an export folder or workbook), or with --backend neo4j
     the database, in the browser: search, expand, filter, find how two
     parties or cases are connected, open a bundle or a debtor's web.
@@ -56,4 +56,4 @@ def explore_command(source, backend, port, no_browser, judges, hub_threshold, ru
 
     explore(source, backend=backend, port=port, open_browser=not no_browser, judges=judges,
             options=_options(hub_threshold, rules=rules), decisions=decisions, on_ready=ready, say=note,
-            uri=uri, user=user, password=password, database=database)
+            uri=uri, user=user, password=password, database=database, data_dir=data_dir)

@@ -27,6 +27,7 @@ from casegraph.cli.common import (EXPORT_ENV, _connection, _fail, _options, _wai
 @clerk_options
 @friendly
 def assign_command(new_input, out, limit, judges, hub_threshold, progress_bar, wait, lang, uri, user, password, database,
+                   data_dir,
                    decisions, rules):
     """Add the day's new cases (NEW_INPUT, as for load) to Neo4j and route
     each one to a judge: the judge of the bundle it joins, the minors' team,
@@ -43,7 +44,7 @@ def assign_command(new_input, out, limit, judges, hub_threshold, progress_bar, w
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"{out}: the routes file must end in .csv or .xlsx")
     with open_engine("neo4j", options=_options(hub_threshold, rules=rules), uri=uri, user=user, password=password,
-                     database=database) as engine:
+                     database=database, data_dir=data_dir) as engine:
         routing = assign_new(engine, new_input, judges, progress=progress(progress_bar), decisions=decisions, wait=wait)
         where = f"{engine.db.uri} (database {engine.db.database})"
     say_decisions(routing.load.decisions)
@@ -113,7 +114,7 @@ def _case_order(case_no: str) -> tuple:
 @_connection
 @friendly
 def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress_bar, wait, lang, uri, user, password,
-                 database):
+                 database, data_dir):
     """Scan the whole database and flag candidates for centralised
     enforcement: debtors with many open cases, debtors closed for lack of
     property again and again (执转破), offsets, and bundles split between
@@ -128,7 +129,7 @@ def flag_command(out, min_open_cases, min_no_property, hub_threshold, progress_b
 
     options = FlagOptions(min_open_cases=min_open_cases, min_no_property=min_no_property)
     with open_engine("neo4j", options=_options(hub_threshold), uri=uri, user=user, password=password,
-                     database=database) as engine:
+                     database=database, data_dir=data_dir) as engine:
         run = flag_all(engine, options, progress=progress(progress_bar), out=out, wait=wait, lang=lang)
     say(*flag_summary_lines(run.summary, out))
     emit({**run.summary, "out": out})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli.analyse import _report, _write_report
+from casegraph.cli.analyse import _report
 from casegraph.cli.common import emit, friendly, main, say
 from casegraph.sample.generate import MIN_CASES
 from casegraph.sample.ledger import MIN_CASES as LEDGER_MIN_CASES
@@ -72,11 +72,13 @@ def demo(out, n_cases):
     """
     from casegraph.pipeline import analyze as run
     from casegraph.sample.generate import make_sample
-    from casegraph.write.files import write_result
+    from casegraph.write.files import out_lock
+    from casegraph.write.result import write_result
 
-    make_sample(n_cases, out / "export")
-    result = run(out / "export")
-    write_result(result, out / "results")
-    _write_report(result, out / "results" / "report")
+    with out_lock(out / "results"):
+        make_sample(n_cases, out / "export")
+        result = run(out / "export")
+        write_result(result, out / "results")
+    say(f"report in {out / 'results' / 'report' / 'index.html'}")
     _report(result.summary, out / "results")
     say(f"the export is in {out / 'export'}/; start with {out / 'results' / 'common_debtors.csv'}")

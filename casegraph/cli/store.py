@@ -1,6 +1,7 @@
 """`casegraph neo4j`, `load` and `query`: the shared store."""
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from casegraph.cli.common import (EXPORT_ENV, _connection, _data_dir_option, _fa
 
 @main.group("neo4j")
 def neo4j_group():
-    """The local Neo4j server (a development server on this machine, no login).
+    """The local Neo4j server: on this machine only, with a login whose password it keeps in --data-dir.
 
       casegraph neo4j start
       casegraph neo4j status
@@ -21,7 +22,7 @@ def neo4j_group():
 
 @neo4j_group.command("start", env=("CASEGRAPH_NEO4J_DATA", "CASEGRAPH_CACHE", "JAVA_HOME"))
 @_data_dir_option
-@click.option("--port", type=click.IntRange(1, 65535), help="Bolt port (default: a free one).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Bolt port (default: the last start's if free, else a free one).")
 @click.option("--heap", default="2g", show_default=True, help="JVM heap, e.g. 4g.")
 @click.option("--pagecache", default="2g", show_default=True, help="Neo4j page cache, e.g. 4g.")
 @friendly
@@ -34,9 +35,7 @@ def neo4j_start(data_dir, port, heap, pagecache):
     from casegraph.engines.neo4j import server
 
     info = server.start(data_dir, port=port, heap=heap, pagecache=pagecache)
-    say(f"Neo4j runs at {info.uri} (pid {info.pid}, store in {info.data_dir}); casegraph load, analyze "
-        f"--backend neo4j and query find it there, Neo4j Browser too")
-    emit({"running": True, "uri": info.uri, "pid": info.pid, "data_dir": info.data_dir})
+    _running(info)
 
 
 @neo4j_group.command("stop", env=("CASEGRAPH_NEO4J_DATA",))
@@ -58,7 +57,7 @@ def neo4j_stop(data_dir):
 @_data_dir_option
 @friendly
 def neo4j_status(data_dir):
-    """Say whether the local server runs, and where; exit 1 if it does not.
+    """Say whether the local server runs, where, and how to connect to it; exit 1 if it does not.
 
       casegraph neo4j status
     """
@@ -70,8 +69,21 @@ def neo4j_status(data_dir):
             "(casegraph neo4j start)")
         emit({"running": False})
         sys.exit(1)
-    say(f"Neo4j runs at {info.uri} (pid {info.pid}, store in {info.data_dir})")
-    emit({"running": True, "uri": info.uri, "pid": info.pid, "data_dir": info.data_dir})
+    _running(info)
+
+
+def _running(info) -> None:
+    """Where the server is and how to reach it; never the password itself."""
+    from casegraph.engines.neo4j import server
+
+    secret = info.data_dir / server.PASSWORD_FILE
+    say(f"Neo4j runs at {info.uri} (pid {info.pid}, store in {info.data_dir})",
+        f"casegraph commands find it with --data-dir {info.data_dir} (or CASEGRAPH_NEO4J_DATA), "
+        f"or with --uri {info.uri}: no password to type",
+        f"user {server.USER}, password in {secret} (readable by you only); for example:",
+        f"  NEO4J_PASSWORD=\"$(cat {shlex.quote(str(secret))})\" cypher-shell -a {info.uri} -u {server.USER}")
+    emit({"running": True, "uri": info.uri, "pid": info.pid, "data_dir": info.data_dir,
+          "user": server.USER, "password_file": secret})
 
 
 @main.command(env=EXPORT_ENV)
@@ -83,7 +95,7 @@ def neo4j_status(data_dir):
 @_connection
 @clerk_options
 @friendly
-def load(export, judges, progress_bar, wait, uri, user, password, database, decisions, rules):
+def load(export, judges, progress_bar, wait, uri, user, password, database, data_dir, decisions, rules):
     """Load EXPORT into Neo4j: cases, resolved parties, roles, assets, judges.
 
     Loading the same export again changes nothing; a newer export adds its
@@ -96,7 +108,7 @@ def load(export, judges, progress_bar, wait, uri, user, password, database, deci
     from casegraph import pipeline
     from casegraph.engines.neo4j import db as ne
 
-    with ne.connect(uri, user, password, database) as db:
+    with ne.connect(uri, user, password, database, data_dir) as db:
         r = pipeline.load(db, export, judges, options=_options(None, rules), progress=progress(progress_bar),
                           decisions=decisions, wait=wait)
         say_decisions(r.decisions)
@@ -143,7 +155,8 @@ def _param(text: str) -> tuple[str, object]:
 @click.option("--write", "writes", is_flag=True, help="FILE or -e changes the database: run it as a write.")
 @_connection
 @friendly
-def query(source, text, list_queries, params, as_csv, limit, writes, uri, user, password, database):
+def query(source, text, list_queries, params, as_csv, limit, writes, uri, user, password, database,
+          data_dir):
     """Run a query against Neo4j and print its rows: NAME from cypher/, an
     analyst's FILE.cypher, or -e 'CYPHER'. A file's `// :param name => value`
     comments give examples; a parameter the query uses must be given, and one
@@ -154,6 +167,7 @@ def query(source, text, list_queries, params, as_csv, limit, writes, uri, user, 
       casegraph query -e 'MATCH (c:Case) RETURN count(c) AS n' --json
     """
     from casegraph.engines.neo4j import db as ne
+    from casegraph.write.files import text_cells
 
     if list_queries or (source is None and text is None):
         return _list(ne.queries())
@@ -163,11 +177,11 @@ def query(source, text, list_queries, params, as_csv, limit, writes, uri, user, 
         _fail("give --csv or --json, not both")
     q = ne.Query("the -e query", text, writes) if text is not None else ne.Query.find(source, writes)
     bound = q.bind(dict(_param(p) for p in params))  # a wrong parameter fails before connecting
-    with ne.connect(uri, user, password, database) as db:
+    with ne.connect(uri, user, password, database, data_dir) as db:
         table = q.run(db, bound)
     shown = table.head(limit) if limit else table
     if as_csv:
-        click.echo(ne.printable(shown, width=None).to_csv(index=False), nl=False)
+        click.echo(text_cells(ne.printable(shown, width=None)).to_csv(index=False), nl=False)
     elif not len(table):
         say("(no rows)")
     else:

@@ -66,7 +66,7 @@ from casegraph.engines.neo4j.lock import writer
 from casegraph.errors import OutputError
 from casegraph.jobs.runs import new_run_id, now
 from casegraph.reasons import localised
-from casegraph.write.files import STAGE_PREFIX, atomic_file, write_tables
+from casegraph.write.files import STAGE_PREFIX, write_sheets, write_tables
 
 KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
 # What each kind is called on a court's screen.
@@ -393,15 +393,10 @@ def write_flags(run: FlagRun, out_dir: str | Path, lang: str = "zh") -> Path:
     sheet) and ``summary.json`` into ``out_dir``; notes in ``lang``
     (:mod:`casegraph.reasons`). Every file is written beside its place and
     renamed in, ``summary.json`` last: a folder with a summary holds one whole run."""
-    out = Path(out_dir)
     tables = localised(run.tables, lang)
-    with atomic_file(out / WORKBOOK, "the flags") as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            _summary_sheet(run).to_excel(xl, sheet_name="summary", index=False)
-            for kind in KINDS:
-                tables[kind].to_excel(xl, sheet_name=kind, index=False)
-        (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
-    return write_tables(tables, OUTPUTS, run.summary, out)
+    sheets = {"summary": _summary_sheet(run), **{kind: tables[kind] for kind in KINDS}}
+    return write_tables(tables, OUTPUTS, run.summary, out_dir,
+                        parts={WORKBOOK: lambda path: write_sheets(sheets, path)})
 
 
 def _summary_sheet(run: FlagRun) -> pd.DataFrame:

@@ -56,7 +56,7 @@ from casegraph.engines.neo4j.load import load_graph
 from casegraph.engines.neo4j.lock import writer
 from casegraph.jobs.runs import new_run_id, now
 from casegraph.reasons import localised
-from casegraph.write.files import _csv, atomic_file
+from casegraph.write.files import atomic_file, write_csv, write_sheets
 
 # Routes are committed in small groups: one disk flush per group, not per
 # case. A run cut short loses at most the group in flight, which the next run
@@ -273,10 +273,9 @@ def write_routes(routes: pd.DataFrame, path: str | Path, lang: str = "zh") -> Pa
     routes = localised({"routes": routes}, lang)["routes"]
     with atomic_file(path, "the routes") as tmp:
         if path.suffix.lower() == ".xlsx":
-            routes.reindex(columns=list(C.ROUTES.columns)).to_excel(tmp, sheet_name="routes", index=False,
-                                                                   engine="openpyxl")
+            write_sheets({"routes": routes.reindex(columns=list(C.ROUTES.columns))}, tmp)
         else:
-            _csv(routes, tmp, C.ROUTES.columns)
+            write_csv(routes, tmp, C.ROUTES.columns)
     return path
 
 

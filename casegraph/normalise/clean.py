@@ -109,6 +109,31 @@ def _text(s: pd.Series) -> pd.Series:
 _UNTRIMMED = r"^ | $|  |[\t\n\x0b\x0c\r\x1c-\x1f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 
 
+def _hidden_removed(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Names without their invisible characters (zero-width spaces and
+    joiners, bidirectional controls such as U+202E, other format and control
+    characters), and for each name that held some, the name as typed with
+    them shown as ``<U+202E>`` (else ""): ``上海\u202e司公限有乙`` would display
+    as another company's name, and a name of zero-width spaces as nobody.
+
+    >>> names, shown = _hidden_removed(pd.Series(["上海\u202e司公限有乙", "张三", "\u200b\u200b"]))
+    >>> names.tolist(), shown.tolist()
+    (['上海司公限有乙', '张三', ''], ['上海<U+202E>司公限有乙', '', '<U+200B><U+200B>'])
+    """
+    uniq = pd.unique(s.to_numpy(dtype=object))
+    clean, shown = {}, {}
+    for u in uniq:
+        if not isinstance(u, str) or u.isprintable():  # the common case, checked in C
+            clean[u], shown[u] = u, ""
+            continue
+        hidden = [c for c in u if unicodedata.category(c) in ("Cf", "Cc") and not c.isspace()]
+        clean[u] = "".join(c for c in u if c not in hidden) if hidden else u
+        shown[u] = "".join(f"<U+{ord(c):04X}>" if c in hidden else c for c in u) if hidden else ""
+    if not len(s):
+        return s.astype(object), s.astype(object)
+    return s.map(clean), s.map(shown)
+
+
 def normalise_name(s: pd.Series) -> pd.Series:
     """Names compare without spaces and with half-width brackets."""
     return _text(s).str.replace(" ", "", regex=False)
@@ -312,9 +337,16 @@ def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = N
                            lambda b: "unknown role '" + typed_role[b.index] + "' (expected 申请执行人 or 被执行人)",
                            where, "role"))
     df = df[~bad_role]
+    df["name"], shown = _hidden_removed(df["name"])
+    hidden = (shown != "").to_numpy()
+    name_warnings = _warn(df, hidden, "parties", "name", lambda b: shown[b.index],
+                          "invisible or direction-changing characters removed from the name", where)
     df["name"] = _text(df["name"])
     no_name = df["name"] == ""
-    rejects.append(_reject(df, no_name, "parties", "party has no name", where, "name"))
+    rejects.append(_reject(df, no_name, "parties", lambda b: np.where(
+        shown[b.index] == "", "party has no name",
+        "party has no name (only invisible characters: " + shown[b.index] + ")"), where, "name"))
+    name_warnings = name_warnings[~np.isin(name_warnings["row"], df.loc[no_name, "row"])]  # rejected, not warned
     df = df[~no_name]
 
     df["kind"] = _lookup(_text(df["kind"]), C.KINDS)
@@ -333,6 +365,8 @@ def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = N
     warnings = _warn(df, bad_id, "parties", "id_no", lambda b: _masked_raw(b["id_no"]),
                      lambda b: ("invalid ID, not used for matching: " + problems[b.index]).to_numpy(), where)
     df = df.drop(columns=["id_no", "ledger_column"], errors="ignore")
+    if len(name_warnings):
+        warnings = pd.concat([name_warnings, warnings], ignore_index=True)
     return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True)), warnings, set_aside
 
 

@@ -31,6 +31,8 @@ import pyarrow.compute as pc
 from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 
+from casegraph.errors import InputError
+
 RIC, USCC, MASKED, INVALID, EMPTY = "resident_id", "credit_code", "masked", "invalid", "empty"
 
 _MASK_CHARS = "*＊xX"  # clerks mask with * (sometimes full-width); x only counts inside a run of *
@@ -271,20 +273,112 @@ def mask_series(canonical: pd.Series) -> pd.Series:
 
 
 # -- keyed hashes ------------------------------------------------------------
+#
+# The key is as sensitive as the ID numbers themselves: a masked ID shows 10 of
+# 18 characters and hides a birth date, so with the key every ID behind a
+# keyed hash can be searched out in minutes. It is kept owner-only, never
+# printed, and a human passphrase is stretched so that it cannot be guessed
+# from a hash.
+
+KEY_FILE_MIN = 32         # characters of a key file (casegraph writes 64 hex, 256 bits)
+PASSPHRASE_MIN = 16       # characters of CASEGRAPH_SECRET
+# scrypt at one of OWASP's recommended settings (N=2^15, r=8, p=3: 32 MiB, a
+# fraction of a second once per run). The salt is fixed: the same passphrase
+# must give the same key on every machine of the court, or party ids and the
+# database would not match; the passphrase is what is secret.
+_SCRYPT = {"n": 1 << 15, "r": 8, "p": 3, "maxmem": 64 << 20, "dklen": 32}
+
+
+def key_file() -> Path:
+    """``CASEGRAPH_KEY_FILE``, else ``~/.config/casegraph/secret.key``."""
+    return Path(os.environ.get("CASEGRAPH_KEY_FILE") or Path.home() / ".config" / "casegraph" / "secret.key")
+
 
 def secret_key() -> bytes:
-    """The key for identity hashes: ``CASEGRAPH_SECRET``, else a key file
-    created on first use with owner-only permissions."""
+    """The key for identity hashes: ``CASEGRAPH_SECRET`` stretched with
+    scrypt (:func:`passphrase_key`), else the key file, created on first use
+    (owner-only, complete or absent, one key however many runs start at
+    once). An empty or short key is refused with one :class:`InputError`
+    line rather than used: an empty key hides nothing."""
     env = os.environ.get("CASEGRAPH_SECRET")
-    if env:
-        return env.encode("utf-8")
-    path = Path(os.environ.get("CASEGRAPH_KEY_FILE", Path.home() / ".config" / "casegraph" / "secret.key"))
+    if env is not None:
+        return passphrase_key(env)
+    return _key_from_file(key_file())
+
+
+def passphrase_key(passphrase: str) -> bytes:
+    """The key a passphrase gives: scrypt, slow on purpose, so that a keyed
+    hash cannot be used to try guesses of the passphrase quickly.
+
+    >>> passphrase_key("court of Baoshan, enforcement 2024") == passphrase_key(" court of Baoshan, enforcement 2024 ")
+    True
+    >>> passphrase_key("too short")
+    Traceback (most recent call last):
+    casegraph.errors.InputError: CASEGRAPH_SECRET is 9 characters long: a passphrase needs at least 16 (it protects the ID numbers)
+    """
+    text = passphrase.strip()
+    if len(text) < PASSPHRASE_MIN:
+        what = "set but empty" if not text else f"{len(text)} characters long"
+        raise InputError(f"CASEGRAPH_SECRET is {what}: a passphrase needs at least {PASSPHRASE_MIN} "
+                         "(it protects the ID numbers)")
+    return _stretched(text)
+
+
+@lru_cache(maxsize=4)
+def _stretched(passphrase: str) -> bytes:
+    # Hex, as a key file holds it: the HMAC key is text bytes either way.
+    return hashlib.scrypt(passphrase.encode("utf-8"), salt=b"casegraph identity key", **_SCRYPT).hex().encode()
+
+
+@lru_cache(maxsize=4)
+def key_check(key: bytes) -> str:
+    """What a database stores to tell the key it was loaded with: scrypt of
+    the key, slow like the passphrase stretching, so that reading it (over
+    Bolt, say) does not let anyone test guesses of a passphrase quickly."""
+    return hashlib.scrypt(key, salt=b"casegraph key check", **_SCRYPT).hex()[:32]
+
+
+def _key_from_file(path: Path) -> bytes:
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(os.urandom(32).hex())
-    return path.read_text().strip().encode("utf-8")
+        _create_key_file(path)
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read the key file ({getattr(e, 'strerror', None) or e})") from None
+    if len(key) < KEY_FILE_MIN:
+        what = "is empty" if not key else f"holds only {len(key)} characters"
+        raise InputError(f"{path}: the key file {what} (a key needs at least {KEY_FILE_MIN}); put the court's key "
+                         "back, or delete the file to have a new one made (party ids will change)")
+    return key.encode("utf-8")
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new random key: in a file beside it, flushed to disk, then
+    linked into place (which fails if another run got there first), under a
+    lock so that parallel first runs share one key. A full disk leaves no
+    file at all, never an empty key."""
+    from filelock import FileLock
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with FileLock(path.with_name(path.name + ".lock"), mode=0o600):
+            if path.exists():
+                return
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(os.urandom(32).hex() + "\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass  # made by a run that did not take the lock (an older casegraph): keep that one
+            finally:
+                tmp.unlink(missing_ok=True)
+    except OSError as e:
+        raise InputError(f"{e.filename or path}: cannot create the key file ({e.strerror or e})") from None
 
 
 def keyed_hashes(values, key: bytes | None = None) -> dict[str, str]:

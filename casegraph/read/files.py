@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import sys
 import unicodedata
@@ -44,6 +45,10 @@ READ_ERROR = "read_error"
 # Excel holds at most this many characters in a cell: a longer one did not
 # come from a clerk, and would be cut or spill over when a result is opened.
 EXCEL_CELL_LIMIT = 32767
+# No export has this many columns, nor a header line this long; a file that
+# has is refused before it is read (100,000 empty columns once took 23 GB).
+MAX_COLUMNS = 1000
+MAX_HEADER_BYTES = 1 << 20
 
 
 def _canonical_columns(df: pd.DataFrame, table: Table, name: str) -> tuple[pd.DataFrame, dict]:
@@ -216,6 +221,11 @@ def _too_long(s: pd.Series) -> pd.Series:
 _LONG = (_too_long, f"a cell is longer than the {EXCEL_CELL_LIMIT:,} characters Excel holds (pasted text?)")
 _REPLACED = (lambda s: s.str.contains("\ufffd", regex=False),
              "holds bytes that are not UTF-8 text (lines saved in another encoding?)")
+_UNDECODABLE = (_REPLACED[0], "holds bytes that are neither UTF-8 nor GBK text")
+_NUL = (lambda s: s.str.contains("\x00", regex=False), "holds a NUL byte (binary data, not text)")
+# Bytes no text file holds (but tab, line breaks and ESC): a file where they
+# are common is binary, one where they are rare has a few damaged rows.
+_CONTROL = bytes([*range(0, 9), 11, 12, *range(14, 27), *range(28, 32)])
 
 
 def _encoding(path: Path, head: bytes) -> tuple[str, str, str | None]:
@@ -232,7 +242,8 @@ def _encoding(path: Path, head: bytes) -> tuple[str, str, str | None]:
         return "utf-16", "strict", None
     if head.startswith(b"PK\x03\x04"):
         raise InputError(f"{path}: is an Excel workbook (or another zip file) named .csv: give the .xlsx itself")
-    if b"\x00" in head[:65536]:
+    sample = head[:65536]
+    if len(sample) - len(sample.translate(None, _CONTROL)) > max(8, len(sample) // 100):
         raise InputError(f"{path}: not a text CSV file (it holds binary data)")
     non_ascii = len(head) - len(head.translate(None, bytes(range(128))))
     try:
@@ -263,12 +274,36 @@ def _may_hold_long_lines(data: bytes, window: int = 16384) -> bool:
     return any(data.find(b"\n", k, k + window) < 0 for k in range(0, len(data), window))
 
 
+_LINE_END = re.compile(rb"\r\n?|\n")  # Excel for Mac ends lines with CR alone
+
+
+def _check_shape(path: Path, data: bytes) -> None:
+    """Refuse at once a file whose top lines (where the header is looked
+    for) are too long or too wide for an export, before pandas reads it."""
+    nl = _LINE_END.search(data, 0, MAX_HEADER_BYTES)
+    first = data[: nl.start() if nl else MAX_HEADER_BYTES]
+    sep = b"\t" if b"\t" in first and b"," not in first else b","  # as read_csv decides below
+    start = 0
+    for _ in range(10):
+        nl = _LINE_END.search(data, start, start + MAX_HEADER_BYTES + 1)
+        end = nl.start() if nl else len(data)
+        if end - start > MAX_HEADER_BYTES:
+            raise InputError(f"{path}: a line at the top is over {MAX_HEADER_BYTES >> 20} MB long: not an export")
+        if data.count(sep, start, end) >= MAX_COLUMNS:
+            raise InputError(f"{path}: a line at the top has more than {MAX_COLUMNS} columns: not an export")
+        if nl is None:
+            return
+        start = nl.end()
+
+
 def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
     """The ``table`` in a CSV file, and how it was understood."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 is checked once decoded
+        _check_shape(path, data)
     encoding, errors_mode, later = _encoding(path, data[: 1 << 20])
     text = None
     if encoding == "utf-16":  # rare: pandas reads the decoded text
@@ -276,6 +311,7 @@ def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
             text = data.decode("utf-16")
         except UnicodeDecodeError as e:
             raise InputError(f"{path}: broken UTF-16 text (bad bytes at offset {e.start})") from None
+        _check_shape(path, text.encode("utf-8"))
     head = text[:4096] if text is not None else data[:4096].decode(encoding, errors="replace")
     first = head.split("\n", 1)[0]
     sep = "\t" if "\t" in first and "," not in first else ","  # Excel's "Unicode text" is tab-separated
@@ -297,17 +333,22 @@ def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
     errors = []
     try:
         try:
-            raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
+            try:
+                raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
+            except UnicodeDecodeError:
+                if later is None:
+                    raise
+                if later == "replace":
+                    errors_mode = "replace"
+                else:
+                    encoding = later
+                raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
         except UnicodeDecodeError:
-            if later is None:
-                raise
-            if later == "replace":
-                errors_mode = "replace"
-            else:
-                encoding = later
-            raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: neither UTF-8 nor GBK text (bad byte at offset {e.start})") from None
+            # Lines in neither encoding: each line is read in the encoding it
+            # is in, and one in neither costs its row (below), not the file.
+            text, errors_mode = _decode_by_line(data), "replace"
+            checks.append(_UNDECODABLE)
+            raw = pd.read_csv(io.StringIO(text), **args)
     except pd.errors.EmptyDataError:
         if not data.strip(b" \t\r\n\xef\xbb\xbf"):
             raise InputError(f"{path}: the file is empty") from None
@@ -320,8 +361,10 @@ def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
             text, errors_mode = _decode(path, data, encoding, errors_mode, later)
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(e))
         raw, errors = _records(text, sep, table, int(unclosed[1]) if unclosed else None)
-    if errors_mode == "replace":
+    if errors_mode == "replace" and _UNDECODABLE not in checks:
         checks.append(_REPLACED)
+    if (b"\x00" in data) if text is None else ("\x00" in text):
+        checks.append(_NUL)
     return _finish(raw, table, str(path), text=True, errors=errors, checks=checks, label=path.name)
 
 
@@ -330,15 +373,34 @@ def _decode(path: Path, data: bytes, encoding: str, errors_mode: str, later: str
     told to (see :func:`_encoding`), and the errors mode that took."""
     try:
         return data.decode(encoding, errors=errors_mode), errors_mode
-    except UnicodeDecodeError as e:
+    except UnicodeDecodeError:
         try:
             if later == "replace":
                 return data.decode(encoding, errors="replace"), "replace"
             if later:
                 return data.decode(later), errors_mode
-        except UnicodeDecodeError as e2:
-            e = e2
-        raise InputError(f"{path}: neither UTF-8 nor GBK text (bad byte at offset {e.start})") from None
+        except UnicodeDecodeError:
+            pass
+        # Neither encoding: the lines that are not text cost their rows.
+        return _decode_by_line(data), "replace"
+
+
+def _decode_by_line(data: bytes) -> str:
+    """Text of a file whose lines are in different encodings: each line in
+    UTF-8 if it is valid UTF-8 (GBK text almost never is, while GB18030
+    takes nearly any bytes), else in GB18030, else with its bad bytes
+    replaced (U+FFFD, which costs the row). Neither encoding puts a line
+    feed inside a character, so lines can be decoded apart."""
+    out = []
+    for line in data.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                out.append(line.decode("gb18030"))
+            except UnicodeDecodeError:
+                out.append(line.decode("utf-8", errors="replace"))
+    return "\n".join(out)
 
 
 def _records(text: str, sep: str, table: Table, unclosed: int | None = None) -> tuple[pd.DataFrame, list]:
@@ -350,26 +412,29 @@ def _records(text: str, sep: str, table: Table, unclosed: int | None = None) -> 
     limit = csv.field_size_limit()
     csv.field_size_limit(sys.maxsize >> 1)  # long cells are judged later, with a reason
     try:
-        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=sep))
+        reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=sep)
+        top = list(itertools.islice(reader, 10))
+        width = max(map(len, top), default=0)
+        h = _header_row(pd.DataFrame([r + [""] * (width - len(r)) for r in top], dtype=object), table)
+        n = len(top[h]) if top else 0
+        errors, rows = [], []
+        # Row by row, each cut to the header's width as it comes: a row of a
+        # hundred thousand stray commas costs its row, not the machine's memory.
+        for i, r in enumerate(itertools.chain(top, reader)):
+            if i == unclosed:
+                lines = sum(c.rstrip("\r\n").count("\n") for c in r)
+                errors.append((i, None, 'a quote (") opened in this row is never closed: the rest of the file '
+                                        f"({lines} line{'s' * (lines != 1)}) was read as one cell"))
+            if len(r) > n:
+                # Empty cells after the last column (a trailing comma) lose nothing.
+                if i > h and any(c.strip() for c in r[n:]):
+                    errors.append((i, None, f"the row has {len(r)} cells but the header {n} (a stray comma or quote?)"))
+                del r[n:]
+            elif len(r) < n:
+                r.extend([""] * (n - len(r)))  # missing cells are empty ones, as in pandas
+            rows.append(r)
     finally:
         csv.field_size_limit(limit)
-    top = rows[:10]
-    width = max(map(len, top), default=0)
-    h = _header_row(pd.DataFrame([r + [""] * (width - len(r)) for r in top], dtype=object), table)
-    n = len(rows[h]) if rows else 0
-    errors = []
-    if unclosed is not None and unclosed < len(rows):
-        lines = sum(c.rstrip("\r\n").count("\n") for c in rows[unclosed])
-        errors.append((unclosed, None, 'a quote (") opened in this row is never closed: the rest of the file '
-                                       f"({lines} line{'s' * (lines != 1)}) was read as one cell"))
-    for i, r in enumerate(rows):
-        if len(r) > n:
-            # Empty cells after the last column (a trailing comma) lose nothing.
-            if i > h and any(c.strip() for c in r[n:]):
-                errors.append((i, None, f"the row has {len(r)} cells but the header {n} (a stray comma or quote?)"))
-            del r[n:]
-        elif len(r) < n:
-            r.extend([""] * (n - len(r)))  # missing cells are empty ones, as in pandas
     return pd.DataFrame(rows, columns=range(n), dtype=object), errors
 
 

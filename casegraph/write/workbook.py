@@ -8,7 +8,9 @@ clerk who typed a row can find it (sheet, row, cell). The CSVs beside it
 keep the contract's English names for programs.
 
 Every cell is written as what it is (a number, or text), never as a
-formula: a name typed as ``=1+1`` stays text.
+formula, and text goes through :func:`casegraph.write.files.text_cells` as
+every table casegraph writes does: a name typed as ``=1+1`` stays text,
+shown as ``'=1+1``.
 
 Example::
 
@@ -22,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from casegraph import contract as C
+from casegraph.write.files import text_cells
 
 ORDER = ("common_debtors", "repeat_applicants", "offsets", "shared_assets", "bundles", "assignments", "rejected",
          "warnings", "set_aside")
@@ -102,7 +105,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path, summary: dict | 
             title = C.WORKBOOK_SHEETS[name]
             chunks = [df.iloc[i: i + EXCEL_ROWS - 1] for i in range(0, max(len(df), 1), EXCEL_ROWS - 1)]
             for k, part in enumerate(chunks):
-                _sheet(book, title if k == 0 else f"{title} ({k + 1})", part[cols], head, money,
+                _sheet(book, title if k == 0 else f"{title} ({k + 1})", text_cells(part[cols]), head, money,
                        [C.WORKBOOK_HEADERS.get(f"{name}.{c}", C.WORKBOOK_HEADERS.get(c, c)) for c in cols])
     finally:
         book.close()

@@ -3,9 +3,10 @@
 // the one before it was cut short (server killed, connection lost) and
 // compares against the roles the database really holds.
 //
-// key_check is a keyed hash of a fixed text: a database loaded with another
-// casegraph key keeps its state, and the loader refuses it (its keyed ID
-// hashes would never match, and every party would be doubled).
+// key_check is scrypt of the key (casegraph.normalise.identity.key_check), slow
+// so that reading it does not help guess a passphrase: a database loaded with
+// another casegraph key keeps its state, and the loader refuses it (its keyed
+// ID hashes would never match, and every party would be doubled).
 //
 // :param name => "casegraph"
 // :param check => "0123456789abcdef"

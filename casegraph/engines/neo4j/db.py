@@ -8,14 +8,24 @@ they are in Neo4j Browser or cypher-shell; the loader's statements in
 export with them and :mod:`~casegraph.engines.neo4j.find` answers the
 findings.
 
-The connection is configured the way Neo4j's own tools are: ``NEO4J_URI``,
-``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``, or the arguments of
-:func:`connect`. Without a URI, casegraph uses the local server started by
-``casegraph neo4j start`` (:mod:`casegraph.server`).
+Every command finds the database the same way (:func:`locate`):
+
+1. ``--uri`` or ``NEO4J_URI``, with ``--user``/``--password`` or
+   ``NEO4J_USER``/``NEO4J_PASSWORD``; a URI of this machine (127.0.0.1,
+   localhost) without a password is the local server listening there, with
+   its own password;
+2. else the local server of ``--data-dir``, ``CASEGRAPH_NEO4J_DATA`` or the
+   default folder (:func:`casegraph.engines.neo4j.server.default_data_dir`),
+   started by ``casegraph neo4j start``, with the password it keeps there.
+
+``NEO4J_DATABASE`` (or ``--database``) names the database, ``neo4j`` by default.
+The password is never printed, logged or put on a command line.
 
 Example::
 
     from casegraph.engines.neo4j import db as ne
+    with ne.connect() as db:                                   # the local server, its password found
+        ne.query(db, "related_cases", {"case_no": "（2024）沪0113执1号"})
     with ne.connect("neo4j://127.0.0.1:7687") as db:
         ne.query(db, "related_cases", {"case_no": "（2024）沪0113执1号"})
         ne.statement("load/read_cases")                        # the text of a loader's statement
@@ -32,14 +42,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from casegraph import contract as C
-from casegraph.errors import DatabaseError, DatabaseUnreachable, InputError
+from casegraph.errors import DatabaseError, DatabaseUnreachable, InputError, ServerError
 from casegraph.resources import cypher_dir
 
 # The queries live in cypher/ (a checkout's top level, or the installed
 # package's data), where analysts open them in Neo4j Browser.
 CYPHER_DIR = cypher_dir()
-DEFAULT_URI = "neo4j://localhost:7687"
 DEFAULT_DATABASE = "neo4j"
+# Hosts that name this machine: a URI to one of them may be the local server.
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # The driver logs what it then raises; casegraph says it once, in one line.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -95,36 +106,61 @@ def _keys_and_values(result) -> tuple[list[str], list[list]]:
     return keys, [r.values() for r in result]
 
 
-def default_uri() -> str:
-    """``NEO4J_URI``; else the running local server's; else neo4j://localhost:7687."""
-    if os.environ.get("NEO4J_URI"):
-        return os.environ["NEO4J_URI"]
-    try:
-        from casegraph.engines.neo4j import server
+def locate(uri: str | None = None, user: str | None = None, password: str | None = None,
+           data_dir: str | os.PathLike[str] | None = None) -> tuple[str, tuple[str, str] | None]:
+    """The URI and login to use (see the module docstring): arguments first,
+    then the environment, then the local server. Raises
+    :class:`DatabaseError` when no URI is given and no local server runs.
 
-        info = server.status()
-        if info is not None:
-            return info.uri
-    except Exception:  # noqa: BLE001 - no local server is not an error here
-        pass
-    return DEFAULT_URI
+    >>> locate("neo4j://db.court.example:7687", "analyst", "s3cret")
+    ('neo4j://db.court.example:7687', ('analyst', 's3cret'))
+    """
+    from casegraph.engines.neo4j import server
+
+    uri = uri or os.environ.get("NEO4J_URI") or None
+    user = user or os.environ.get("NEO4J_USER") or server.USER
+    password = password or os.environ.get("NEO4J_PASSWORD") or None
+    if uri is not None:
+        if password is not None:
+            return uri, (user, password)
+        local = _local_server_at(uri)
+        return uri, (local.auth if local is not None else None)
+    folder = data_dir if data_dir is not None else server.default_data_dir()
+    info = server.status(folder)
+    if info is None:
+        raise DatabaseError(f"no local Neo4j runs on {folder}: start it with `casegraph neo4j start"
+                            f"{'' if data_dir is None else f' --data-dir {folder}'}`, or give --uri / NEO4J_URI")
+    return info.uri, ((user, password) if password is not None else info.auth)
+
+
+def _local_server_at(uri: str):
+    """This user's local server behind a URI of this machine, or None."""
+    from urllib.parse import urlsplit
+
+    from casegraph.engines.neo4j import server
+
+    try:
+        parts = urlsplit(uri)
+        host, port = parts.hostname, parts.port or 7687
+    except ValueError:
+        return None
+    return server.serving(port) if host in LOOPBACK else None
 
 
 def connect(uri: str | None = None, user: str | None = None, password: str | None = None,
-            database: str | None = None) -> Database:
-    """Connect and check the server answers; raises :class:`DatabaseError` if not.
+            database: str | None = None, data_dir: str | os.PathLike[str] | None = None) -> Database:
+    """Connect to the database :func:`locate` finds and check it answers;
+    raises :class:`DatabaseError` if not.
 
-    Arguments left out come from ``NEO4J_URI``, ``NEO4J_USER``,
-    ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``. Without a password no
-    credentials are sent (the local development server needs none).
+    ``database`` left out comes from ``NEO4J_DATABASE``, else ``neo4j``.
     """
     import neo4j
 
-    uri = uri or default_uri()
-    user = user or os.environ.get("NEO4J_USER") or "neo4j"
-    password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+    try:
+        uri, auth = locate(uri, user, password, data_dir)
+    except ServerError as e:  # the local server's password file cannot be read
+        raise DatabaseError(str(e)) from None
     database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
-    auth = (user, password) if password else None
     try:
         driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=10, max_transaction_retry_time=15,
                                             user_agent="casegraph",
@@ -155,8 +191,8 @@ def translate_errors(db: Database):
     try:
         yield
     except nx.AuthError:
-        raise DatabaseError(f"Neo4j at {db.uri} refused the credentials (set NEO4J_USER and NEO4J_PASSWORD, "
-                            "or --user/--password)") from None
+        raise DatabaseError(f"Neo4j at {db.uri} refused the login (set NEO4J_USER and NEO4J_PASSWORD, or "
+                            "--user/--password; a local server's own password is found without them)") from None
     except (nx.ServiceUnavailable, nx.SessionExpired, OSError) as e:
         raise DatabaseUnreachable(f"cannot reach Neo4j at {db.uri} ({_first_line(e)}); start the local server with "
                             "`casegraph neo4j start`, or set NEO4J_URI / --uri") from None

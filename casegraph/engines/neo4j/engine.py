@@ -36,9 +36,9 @@ class Neo4jEngine(Pictures, Exploring):
 
     @classmethod
     def connect(cls, uri: str | None = None, user: str | None = None, password: str | None = None,
-                database: str | None = None, options: C.Options | None = None) -> Neo4jEngine:
+                database: str | None = None, options: C.Options | None = None, data_dir=None) -> Neo4jEngine:
         """Connect (see :func:`casegraph.engines.neo4j.db.connect`) and wrap the database."""
-        return cls(connect(uri, user, password, database), options)
+        return cls(connect(uri, user, password, database, data_dir), options)
 
     def load(self, graph: CaseGraph, resolved: Resolved, progress: bool = False, decisions=None,
              wait: float = 0.0, command: str = "load") -> LoadReport:

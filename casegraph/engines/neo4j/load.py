@@ -52,7 +52,7 @@ from casegraph import contract as C
 from casegraph.decisions import summary as summarise_decisions
 from casegraph.engines.neo4j import decided
 from casegraph.graph import CaseGraph
-from casegraph.normalise.identity import keyed_hash, secret_key
+from casegraph.normalise.identity import key_check, secret_key
 from casegraph.engines.neo4j.bulk import BULK_MIN_CASES, import_plan, is_empty, local_data_dir
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
 from casegraph.engines.neo4j.lock import writer
@@ -226,7 +226,7 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
 
     if empty and bulk_dir is not None:
         import_plan(db, bulk_dir, bulk_files(plan), {"name": META, "created": datetime.now(timezone.utc),
-                                                     "key_check": keyed_hash("casegraph key check", secret),
+                                                     "key_check": key_check(secret),
                                                      "state": "loading"}, token, clock)
         report.bulk = True
         with clock("schema"):
@@ -410,7 +410,7 @@ def _begin(db: Database, secret: bytes) -> bool:
     Refuses a database loaded with another secret key: its keyed hashes
     would never match this key's, and every party would be doubled.
     """
-    check = keyed_hash("casegraph key check", secret)
+    check = key_check(secret)
     meta = db.write(statement("load/begin"), {"name": META, "check": check})
     if not bool(meta.at[0, "same_key"]):
         raise DatabaseError(f"the database at {db.uri} was loaded with another casegraph key (CASEGRAPH_SECRET or "

@@ -1,9 +1,11 @@
 """A local Neo4j Community 5.26 server for casegraph: build, start, stop, status.
 
 The server is the embedded Neo4j DBMS run by ``neo4j/`` (a small Maven project,
-``casegraph.LocalNeo4j``) in a background JVM. It speaks Bolt on 127.0.0.1 only
-and has authentication turned off: it is a single-user development server, and
-only processes on this machine can reach it. Connect without credentials.
+``casegraph.LocalNeo4j``) in a background JVM. It speaks Bolt on 127.0.0.1 only,
+with a login: user ``neo4j`` and a random password made at the first start and
+kept in the data directory, which only its owner can open. Binding to loopback
+keeps other machines out; the login keeps out other users of this machine and
+web pages open in its browser (a WebSocket from a web page is refused outright).
 
 Example::
 
@@ -12,15 +14,19 @@ Example::
     from casegraph.engines.neo4j import server
 
     info = server.start(Path("/tmp/casegraph-neo4j"))  # builds neo4j/ on first use
-    with GraphDatabase.driver(info.uri) as driver:        # no auth needed
+    with GraphDatabase.driver(info.uri, auth=info.auth) as driver:   # ("neo4j", the password)
         records, _, _ = driver.execute_query("RETURN 1 AS one", database_="neo4j")
     server.status(info.data_dir)  # -> ServerInfo(pid=..., port=..., ...) while it runs
     server.stop(info.data_dir)    # clean shutdown; True if one was running
 
 A data directory holds at most one server. Besides the store (``data/``) it
 holds ``neo4j.log`` (the JVM's own output, one section per start),
-``logs/neo4j.log`` and ``logs/debug.log`` (Neo4j's logs) and
-``casegraph-neo4j.json`` (pid, port and URI of the running server).
+``logs/neo4j.log`` and ``logs/debug.log`` (Neo4j's logs),
+``casegraph-neo4j.json`` (pid, port and URI of the running server),
+``casegraph-neo4j.port`` (the port of the last start, taken again when free) and
+``casegraph-neo4j.password``. The directory is 0700 and its files 0600: the
+store holds the court's names, and the password opens it. Delete the password
+file to have the next start make a new password.
 
 The default data directory is ``$CASEGRAPH_NEO4J_DATA`` or
 ``~/.local/share/casegraph/neo4j``. The first build downloads Neo4j from Maven
@@ -34,6 +40,7 @@ import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -51,8 +58,10 @@ __all__ = [
     "ServerInfo",
     "admin_command",
     "build",
+    "credentials",
     "default_data_dir",
     "kill",
+    "serving",
     "restart",
     "start",
     "status",
@@ -69,6 +78,9 @@ MAIN_CLASS = "casegraph.LocalNeo4j"
 HOST = "127.0.0.1"
 
 STATE_FILE = "casegraph-neo4j.json"
+PORT_FILE = "casegraph-neo4j.port"
+PASSWORD_FILE = "casegraph-neo4j.password"
+USER = "neo4j"
 LOG_FILE = "neo4j.log"
 _LOCK_FILE = ".casegraph-neo4j.lock"
 _APP_JAR = "casegraph-neo4j.jar"
@@ -110,6 +122,30 @@ class ServerInfo:
     def bolt_uri(self) -> str:
         """Direct (non-routing) URI of the same server."""
         return f"bolt://{HOST}:{self.port}"
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        """The login, ``("neo4j", password)``, read from the data directory."""
+        return credentials(self.data_dir)
+
+
+def credentials(data_dir: str | os.PathLike[str] | None = None) -> tuple[str, str]:
+    """The login of the local server of ``data_dir``: ``("neo4j", password)``.
+
+    The password is made by the server's first start and kept in
+    ``casegraph-neo4j.password``, readable by its owner only; raises
+    ServerError (naming the file, never its content) if there is none.
+    """
+    path = _resolve(data_dir) / PASSWORD_FILE
+    try:
+        password = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        password = ""
+    except OSError as e:
+        raise ServerError(f"{path}: cannot read the local server's password ({e.strerror})") from None
+    if not password:
+        raise ServerError(f"{path}: no password for the local server yet; `casegraph neo4j start` makes one")
+    return USER, password
 
 
 def default_data_dir() -> Path:
@@ -224,22 +260,28 @@ def start(
     """Start a server on ``data_dir`` (created if missing) and wait until Bolt answers.
 
     If a server already runs on that directory it is returned as it is (its
-    port, heap and page cache stay what they were). ``port=None`` picks a free
-    port. ``heap`` and ``pagecache`` take JVM/Neo4j sizes such as ``"512m"`` or
-    ``"2g"``. ``timeout`` bounds the wait for the server (including recovery
-    after a crash), not the Maven build that may precede it. Raises ServerError
-    if the server cannot be started; a server that fails to come up in time is
-    killed.
+    port, heap and page cache stay what they were). ``port=None`` takes the
+    port of the directory's last start if it is free (so a connection saved
+    in Neo4j Browser or a notebook keeps working), else a free one. ``heap``
+    and ``pagecache`` take JVM/Neo4j sizes such as ``"512m"`` or ``"2g"``.
+    ``timeout`` bounds the wait for the server (including recovery after a
+    crash), not the Maven build that may precede it; a failure the server
+    reports (a corrupt store, say) ends the wait at once, with that line.
+    Raises ServerError if the server cannot be started, naming the path of an
+    OS error; a server that fails is killed and leaves no state file behind.
     """
     data_dir = _resolve(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with FileLock(data_dir / _LOCK_FILE):
+    try:
+        _make_private(data_dir)
+    except OSError as e:
+        raise _os_error(e, data_dir, "cannot prepare the server's folder") from None
+    with _locked(data_dir):
         running = _find(data_dir)
         if running is not None:
             # Started by an earlier start() that was interrupted while waiting,
             # or simply already up: either way, wait for it rather than race it
             # for the store lock with a second JVM.
-            _wait_ready(running, None, 0, time.monotonic() + timeout)
+            _wait_ready(running, None, (0, 0), time.monotonic() + timeout)
             _write_state(running)
             return running
         _remove_state(data_dir)
@@ -250,16 +292,27 @@ def start(
         # A port picked here may be taken by someone else before the JVM binds
         # it; only then is retrying with another port the right thing to do.
         attempts = 3 if port is None else 1
+        previous = _read_port(data_dir) if port is None else None
         for attempt in range(attempts):
-            chosen = port if port is not None else _free_port()
-            info, log_offset = _spawn(java, classpath, data_dir, chosen, heap, pagecache)
-            _write_state(info)
+            if port is not None:
+                chosen = port
+            elif attempt == 0 and previous is not None and _port_is_free(previous):
+                chosen = previous
+            else:
+                chosen = _free_port()
+            info = None
             try:
-                _wait_ready(info, data_dir / LOG_FILE, log_offset, time.monotonic() + timeout)
-            except ServerError:
-                _terminate(info.pid, grace=10)
+                info, offsets = _spawn(java, classpath, data_dir, chosen, heap, pagecache)
+                _write_state(info)
+                _wait_ready(info, data_dir, offsets, time.monotonic() + timeout)
+                _write_port(data_dir, chosen)
+            except (ServerError, OSError) as e:
+                if info is not None:
+                    _terminate(info.pid, grace=10)
                 _remove_state(data_dir)
-                log_text = _read_from(data_dir / LOG_FILE, log_offset)
+                if isinstance(e, OSError):
+                    raise _os_error(e, data_dir, "starting Neo4j failed") from None
+                log_text = _read_from(data_dir / LOG_FILE, offsets[0]) if info is not None else ""
                 if attempt + 1 < attempts and "Address already in use" in log_text:
                     continue
                 raise
@@ -270,16 +323,26 @@ def start(
 def stop(data_dir: str | os.PathLike[str] | None = None) -> bool:
     """Shut the server on ``data_dir`` down cleanly; True if one was running.
 
-    Sends SIGTERM (Neo4j checkpoints and closes the store), waits up to 60 s,
-    then SIGKILLs. Removes the state file either way. (Windows has no
-    SIGTERM: there the process is ended, and the next start recovers the
-    store from the transaction log.)
+    Sends SIGTERM (Neo4j checkpoints and closes the store), waits up to 60 s
+    (not as long when a clean end cannot come: a full disk), then SIGKILLs.
+    Removes the state file either way. (Windows has no SIGTERM: there the
+    process is ended, and the next start recovers the store from the
+    transaction log.)
     """
     data_dir = _resolve(data_dir)
-    with FileLock(data_dir / _LOCK_FILE):
+    if not data_dir.is_dir():
+        return False
+    with _locked(data_dir):
         info = _find(data_dir)
         if info is not None:
-            _terminate(info.pid, grace=_STOP_TIMEOUT)
+            logs = [(path, _size(path)) for path in (data_dir / LOG_FILE, data_dir / _DEBUG_LOG)]
+            # A shutdown that cannot end cleanly is not waited out: on a full
+            # disk the last checkpoint fails (and so do the logs that would
+            # say so), and Neo4j then hangs. The next start recovers the store
+            # from its transaction log.
+            _terminate(info.pid, grace=_STOP_TIMEOUT,
+                       hopeless=lambda: _disk_full(data_dir) or any(
+                           _SHUTDOWN_FAILED.search(_read_from(path, offset)) for path, offset in logs))
         _remove_state(data_dir)
     return info is not None
 
@@ -371,11 +434,13 @@ def _free_port() -> int:
 
 def _spawn(
     java: str, classpath: str, data_dir: Path, port: int, heap: str, pagecache: str
-) -> tuple[ServerInfo, int]:
+) -> tuple[ServerInfo, tuple[int, int]]:
+    """Launch the JVM; the server and where its two logs stood before it (the
+    JVM's output and Neo4j's debug.log), for reading only what it writes."""
     log = data_dir / LOG_FILE
-    with log.open("a", encoding="utf-8") as f:
+    with _private(log, "a") as f:
         f.write(f"==== casegraph: starting Neo4j on port {port} at {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-    log_offset = log.stat().st_size
+    offsets = (log.stat().st_size, _size(data_dir / _DEBUG_LOG))
     cmd = [
         java,
         f"-Xms{heap}",
@@ -388,48 +453,71 @@ def _spawn(
         str(data_dir),
         "--port",
         str(port),
+        "--password-file",
+        str(data_dir / PASSWORD_FILE),
         "--pagecache",
         pagecache,
     ]
     # The JVM gets a session (a process group on Windows) of its own, so
     # Ctrl-C in our terminal does not reach it, and it outlives this Python
     # process. While this process lives it is our child: _wait_gone reaps it.
+    # Every file it makes is its owner's only (umask 077): the store holds names.
     if sys.platform == "win32":
         detach = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS}
     else:
-        detach = {"start_new_session": True}
+        detach = {"start_new_session": True, "umask": 0o077}
     try:
-        with log.open("ab") as out:
+        with _private(log, "ab") as out:
             child = subprocess.Popen(cmd, cwd=data_dir, stdin=subprocess.DEVNULL, stdout=out,
                                      stderr=subprocess.STDOUT, **detach)
     except OSError as e:
-        raise ServerError(f"could not launch {java}: {e}") from None
+        raise ServerError(f"could not launch {java}: {e.strerror or e}") from None
     pid = child.pid
     _CHILDREN[pid] = child
-    return ServerInfo(pid=pid, port=port, uri=f"neo4j://{HOST}:{port}", data_dir=data_dir), log_offset
+    return ServerInfo(pid=pid, port=port, uri=f"neo4j://{HOST}:{port}", data_dir=data_dir), offsets
 
 
-def _wait_ready(info: ServerInfo, log: Path | None, log_offset: int, deadline: float) -> None:
-    """Wait for READY in the log (if given) and for Bolt to answer."""
+# Neo4j reports a database that failed to start (a corrupt store) here, not
+# in its user log, and keeps running.
+_DEBUG_LOG = Path("logs") / "debug.log"
+_SHUTDOWN_FAILED = re.compile(r"Checkpoint failed|No space left on device|^error: shutdown failed", re.M)
+_FAILED = re.compile(r"^\S+ \S+ ERROR +\[[^\]]*\] (Failed to start[^\n]*)\n([^\n]*)", re.M)
+
+
+def _wait_ready(info: ServerInfo, data_dir: Path | None, offsets: tuple[int, int], deadline: float) -> None:
+    """Wait for READY in the JVM's output (if ``data_dir`` is given: a server
+    this call started) and for Bolt to answer with the login. A failure the
+    server reports ends the wait at once, quoting it."""
     import neo4j  # imported here so build/status/stop work without the driver
 
+    log = data_dir / LOG_FILE if data_dir is not None else None
     ready = log is None
     while True:
-        if not _alive(info.pid):
-            output = _read_from(log, log_offset) if log else ""
-            # LocalNeo4j ends a failed start with one "error: ..." line naming the root cause.
-            reasons = [line[len("error: "):] for line in output.splitlines() if line.startswith("error: ")]
-            reason = f": {reasons[-1]}" if reasons else ""
+        output = _read_from(log, offsets[0]) if log else ""
+        # LocalNeo4j ends a failed start with one "error: ..." line naming the root cause.
+        reasons = [line[len("error: "):] for line in output.splitlines() if line.startswith("error: ")]
+        if log is not None and not reasons:
+            reasons = [f"{what}: {why.split(': ', 1)[-1]}" if why.strip() else what
+                       for what, why in _FAILED.findall(_read_from(data_dir / _DEBUG_LOG, offsets[1]))]
+        if reasons or not _alive(info.pid):
+            reason = f": {reasons[-1].strip()}" if reasons else ""
             tail = _tail_lines(output, 15)
             raise ServerError(
-                f"Neo4j (pid {info.pid}) exited before it was ready{reason} (see {info.data_dir / LOG_FILE})"
+                f"Neo4j (pid {info.pid}) failed to start{reason} (see {info.data_dir / LOG_FILE})"
                 + (f"\nlast output:\n{tail}" if tail else "")
             )
         if not ready:
-            ready = "READY bolt://" in _read_from(log, log_offset)
+            ready = "READY bolt://" in output
         if ready:
             try:
-                with neo4j.GraphDatabase.driver(info.bolt_uri, auth=None, connection_timeout=5) as driver:
+                auth = info.auth
+            except ServerError:
+                if log is not None:
+                    raise
+                raise ServerError(f"the Neo4j running on {info.data_dir} (pid {info.pid}) has no login: an older "
+                                  "casegraph started it; `casegraph neo4j stop`, then start it again") from None
+            try:
+                with neo4j.GraphDatabase.driver(info.bolt_uri, auth=auth, connection_timeout=5) as driver:
                     driver.verify_connectivity()
                 return
             except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError):
@@ -437,7 +525,7 @@ def _wait_ready(info: ServerInfo, log: Path | None, log_offset: int, deadline: f
         if time.monotonic() >= deadline:
             raise ServerError(
                 f"Neo4j (pid {info.pid}) did not answer on {info.bolt_uri} in time; "
-                f"see {info.data_dir / LOG_FILE} and {info.data_dir / 'logs' / 'debug.log'}"
+                f"see {info.data_dir / LOG_FILE} and {info.data_dir / _DEBUG_LOG}"
             )
         time.sleep(0.2)
 
@@ -453,9 +541,34 @@ def _find(data_dir: Path) -> ServerInfo | None:
     # names its data directory and port, so look for it there.
     for proc in psutil.process_iter(["cmdline"]):
         port = _port_in(proc.info["cmdline"], data_dir)
-        if port is not None and _alive(proc.pid):
+        if port is not None and _alive(proc.pid) and _ours(proc):
             return ServerInfo(pid=proc.pid, port=port, uri=f"neo4j://{HOST}:{port}", data_dir=data_dir)
     return None
+
+
+def serving(port: int) -> ServerInfo | None:
+    """This user's local server listening on ``port`` (whatever its data
+    directory), or None: how a connection to ``neo4j://127.0.0.1:PORT``
+    finds the password. A process of another user is never taken for one,
+    so the password cannot be handed to somebody else's listener."""
+    for proc in psutil.process_iter(["cmdline"]):
+        args = proc.info["cmdline"]
+        if not args or MAIN_CLASS not in args:
+            continue
+        try:
+            found, data_dir = int(args[args.index("--port") + 1]), Path(args[args.index("--data") + 1])
+        except (ValueError, IndexError):
+            continue
+        if found == port and _alive(proc.pid) and _ours(proc):
+            return ServerInfo(pid=proc.pid, port=port, uri=f"neo4j://{HOST}:{port}", data_dir=data_dir)
+    return None
+
+
+def _ours(proc: psutil.Process) -> bool:
+    try:
+        return proc.username() == psutil.Process().username()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return False
 
 
 def _port_of(pid: int, data_dir: Path) -> int | None:
@@ -518,9 +631,15 @@ def _signal(pid: int, send) -> None:
         send(psutil.Process(pid))
 
 
-def _terminate(pid: int, grace: float) -> None:
+def _terminate(pid: int, grace: float, hopeless=lambda: False) -> None:
+    """SIGTERM, and SIGKILL after ``grace`` seconds, or as soon as
+    ``hopeless()`` says a clean end will not come."""
     _signal(pid, psutil.Process.terminate)
-    if _wait_gone(pid, grace):
+    deadline = time.monotonic() + grace
+    while not _wait_gone(pid, 0.5):
+        if time.monotonic() >= deadline or hopeless():
+            break
+    else:
         return
     _signal(pid, psutil.Process.kill)
     if not _wait_gone(pid, 30):
@@ -545,13 +664,99 @@ def _write_state(info: ServerInfo) -> None:
         "bolt_uri": info.bolt_uri,
         "data_dir": str(info.data_dir),
     }
-    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        with _private(tmp, "w") as f:
+            f.write(json.dumps(payload, indent=2) + "\n")
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _remove_state(data_dir: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        (data_dir / STATE_FILE).unlink()
+    for name in (STATE_FILE, STATE_FILE + ".tmp"):
+        with contextlib.suppress(OSError):
+            (data_dir / name).unlink()
+
+
+def _read_port(data_dir: Path) -> int | None:
+    try:
+        port = int((data_dir / PORT_FILE).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
+    return port if 0 < port < 65536 else None
+
+
+def _write_port(data_dir: Path, port: int) -> None:
+    # Only a convenience for the next start: not worth failing a running server over.
+    with contextlib.suppress(OSError), _private(data_dir / PORT_FILE, "w") as f:
+        f.write(f"{port}\n")
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        if os.name == "posix":  # as the JVM binds: a connection in TIME_WAIT does not hold the port
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def _make_private(data_dir: Path) -> None:
+    """The data directory and everything in it for its owner only (0700 and
+    0600): the store holds the court's names, and the password file opens it.
+    A store made before casegraph did this is tightened here."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name != "posix":
+        return  # a Windows user profile's folders are private already
+    for root, dirs, files in os.walk(data_dir):
+        for name in (*dirs, *files):
+            path = os.path.join(root, name)
+            mode = os.lstat(path).st_mode
+            if mode & 0o077 and not stat.S_ISLNK(mode):
+                os.chmod(path, stat.S_IMODE(mode) & ~0o077)
+    os.chmod(data_dir, 0o700)
+
+
+def _private(path: Path, mode: str):
+    """``open(path, mode)``, creating the file for its owner only."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
+    return open(os.open(path, flags, 0o600), mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+
+
+@contextlib.contextmanager
+def _locked(data_dir: Path):
+    """The data directory's lock: one start or stop at a time."""
+    try:
+        lock = FileLock(data_dir / _LOCK_FILE, mode=0o600)
+        lock.acquire()
+    except OSError as e:
+        raise _os_error(e, data_dir, "cannot lock the server's folder") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _os_error(e: OSError, data_dir: Path, what: str) -> ServerError:
+    """An OS error as one line that names its path."""
+    return ServerError(f"{e.filename or data_dir}: {what} ({e.strerror or e})")
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path).free < 1 << 20
+    except OSError:
+        return False
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _read_from(path: Path, offset: int) -> str:

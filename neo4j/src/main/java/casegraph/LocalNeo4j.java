@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -24,13 +25,14 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * A local, single-user Neo4j Community server for casegraph.
  *
  * <pre>
- *   java -cp 'neo4j/target/lib/*' casegraph.LocalNeo4j --data DIR --port N [--pagecache 2g]
+ *   java -cp 'neo4j/target/lib/*' casegraph.LocalNeo4j --data DIR --port N --password-file FILE [--pagecache 2g]
  * </pre>
  *
- * <p>Runs the embedded DBMS with only a Bolt connector, bound to 127.0.0.1. Authentication is
- * <b>off</b>: this is a development server for one user on one machine, reachable only from that
- * machine's loopback interface; anyone who can open a loopback socket there could equally read
- * the store files. Do not change the listen address without turning authentication back on.
+ * <p>Runs the embedded DBMS with only a Bolt connector, bound to 127.0.0.1, and authentication
+ * <b>on</b>: binding to loopback keeps other machines out, but not other users of this one, nor a
+ * web page open in a browser here. The user is {@code neo4j}; its password is random, made at the
+ * first start and kept in {@code FILE}, readable by its owner only (see {@link Login}). A WebSocket
+ * handshake from a web page is refused outright (see {@link OriginGuard}).
  *
  * <p>Everything Neo4j logs goes to {@code DIR/logs/} ({@code neo4j.log} for the user log,
  * {@code debug.log} for the diagnostic one). Standard output carries exactly one line,
@@ -67,7 +69,8 @@ public final class LocalNeo4j {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            System.err.println("error: Neo4j failed to start: " + root);
+            String reason = t instanceof StartFailure ? t.getMessage() : root.toString();
+            System.err.println("error: Neo4j failed to start: " + reason);
             System.err.flush();
             // halt, not exit: a half-started DBMS may hold non-daemon threads.
             Runtime.getRuntime().halt(1);
@@ -78,6 +81,9 @@ public final class LocalNeo4j {
         Path home = options.data.toAbsolutePath().normalize();
         Path logs = home.resolve("logs");
         Files.createDirectories(logs);
+
+        // Before any port opens: a new store gets its password before its first start.
+        Login.ensure(home, options.passwordFile);
 
         OutputStream userLog = new FileOutputStream(logs.resolve("neo4j.log").toFile(), true);
         Log4jLogProvider userLogProvider = new Log4jLogProvider(userLog);
@@ -94,7 +100,7 @@ public final class LocalNeo4j {
                 .setConfig(BoltConnector.advertised_address, bolt)
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, options.pagecacheBytes)
                 // Bolt otherwise waits 5 s twice on shutdown for connections and worker threads
                 // to drain, even when there are none; a single-user server has nothing to drain,
@@ -126,20 +132,51 @@ public final class LocalNeo4j {
         // after a crash); announce readiness only when queries can actually run.
         GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         while (!db.isAvailable(Duration.ofSeconds(1).toMillis())) {
-            // keep waiting: recovery of a large store can take minutes
+            // Keep waiting while it starts (recovery of a large store can take minutes), but not
+            // for a database that has already failed: a corrupt store never becomes available.
+            String failure = failure(dbms, GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+            if (failure != null) {
+                throw new StartFailure("the database failed to start: " + failure);
+            }
         }
 
+        OriginGuard.install(db);
         System.out.println("READY bolt://127.0.0.1:" + options.port);
         System.out.flush();
 
         stopped.await();
     }
 
+    /** Why database {@code name} failed to start, or null while it may still come up. */
+    private static String failure(DatabaseManagementService dbms, String name) {
+        return dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                "SHOW DATABASE $name YIELD currentStatus, statusMessage",
+                Map.of("name", name),
+                result -> {
+                    if (!result.hasNext()) {
+                        return null;
+                    }
+                    Map<String, Object> row = result.next();
+                    String status = String.valueOf(row.get("currentStatus"));
+                    String message = String.valueOf(row.get("statusMessage")).strip();
+                    boolean failed = !status.equals("starting") && !status.equals("online") && !message.isEmpty();
+                    return failed ? message.lines().findFirst().orElse(message) : null;
+                });
+    }
+
+    /** A failure said in words already: its message is the whole reason. */
+    private static final class StartFailure extends RuntimeException {
+        StartFailure(String message) {
+            super(message);
+        }
+    }
+
     private static final class Options {
         static final String USAGE =
-                "usage: java -cp 'target/lib/*' casegraph.LocalNeo4j --data DIR --port N [--pagecache SIZE]";
+                "usage: java -cp 'target/lib/*' casegraph.LocalNeo4j --data DIR --port N --password-file FILE [--pagecache SIZE]";
 
         Path data;
+        Path passwordFile;
         int port = -1;
         long pagecacheBytes = SettingValueParsers.BYTES.parse("2g");
 
@@ -165,6 +202,9 @@ public final class LocalNeo4j {
                     case "--data":
                         o.data = Path.of(value);
                         break;
+                    case "--password-file":
+                        o.passwordFile = Path.of(value).toAbsolutePath();
+                        break;
                     case "--port":
                         try {
                             o.port = Integer.parseInt(value);
@@ -188,6 +228,9 @@ public final class LocalNeo4j {
             }
             if (o.data == null) {
                 throw new IllegalArgumentException("--data is required");
+            }
+            if (o.passwordFile == null) {
+                throw new IllegalArgumentException("--password-file is required");
             }
             if (o.port < 0) {
                 throw new IllegalArgumentException("--port is required");

@@ -1,0 +1,37 @@
+"""One analysis result, written whole: its CSVs, workbook, report and summary.
+
+The files, the workbook 结果.xlsx, the report site (``report/``) and
+``summary.json`` are staged together and moved into the folder as one unit,
+the summary last
+(:func:`casegraph.write.files.write_tables`): a run killed at any point
+leaves the previous result or nothing that looks whole, never CSVs of one
+export beside the report of another.
+
+Example::
+
+    from casegraph import analyze, write_result
+    write_result(analyze("export/"), "results/")   # results/*.csv, 结果.xlsx, report/, summary.json
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from casegraph import contract as C
+from casegraph.reasons import localised
+from casegraph.write.files import write_tables
+from casegraph.write.report import build_site
+from casegraph.write.workbook import write_workbook
+
+REPORT = "report"
+
+
+def write_result(result, out_dir: str | Path, report: bool = True, lang: str = "zh") -> Path:
+    """Write every table of ``result`` (a :class:`casegraph.pipeline.Result`),
+    the clerk's workbook 结果.xlsx, its report site unless ``report`` is
+    False (an older report is then removed: it would describe another
+    result), and ``summary.json`` into ``out_dir``; reasons are in ``lang``
+    ("zh" or "en", :mod:`casegraph.reasons`). Returns the folder."""
+    tables = localised(result.tables(), lang)
+    parts = {C.WORKBOOK_FILE: lambda path: write_workbook(tables, path, result.summary),
+             REPORT: (lambda site: build_site(result, site)) if report else None}
+    return write_tables(tables, C.OUTPUTS, result.summary, out_dir, parts=parts)
