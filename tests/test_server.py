@@ -166,6 +166,7 @@ def test_status_finds_a_server_whose_state_file_is_gone(neo4j_server):
         assert server.status(neo4j_server.data_dir.parent) is None  # another folder has no server
     finally:
         state.write_bytes(saved)
+        state.chmod(0o600)  # as the server wrote it: the store is its owner's only
 
 
 # -- one way to find the server ---------------------------------------------------------

@@ -23,6 +23,7 @@ from casegraph import contract as C
 from casegraph import decisions
 from casegraph.errors import InputError, NotFound
 from casegraph.explore.views import Findings
+from casegraph.write.files import text_cell
 
 #: Longest ``by`` and ``note`` kept.
 MAX_TEXT = 200
@@ -36,7 +37,7 @@ def _text(value, name: str) -> str:
     if not isinstance(value, str):
         raise InputError(f"{name}: give text")
     text = " ".join(value.split())[:MAX_TEXT]
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return text_cell(text)
 
 
 class Review:
