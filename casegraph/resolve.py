@@ -35,15 +35,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import polars as pl
+import pyarrow as pa
 
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from casegraph import contract as C
-from casegraph.cells import join_per_group, mode_per_group
+from casegraph.contract import LIST_SEP
 from casegraph.names import name_share
 from casegraph.normalise.caseno import court_code
-from casegraph.normalise.identity import MASKED, RIC, USCC, keyed_hashes, secret_key
+from casegraph.normalise.identity import MASKED, RIC, USCC, hex_column, keyed_hash_column, secret_key
 
 # 张某, 李某某, 欧阳某: a published judgment's stand-in identifies nobody.
 # Organisations too: 上海某某贸易有限公司.
@@ -77,12 +79,14 @@ def _named(r: pd.DataFrame) -> pd.Series:
 
 
 def _org_name_of_one_code(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
-    coded = r[(r["id_status"] == USCC) & _is_org(r)]
-    codes = coded.drop_duplicates(["name_norm", "id_key"])
-    n_codes = codes["name_norm"].value_counts()
-    only = codes[codes["name_norm"].map(n_codes) == 1].set_index("name_norm")["id_key"].map(lambda k: "uscc:" + k)
+    coded = pl.from_pandas(r.loc[(r["id_status"] == USCC) & _is_org(r), ["name_norm", "id_key"]]).unique()
+    only = coded.filter(pl.col("name_norm").is_unique())  # names that one code carries
     cand = taken.isna() & _is_org(r) & _named(r) & (r["id_status"] != USCC)
-    return r["name_norm"].where(cand).map(only)
+    names = pl.from_pandas(r.loc[cand, ["name_norm"]])
+    code = names.join(only, on="name_norm", how="left", maintain_order="left")["id_key"]
+    out = pd.Series(None, index=r.index, dtype=object)
+    out[cand.to_numpy()] = ("uscc:" + code).to_numpy()
+    return out
 
 
 def _masked_id_and_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
@@ -156,8 +160,11 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
     out = pd.DataFrame({"key": pd.Series(None, index=r.index, dtype=object),
                         "shown": pd.Series(None, index=r.index, dtype=object)})
     now = taken.copy()
+    # What every pass asks of each record, worked out once.
+    base = _pair_base(r)
+    r = pd.DataFrame({c: r[c].to_numpy(dtype=object) for c in ("case_no", "id_status", "id_masked")}, index=r.index)
     for _ in range(3):
-        k = _pair_pass(r, now, hub_threshold)
+        k = _pair_pass(r, now, hub_threshold, base)
         new = k["key"].notna() & now.isna()
         if not new.any():
             break
@@ -166,38 +173,55 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
     return out
 
 
-def _pair_pass(r: pd.DataFrame, taken: pd.Series, hub_threshold: int) -> pd.DataFrame:
-    """One pass of :func:`_same_name_pair` over the records not yet taken."""
-    n = len(r)
+def _pair_base(r: pd.DataFrame) -> pl.DataFrame:
+    """The columns of the records every pass of :func:`_same_name_pair` reads."""
+    named = _named(r).to_numpy()
+    text = {c: _text(r[src]) for c, src in (("case_no", "case_no"), ("role", "role"), ("name", "name_norm"))}
+    return pl.DataFrame({"i": np.arange(len(r)), **text, "court": _text(court_code(r["case_no"])),
+                         "named": named, "named_person": named & (r["kind"] == C.PERSON).to_numpy()})
+
+
+def _text(s: pd.Series) -> pl.Series:
+    """A text column as polars text, missing values as null."""
+    return pl.Series(pa.array(s.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True))
+
+
+def _pair_pass(r: pd.DataFrame, taken: pd.Series, hub_threshold: int, base: pl.DataFrame) -> pd.DataFrame:
+    """One pass of :func:`_same_name_pair` over the records not yet taken
+    (``base``: each record's case, role, name, court, and whether it is a
+    named person, from :func:`_pair_base`). The records are many and the
+    pairs few: polars finds the pairs, pandas weighs them."""
     out = pd.DataFrame({"key": pd.Series(None, index=r.index, dtype=object),
                         "shown": pd.Series(None, index=r.index, dtype=object)})
-    person, named, free = (r["kind"] == C.PERSON).to_numpy(), _named(r).to_numpy(), taken.isna().to_numpy()
-    subject = person & named & free
-    if not subject.any():
+    rec = base.with_columns(taken=_text(taken)).with_columns(
+        subject=pl.col("named_person") & pl.col("taken").is_null(),
+        # Persons already one party (by ID, or by a pair of an earlier pass) that others of their name may join.
+        anchor=pl.col("named_person") & pl.col("taken").str.starts_with("id:").fill_null(False)
+        | pl.col("named_person") & pl.col("taken").str.starts_with("pair:").fill_null(False),
+        # Each record as the other side sees it: its party's key, else its name.
+        token=pl.when(pl.col("taken").is_not_null()).then(pl.col("taken"))
+        .when(pl.col("named")).then(pl.lit("name:") + pl.col("name")))
+    if not rec["subject"].any():
         return out
-    # Persons already one party (by ID, or by a pair of an earlier pass) that others of their name may join.
-    anchor = person & named & taken.fillna("").str.startswith(("id:", "pair:")).to_numpy()
-    # Each record as the other side sees it: its party's key, else its name.
-    token = taken.where(taken.notna(), ("name:" + r["name_norm"]).where(named)).to_numpy(dtype=object)
-    rec = pd.DataFrame({"i": np.arange(n), "case_no": r["case_no"].to_numpy(dtype=object),
-                        "role": r["role"].to_numpy(dtype=object), "name": r["name_norm"].to_numpy(dtype=object),
-                        "token": token})
-    sides = rec[pd.notna(token)]
-    resolved = sides[(sides["role"] == C.APPLICANT) & ~sides["token"].str.startswith("name:")]
-    applied = resolved.drop_duplicates(["case_no", "token"])["token"].value_counts()
-    sides = sides[~sides["token"].isin(applied.index[applied.to_numpy() > hub_threshold])]
-    me = rec[subject | anchor].drop(columns="token")
-    me = me.assign(court=court_code(me["case_no"]).to_numpy())
-    pairs = me.merge(sides.rename(columns={"i": "j", "role": "cp_role", "name": "cp_name"}), on="case_no")
-    pairs = pairs[(pairs["role"] != pairs["cp_role"]) & (pairs["court"] != "")]
-    if pairs.empty:
+    sides = rec.filter(pl.col("token").is_not_null()).select("i", "case_no", "role", "name", "token")
+    applied = (sides.filter((pl.col("role") == C.APPLICANT) & ~pl.col("token").str.starts_with("name:"))
+               .unique(["case_no", "token"]).group_by("token").len())
+    hubs = applied.filter(pl.col("len") > hub_threshold)["token"]
+    sides = sides.filter(~pl.col("token").is_in(hubs.implode()))
+    me = rec.filter(pl.col("subject") | pl.col("anchor")).select("i", "case_no", "role", "name", "court", "subject")
+    pairs = me.join(sides.rename({"i": "j", "role": "cp_role", "name": "cp_name"}), on="case_no",
+                    maintain_order="left_right")
+    pairs = pairs.filter((pl.col("role") != pl.col("cp_role")) & (pl.col("court") != ""))
+    if pairs.is_empty():
         return out
-    pairs["group"] = pairs["court"] + "\t" + pairs["name"] + "\t" + pairs["token"]
-    pairs["subject"] = subject[pairs["i"].to_numpy()]
+    pairs = pairs.with_columns(group=pl.col("court") + "\t" + pl.col("name") + "\t" + pl.col("token"))
     # A group is evidence only when it spans two cases and holds a record to link.
-    g = pairs.groupby("group").agg(n_cases=("case_no", "nunique"), n_subjects=("subject", "sum"))
-    pairs = pairs[pairs["group"].isin(g.index[(g["n_cases"] >= 2) & (g["n_subjects"] >= 1)])]
-    pairs = pairs[_not_by_chance(pairs, rec, token, r)]
+    g = pairs.group_by("group").agg(n_cases=pl.col("case_no").n_unique(), n_subjects=pl.col("subject").sum())
+    g = g.filter((pl.col("n_cases") >= 2) & (pl.col("n_subjects") >= 1))["group"]
+    pairs = pairs.filter(pl.col("group").is_in(g.implode()))
+    pairs = pairs.filter(_not_by_chance(pairs, rec))
+    pairs = pd.DataFrame({c: pairs[c].to_numpy() if pairs[c].dtype != pl.String else
+                          pairs[c].to_pandas().to_numpy(dtype=object) for c in pairs.columns})
     subj = pairs[pairs["subject"]]
     if subj.empty:
         return out
@@ -242,23 +266,24 @@ PAIR_CONFIDENCE = 0.95
 _COMES_BACK = 0.1
 
 
-def _not_by_chance(pairs: pd.DataFrame, rec: pd.DataFrame, token: np.ndarray, r: pd.DataFrame) -> np.ndarray:
+def _not_by_chance(pairs: pl.DataFrame, rec: pl.DataFrame) -> np.ndarray:
     """Which rows of ``pairs`` (record, court, name, counterparty token) are
     in groups whose counterparty faces few enough people in the court for
     the name to be unlikely twice (see :func:`_same_name_pair`)."""
-    if pairs.empty:
+    if pairs.is_empty():
         return np.zeros(0, bool)
-    wanted = set(pairs["token"])
-    faced = rec[pd.Series(token).isin(wanted).to_numpy()][["case_no", "role", "token"]]
+    faced = rec.filter(pl.col("token").is_in(pairs["token"].unique().implode())).select("case_no", "role", "token",
+                                                                                          "court")
     # Everyone facing those counterparties: by their party's key, or by name.
-    others = rec.assign(me=token)[rec["case_no"].isin(set(faced["case_no"])).to_numpy()]
-    opp = faced.merge(others[["case_no", "role", "me"]].rename(columns={"role": "my_role"}), on="case_no")
-    opp = opp[(opp["role"] != opp["my_role"]) & opp["me"].notna()]
-    opp = opp.assign(court=court_code(opp["case_no"]).to_numpy())
-    n = opp.drop_duplicates(["court", "token", "me"]).groupby(["court", "token"]).size()
-    n_faced = n.reindex(pd.MultiIndex.from_frame(pairs[["court", "token"]])).fillna(1).to_numpy()
-    shares = {name: name_share(name) for name in pd.unique(pairs["name"])}
-    expected = (n_faced - 1) * pairs["name"].map(shares).to_numpy()
+    others = (rec.filter(pl.col("case_no").is_in(faced["case_no"].unique().implode()))
+              .select("case_no", my_role="role", me="token"))
+    opp = faced.join(others, on="case_no").filter((pl.col("role") != pl.col("my_role")) & pl.col("me").is_not_null())
+    n = opp.unique(["court", "token", "me"]).group_by(["court", "token"]).len()
+    n_faced = (pairs.select("court", "token").join(n, on=["court", "token"], how="left", maintain_order="left")["len"]
+               .fill_null(1).to_numpy())
+    names = pairs["name"].to_numpy()
+    shares = {name: name_share(name) for name in pd.unique(names)}
+    expected = (n_faced - 1) * np.array([shares[x] for x in names], dtype=float)
     return _COMES_BACK / (_COMES_BACK + expected) >= PAIR_CONFIDENCE
 
 
@@ -368,9 +393,8 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
     r = parties.copy()
     if "id_canonical" in r:
         ident = r["id_status"].isin([RIC, USCC])
-        hashes = keyed_hashes(pd.unique(r.loc[ident, "id_canonical"]), secret)
-        r["id_key"] = r["id_canonical"].map(hashes).where(ident, "")
         canonical = r["id_canonical"]
+        r["id_key"] = keyed_hash_column(canonical[ident], secret).reindex(r.index, fill_value="")
         r["id_masked"] = (canonical.str.slice(0, 6) + "********" + canonical.str.slice(-4)).where(
             ident, canonical.where(r["id_status"] == MASKED, ""))
         r = r.drop(columns=["id_canonical"])  # from here on, only the keyed hash and the masked form
@@ -378,7 +402,7 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
         # pandas' row hash has a fixed key, so it is the same in every run.
         content = r[["case_no", "role", "name_norm", "id_status"]].assign(id=r["id_key"].where(ident, r["id_masked"]))
         hashed = pd.util.hash_pandas_object(content, index=False).to_numpy()
-        r["record_key"] = [f"R{h:016x}" for h in hashed]
+        r["record_key"] = hex_column(hashed.astype(">u8").view(np.uint8).reshape(-1, 8), "R").set_axis(r.index)
     # else: records kept earlier (the Neo4j engine's PartyRecord nodes) already
     # carry id_key, id_masked and record_key, and never the ID itself.
     taken = pd.Series(None, index=r.index, dtype=object)
@@ -418,30 +442,62 @@ def settle(resolved: Resolved, decided: pd.DataFrame, key: bytes | None = None) 
 def _settled(r: pd.DataFrame, decided: pd.DataFrame | None, secret: bytes) -> Resolved:
     decided = no_decisions() if decided is None else decided
     problems = _decide(r, decided) if len(decided) else []
-    uniq = pd.unique(r["match_key"])
     # One id per party, never per row: an identified party's id comes from the
-    # keyed hash of its number; other keys are hashed here.
-    identified = [k for k in uniq if k.startswith(("id:", "uscc:"))]
-    ids = {k: "P" + k.partition(":")[2][:12] for k in identified}
-    ids.update({k: "P" + h[:12] for k, h in keyed_hashes(set(uniq) - set(identified), secret).items()})
-    r["party_id"] = r["match_key"].map(ids)
-
-    # A party's name and kind: what most of its records say (ties: the first in sort order).
-    pid = r["party_id"]
-    name = mode_per_group(pid, r["name"]).sort_index()
-    ident = r["id_status"].isin([RIC, USCC])
-    id_masked = mode_per_group(pid[ident], r.loc[ident, "id_masked"]).reindex(name.index).fillna("")
-    party_table = pd.DataFrame({
-        "party_id": name.index, "name": name.to_numpy(),
-        "kind": mode_per_group(pid, r["kind"]).reindex(name.index).to_numpy(),
-        "id_masked": id_masked.to_numpy(),
-        "n_records": pid.value_counts().reindex(name.index).to_numpy(),
-        "rules": join_per_group(pid, r["rule"]).reindex(name.index).to_numpy(),
-    })
+    # keyed hash of its number; other keys are hashed here (once per distinct key).
+    match = r["match_key"].astype("str")
+    identified = match.str.startswith(("id:", "uscc:"))
+    hashed_key = np.where(match.str.startswith("id:"), match.str.slice(3, 15), match.str.slice(5, 17))
+    party_id = ("P" + pd.Series(hashed_key, index=r.index, dtype="str")).where(identified, "")
+    party_id[~identified] = keyed_hash_column(match[~identified], secret, "P", 12)
+    r["party_id"] = party_id
+    party_table, party_mask = _parties(r, r["id_status"].isin([RIC, USCC]))
     # Why a record joined its party, shown without the number: the rule's key, masked.
     prefix = r["rule"].map(_KEY_PREFIX)
-    r["key"] = (prefix + pid.map(id_masked)).where(prefix.notna(), r["shown"].fillna(r["match_key"]))
+    r["key"] = (prefix + party_mask).where(prefix.notna(), r["shown"].fillna(r["match_key"]))
     return Resolved(r, party_table, decided.reset_index(drop=True), problems)
+
+
+def _parties(r: pd.DataFrame, ident: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """One row per party (by party_id): its name and kind are what most of
+    its records say (ties: the first in sort order), its masked ID what most
+    of its identified records show, its rules those its records came by; and
+    that masked ID for each record. In polars: millions of records."""
+    # The rules a party's records came by, as bits: a few names, millions of parties.
+    names = sorted(pd.unique(r["rule"].astype(str)))
+    rec = pl.DataFrame({"party_id": r["party_id"].astype(str).to_numpy(dtype=object),
+                        "name": r["name"].astype(str).to_numpy(dtype=object),
+                        "kind": r["kind"].astype(str).to_numpy(dtype=object),
+                        "id_masked": r["id_masked"].fillna("").astype(str).to_numpy(dtype=object),
+                        "rule": np.left_shift(1, pd.Categorical(r["rule"].astype(str), names).codes.astype(np.int64)),
+                        "ident": ident.to_numpy(bool)},
+                       schema={"party_id": pl.String, "name": pl.String, "kind": pl.String, "id_masked": pl.String,
+                               "rule": pl.Int64, "ident": pl.Boolean})
+    joined = {b: LIST_SEP.join(n for i, n in enumerate(names) if b >> i & 1) for b in range(1, 1 << len(names))}
+    # Most parties have one record, which says everything; count only for the others.
+    many = rec["party_id"].is_duplicated()
+    one = rec.filter(~many).select("party_id", "name", "kind",
+                                   pl.when("ident").then("id_masked").otherwise(pl.lit("")).alias("id_masked"),
+                                   n_records=pl.lit(1, pl.Int64), rules="rule")
+    rec_many = rec.filter(many)
+    counted = (rec_many.group_by("party_id").agg(n_records=pl.len().cast(pl.Int64), rules=pl.col("rule").bitwise_or())
+               .join(_mode(rec_many, "name"), on="party_id").join(_mode(rec_many, "kind"), on="party_id")
+               .join(_mode(rec_many.filter("ident"), "id_masked"), on="party_id", how="left")
+               .with_columns(pl.col("id_masked").fill_null("")))
+    cols = ["party_id", "name", "kind", "id_masked", "n_records", "rules"]
+    table = (pl.concat([one.select(cols), counted.select(cols)]).sort("party_id")
+             .with_columns(pl.col("rules").replace_strict(joined, return_dtype=pl.String)))
+    per_record = rec.select("party_id").join(table.select("party_id", "id_masked"), on="party_id", how="left",
+                                             maintain_order="left")["id_masked"]
+    parties = pd.DataFrame({c: table[c].to_numpy() if table[c].dtype == pl.Int64
+                            else table[c].to_pandas().to_numpy(dtype=object) for c in cols})
+    return parties, pd.Series(per_record.to_numpy(), index=r.index, dtype=object)
+
+
+def _mode(rec: pl.DataFrame, col: str) -> pl.DataFrame:
+    """The most frequent ``col`` of each party (ties: the smallest)."""
+    counts = rec.group_by("party_id", col).len()
+    return (counts.sort(["party_id", "len", col], descending=[False, True, False])
+            .unique("party_id", keep="first", maintain_order=True).select("party_id", col))
 
 
 def _decide(r: pd.DataFrame, decided: pd.DataFrame) -> list[str]:
