@@ -182,7 +182,10 @@ def _pair_base(r: pd.DataFrame) -> pl.DataFrame:
 
 
 def _text(s: pd.Series) -> pl.Series:
-    """A text column as polars text, missing values as null."""
+    """A text column as polars text, missing values as null (pandas' Arrow
+    text is handed over as it is, without a copy)."""
+    if hasattr(s.array, "__arrow_array__"):
+        return pl.from_arrow(s.array.__arrow_array__()).cast(pl.String)
     return pl.Series(pa.array(s.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True))
 
 
@@ -464,10 +467,8 @@ def _parties(r: pd.DataFrame, ident: pd.Series) -> tuple[pd.DataFrame, pd.Series
     that masked ID for each record. In polars: millions of records."""
     # The rules a party's records came by, as bits: a few names, millions of parties.
     names = sorted(pd.unique(r["rule"].astype(str)))
-    rec = pl.DataFrame({"party_id": r["party_id"].astype(str).to_numpy(dtype=object),
-                        "name": r["name"].astype(str).to_numpy(dtype=object),
-                        "kind": r["kind"].astype(str).to_numpy(dtype=object),
-                        "id_masked": r["id_masked"].fillna("").astype(str).to_numpy(dtype=object),
+    rec = pl.DataFrame({"party_id": _text(r["party_id"]), "name": _text(r["name"]), "kind": _text(r["kind"]),
+                        "id_masked": _text(r["id_masked"]).fill_null(""),
                         "rule": np.left_shift(1, pd.Categorical(r["rule"].astype(str), names).codes.astype(np.int64)),
                         "ident": ident.to_numpy(bool)},
                        schema={"party_id": pl.String, "name": pl.String, "kind": pl.String, "id_masked": pl.String,

@@ -116,6 +116,8 @@ def court_code(official: pd.Series) -> pd.Series:
     >>> court_code(pd.Series(["（2024）沪0113执恢12号", "（2012）曲中法执字第66号", "x"])).tolist()
     ['沪0113', '曲中法', '']
     """
-    uniq = pd.Series(pd.unique(official.to_numpy(dtype=object)), dtype=object)
-    found = uniq.str.extract(rf"^（\d{{4}}）(.+?)(?:{_TYPES})(?:字第)?\d+号$", expand=False).fillna("")
-    return official.map(dict(zip(uniq, found))).fillna("").astype(object)
+    codes, uniq = pd.factorize(official)  # a court's cases share a few thousand spellings of a prefix
+    found = pd.Series(uniq.to_numpy(dtype=object), dtype=object).str.extract(
+        rf"^（\d{{4}}）(.+?)(?:{_TYPES})(?:字第)?\d+号$", expand=False).fillna("").to_numpy(dtype=object)
+    out = np.where(codes >= 0, found[np.maximum(codes, 0)] if len(found) else "", "").astype(object)
+    return pd.Series(out, index=official.index, dtype=object)
