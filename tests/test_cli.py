@@ -147,6 +147,17 @@ def test_quiet_prints_nothing_and_still_works(export, tmp_path):
     one_error_line(res, 2, "--quiet or --verbose")
 
 
+def test_no_workbook_leaves_the_workbook_out_and_an_older_one_goes(export, tmp_path):
+    """A nightly job that reads the CSVs may skip 结果.xlsx; an older one, of
+    another run, must not stay beside the new result."""
+    out = tmp_path / "r"
+    assert run("analyze", str(export), "--out", str(out), "-q").returncode == 0
+    assert (out / "结果.xlsx").is_file()
+    res = run("analyze", str(export), "--out", str(out), "-q", "--no-workbook")
+    assert res.returncode == 0, res.stderr
+    assert not (out / "结果.xlsx").exists() and (out / "common_debtors.csv").is_file() and (out / "summary.json").is_file()
+
+
 def test_verbose_says_the_steps_with_the_time_on_stderr(export, tmp_path):
     res = run("analyze", str(export), "--out", str(tmp_path / "r"), "--verbose")
     assert res.returncode == 0

@@ -16,13 +16,15 @@ from casegraph.cli.common import (EXPORT_ENV, _connection, _fail, _options, _wai
 @click.option("--judges", type=click.Path(path_type=Path), help="Judges table (judge, team, capacity).")
 @click.option("--hub-threshold", type=click.IntRange(min=1), help="Applicants in more cases than this do not link their cases (default 20).")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True)
+@click.option("--workbook/--no-workbook", default=True, show_default=True,
+              help="Also write 结果.xlsx (every finding for a clerk; at a million cases the slowest file to write).")
 @_connection
 @_wait_option
 @lang_option
 @max_rejected_option
 @clerk_options
 @friendly
-def analyze(export, out, judges, hub_threshold, backend, uri, user, password, database, data_dir, wait, lang,
+def analyze(export, out, judges, hub_threshold, backend, workbook, uri, user, password, database, data_dir, wait, lang,
             max_rejected,
             decisions, rules):
     """Find related cases, common debtors, offsets and bundles in EXPORT.
@@ -47,7 +49,7 @@ def analyze(export, out, judges, hub_threshold, backend, uri, user, password, da
         result = run(export, judges=judges, options=options, backend=backend, decisions=decisions,
                      uri=uri, user=user, password=password, database=database, data_dir=data_dir, wait=wait, **extra)
         say_decisions(result.summary["decisions"])
-        write_result(result, out, lang=lang)
+        write_result(result, out, lang=lang, workbook=workbook)
     say(f"report in {out / 'report' / 'index.html'}")
     _report(result.summary, out)
     too_many_rejected(result.summary["too_many_rejected"], options.max_rejected,

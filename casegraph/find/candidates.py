@@ -162,6 +162,7 @@ def select(parties: pd.DataFrame, options: C.Options | None = None) -> pd.DataFr
                 & ~parties["name"].fillna("").str.contains(ANONYMISED)]
     p = p.assign(identified=p["id_masked"].fillna("") != "", key=names_key(p["name"]))
     person = p[p["kind"] == C.PERSON]
+    person = person[person["key"].duplicated(keep=False)]  # a name nobody else has groups nobody
     n_id = person.groupby("key")["identified"].sum()
     person = person.assign(n_id=person["key"].map(n_id))
     # One identified person of the name may be the others without an ID; two tell nothing apart.

@@ -25,13 +25,19 @@ from casegraph.write.workbook import write_workbook
 REPORT = "report"
 
 
-def write_result(result, out_dir: str | Path, report: bool = True, lang: str = "zh") -> Path:
+def write_result(result, out_dir: str | Path, report: bool = True, lang: str = "zh", workbook: bool = True) -> Path:
     """Write every table of ``result`` (a :class:`casegraph.pipeline.Result`),
-    the clerk's workbook 结果.xlsx, its report site unless ``report`` is
-    False (an older report is then removed: it would describe another
-    result), and ``summary.json`` into ``out_dir``; reasons are in ``lang``
-    ("zh" or "en", :mod:`casegraph.reasons`). Returns the folder."""
+    the clerk's workbook 结果.xlsx unless ``workbook`` is False, its report
+    site unless ``report`` is False (an older workbook or report is then
+    removed: it would describe another result), and ``summary.json`` into
+    ``out_dir``; reasons are in ``lang`` ("zh" or "en",
+    :mod:`casegraph.reasons`). Returns the folder.
+
+    The workbook holds every row of the findings, cell by cell: for a
+    province's million cases it takes longer than everything else together
+    (see the README's "Speed"), and a nightly job that reads the CSVs may
+    leave it out."""
     tables = localised(result.tables(), lang)
-    parts = {C.WORKBOOK_FILE: lambda path: write_workbook(tables, path, result.summary),
+    parts = {C.WORKBOOK_FILE: (lambda path: write_workbook(tables, path, result.summary)) if workbook else None,
              REPORT: (lambda site: build_site(result, site)) if report else None}
     return write_tables(tables, C.OUTPUTS, result.summary, out_dir, parts=parts)
