@@ -110,8 +110,10 @@ def test_a_later_export_reads_only_what_it_touches_and_ends_as_a_full_comparison
     _, resolved, graph = prepare(later)
     report = load_graph(db, graph, resolved)
     assert not report.recovered
-    # The later export's own records plus the parties they meet: far from every record.
-    assert 0 < report.read["records"] < total / 2, (report.read, total)
+    # The later export's own records plus the parties they meet: far from every
+    # record (300 cases of 1,350 read back about a twentieth of the records;
+    # reading every namesake of a court, case by case, once took most of them).
+    assert 0 < report.read["records"] < total / 10, (report.read, total)
     _, resolved_day, graph_day = prepare(day)
     load_graph(db, graph_day, resolved_day)
     touched = dump(db)
@@ -129,7 +131,7 @@ def test_persons_without_ids_meet_by_name_and_court_as_a_full_comparison_would(p
     total = db.read("MATCH (r:PartyRecord) RETURN count(r) AS n").iloc[0, 0]
     loads = [prepare(p)[1:] for p in (later, day)]
     reports = [load_graph(db, graph, resolved) for resolved, graph in loads]
-    assert 0 < reports[0].read["records"] < total, (reports[0].read, total)
+    assert 0 < reports[0].read["records"] < total / 4, (reports[0].read, total)
     touched = dump(db)
     assert any('"same_name_pair"' in line for line in touched)  # the rule is at work here
 

@@ -10,8 +10,9 @@ every statement a commented file in ``cypher/load/``):
 3. read what the export can touch (``read_*_by.cypher``): the party records
    it meets in resolution through indexed keys (:data:`MEETS`: the record's
    own key, organisations' names, a resident or masked ID's name and visible
-   ends) and every record
-   of those parties; its cases, assets and attachments. Resolve those
+   ends, a person's name and court for the repeat pairs: every namesake
+   there for a person without a valid ID, only those without one for a
+   person with one) and every record of those parties; its cases, assets and attachments. Resolve those
    records together with the export's (:func:`casegraph.resolve.resolve`),
    so a newer export re-resolves parties consistently with what is there,
    at a cost that grows with the export, not with the database;
@@ -52,12 +53,11 @@ from casegraph import contract as C
 from casegraph.decisions import summary as summarise_decisions
 from casegraph.engines.neo4j import decided
 from casegraph.graph import CaseGraph
-from casegraph.normalise.identity import key_check, secret_key
+from casegraph.normalise.identity import MASKED, RIC, USCC, key_check, secret_key
 from casegraph.engines.neo4j.bulk import BULK_MIN_CASES, import_plan, is_empty, local_data_dir
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
 from casegraph.engines.neo4j.lock import writer
 from casegraph.normalise.caseno import court_code
-from casegraph.normalise.identity import MASKED, RIC
 from casegraph.resolve import Resolved, resolve
 
 BATCH = 10_000
@@ -99,10 +99,17 @@ MEETS = {
     "record_key": lambda r: r["record_key"].tolist(),
     "org_name": lambda r: r.loc[r["kind"] != C.PERSON, "name_norm"].tolist(),
     "name_ends": lambda r: _name_ends(r[r["id_status"].isin(NAMED_STATUSES)]),
-    "name_court": lambda r: _name_courts(r[r["kind"] == C.PERSON]),
+    "name_court": lambda r: _name_courts(r[(r["kind"] == C.PERSON) & ~r["id_status"].isin(IDENTIFIED)]),
+    "name_court_of_identified": lambda r: _name_courts(r[(r["kind"] == C.PERSON) & r["id_status"].isin(IDENTIFIED)]),
     "decided": lambda r: r["record_key"].tolist(),
 }
 NAMED_STATUSES = (RIC, MASKED)
+# A person with a valid number is taken by it: for the repeat pairs of its
+# court it matters only to namesakes without one (name_court_of_identified),
+# and only when it is new: one the database holds already had its effect on
+# them (and those that joined it come with its party's records).
+IDENTIFIED = (RIC, USCC)
+NEW_ONLY = {"name_court_of_identified"}
 
 
 def _name_courts(r: pd.DataFrame) -> list[tuple[str, str]]:
@@ -495,13 +502,15 @@ def touched_records(db: Database, new: pd.DataFrame, batch: int = BATCH) -> pd.D
     resolving it with the whole database would (tests/test_store_scale.py
     checks it)."""
     of = statement("load/read_records_of")
-    params = {"person": C.PERSON, "named_statuses": list(NAMED_STATUSES)}
+    params = {"person": C.PERSON, "named_statuses": list(NAMED_STATUSES), "identified": list(IDENTIFIED)}
     asked: dict[str, set] = {k: set() for k in (*MEETS, "party_id")}
     found = pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_PROPS})
     frontier = new
     while len(frontier):
         parts = []
         for name, values_of in MEETS.items():
+            if name in NEW_ONLY and frontier is not new:
+                continue
             values = sorted(set(values_of(frontier)) - asked[name])
             asked[name].update(values)
             query = statement(f"load/read_records_by_{name}")
