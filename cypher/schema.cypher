@@ -31,6 +31,8 @@ CREATE INDEX case_judge IF NOT EXISTS FOR (c:Case) ON (c.judge);
 // A load resolves a new export against the records it can meet by name only
 // (casegraph.engines.neo4j.load, MEETS; load/read_records_by_*.cypher).
 CREATE INDEX record_name IF NOT EXISTS FOR (r:PartyRecord) ON (r.name_norm);
+// ... a masked ID by its name and visible first characters (masked_id_and_name),
+CREATE INDEX record_name_masked IF NOT EXISTS FOR (r:PartyRecord) ON (r.name_norm, r.id_masked);
 // ... and the other records of the cases a same-named person is in (same_name_pair).
 CREATE INDEX record_case IF NOT EXISTS FOR (r:PartyRecord) ON (r.case_no);
 // Wait (up to 300 s) until every index is online: a load that began earlier

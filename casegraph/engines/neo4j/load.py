@@ -7,15 +7,13 @@ every statement a commented file in ``cypher/load/``):
 1. take the database's writer lease (:mod:`~casegraph.engines.neo4j.lock`):
    one writer at a time, on a shared server too;
 2. the schema (``cypher/schema.cypher``: uniqueness constraints first);
-3. read what the export can touch (``read_*_by.cypher``): the party records
-   it meets in resolution through indexed keys (:data:`MEETS`: the record's
-   own key, organisations' names, a resident or masked ID's name and visible
-   ends, a person's name and court for the repeat pairs: every namesake
-   there for a person without a valid ID, only those without one for a
-   person with one) and every record of those parties; its cases, assets and attachments. Resolve those
-   records together with the export's (:func:`casegraph.resolve.resolve`),
-   so a newer export re-resolves parties consistently with what is there,
-   at a cost that grows with the export, not with the database;
+3. read what the export can touch (:mod:`~casegraph.engines.neo4j.touched`):
+   the party records it meets in resolution through indexed keys, every
+   record of their parties, and the evidence of its repeat pairs; its
+   cases, assets and attachments. Resolve those records together with the
+   export's (:func:`casegraph.resolve.resolve`), so a newer export
+   re-resolves parties consistently with what is there, at a cost that
+   grows with the export, not with the database;
 4. write what differs (``CREATE`` what the database lacks, ``SET`` what
    changed): parties, cases (an empty judge cell never clears the
    database's judge), party records (re-pointed when a party's id changed),
@@ -53,11 +51,11 @@ from casegraph import contract as C
 from casegraph.decisions import summary as summarise_decisions
 from casegraph.engines.neo4j import decided
 from casegraph.graph import CaseGraph
-from casegraph.normalise.identity import MASKED, RIC, USCC, key_check, secret_key
+from casegraph.normalise.identity import key_check, secret_key
 from casegraph.engines.neo4j.bulk import BULK_MIN_CASES, import_plan, is_empty, local_data_dir
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
 from casegraph.engines.neo4j.lock import writer
-from casegraph.normalise.caseno import court_code
+from casegraph.engines.neo4j.touched import RECORD_INPUT, RECORD_PROPS, Touched, frame
 from casegraph.resolve import Resolved, resolve
 
 BATCH = 10_000
@@ -65,9 +63,7 @@ WRITERS = 2
 META = "casegraph"
 
 # What a (:PartyRecord) keeps: enough to resolve it again with a later export,
-# never the ID itself. ``n``: how many rows of the export carried it.
-RECORD_INPUT = ["record_key", "case_no", "role", "name", "name_norm", "kind", "id_status", "id_key", "id_masked"]
-RECORD_PROPS = RECORD_INPUT + ["n", "party_id", "rule", "key"]
+# never the ID itself (RECORD_PROPS, from touched.py). ``n``: how many rows of the export carried it.
 PARTY_PROPS = ["party_id", "name", "kind", "id_masked", "n_records", "rules"]
 CASE_PROPS = ["case_no", "filed_on", "cause", "amount", "status", "judge", "type_code"]
 # Relationship types cannot be parameters: the role statements
@@ -76,51 +72,6 @@ ROLE_TYPES = {C.APPLICANT: "APPLICANT_IN", C.DEBTOR: "DEBTOR_IN"}
 
 ROLE_COLS = ["case_no", "role", "party_id"]
 ATTACH_COLS = ["case_no", "asset_id", "action", "asset_type"]
-
-# How records meet in resolution (casegraph.resolve.RULES): a record can only
-# be taken for the same party as another through one of these values, each
-# looked up through an index (cypher/load/read_records_by_<name>.cypher). A
-# load reads the records sharing one with the export's, then those sharing
-# one with what it read, until nothing new turns up, and every record of the
-# parties found (cypher/load/read_records_of.cypher; an identified party's id
-# is its keyed ID hash, so the same person's or company's records come that
-# way): the parties a day's intake touches, never every record.
-#   record_key  the export's own records, already held
-#   org_name    organisations of the same name (org_name_of_one_code, same_org_name)
-#   name_ends   a resident or masked ID's name and visible ends (masked_id_and_name)
-#   name_court  persons of the same name in cases of the same court, and
-#               every record of those cases: their counterparties
-#               (same_name_pair)
-#   decided     the records a clerk's decision names with these
-#               (casegraph.engines.neo4j.decided)
-# A rule keyed on something else adds its line here, its file, and its index
-# in schema.cypher.
-MEETS = {
-    "record_key": lambda r: r["record_key"].tolist(),
-    "org_name": lambda r: r.loc[r["kind"] != C.PERSON, "name_norm"].tolist(),
-    "name_ends": lambda r: _name_ends(r[r["id_status"].isin(NAMED_STATUSES)]),
-    "name_court": lambda r: _name_courts(r[(r["kind"] == C.PERSON) & ~r["id_status"].isin(IDENTIFIED)]),
-    "name_court_of_identified": lambda r: _name_courts(r[(r["kind"] == C.PERSON) & r["id_status"].isin(IDENTIFIED)]),
-    "decided": lambda r: r["record_key"].tolist(),
-}
-NAMED_STATUSES = (RIC, MASKED)
-# A person with a valid number is taken by it: for the repeat pairs of its
-# court it matters only to namesakes without one (name_court_of_identified),
-# and only when it is new: one the database holds already had its effect on
-# them (and those that joined it come with its party's records).
-IDENTIFIED = (RIC, USCC)
-NEW_ONLY = {"name_court_of_identified"}
-
-
-def _name_courts(r: pd.DataFrame) -> list[tuple[str, str]]:
-    court = court_code(r["case_no"])
-    return list(zip(r.loc[court != "", "name_norm"], court[court != ""]))
-
-
-def _name_ends(r: pd.DataFrame) -> list[tuple[str, str]]:
-    masked = r["id_masked"].fillna("")
-    return list(zip(r["name_norm"], masked.str.slice(0, 6) + masked.str.slice(-4)))
-
 
 @dataclass
 class LoadReport:
@@ -196,18 +147,25 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
         # export can touch; in an empty database, with nothing.
         empty = is_empty(db)
         everything = report.recovered or compare_all or empty
-        old = (_nothing() if empty else _read_all(db) if everything
-               else _read_touched(db, graph, resolved, batch))
+        touched = None if everything else Touched(db, resolved.records, batch, graph.options.hub_threshold)
+        old = _nothing() if empty else _read_all(db) if everything else None
     with clock("resolve"):
-        if old["records"].empty:
-            res = resolved  # nothing to resolve with: the export's own resolution
+        if touched is not None:
+            res, mine = _resolve_touched(db, resolved, touched, secret, graph.options, clock)
+        elif old["records"].empty:
+            res, mine = resolved, None  # nothing to resolve with: the export's own resolution
         else:
-            res = resolve(union_records(resolved.records, old["records"]), key=secret, options=graph.options)
+            res, mine = resolve(union_records(resolved.records, old["records"]), key=secret, options=graph.options), None
         res, keep = decided.apply(db, res, decisions, graph.options, secret)
         report.decisions = summarise_decisions(res)
-        records = _stored_records(res.records)
+        records = _stored_records(res.records if mine is None else res.records[res.records["record_key"].isin(mine)])
         parties = res.parties[PARTY_PROPS]
+        if mine is not None:
+            parties = parties[parties["party_id"].isin(set(records["party_id"]))].reset_index(drop=True)
         roles = records[ROLE_COLS].drop_duplicates()
+    if touched is not None:
+        with clock("read"):
+            old = _read_touched(db, graph, touched, set(records["party_id"]), batch)
 
     plan = _Plan()
     plan.parties = _split(parties, old["parties"], ["party_id"])
@@ -249,7 +207,10 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
                       "roles": len(plan.roles_added), "assets": n(plan.assets), "attachments": n(plan.attaches),
                       "judges": len(plan.judges), "owes_debtors": len(plan.debtors)}
     report.removed = {"parties": len(plan.orphans), "roles": len(plan.roles_dropped)}
-    report.read = {"records": len(old["records"]), "parties": len(old["parties"])}
+    # Records read back: those the load may change, and (touched loads) those read as evidence only.
+    context = 0 if touched is None else len(touched.context)
+    report.read = {"records": len(old["records"]) + context, "changeable": len(old["records"]), "context": context,
+                   "parties": len(old["parties"])}
     return report
 
 
@@ -476,13 +437,36 @@ def _read_all(db: Database) -> dict[str, pd.DataFrame]:
     return old
 
 
-def _read_touched(db: Database, graph: CaseGraph, resolved: Resolved, batch: int) -> dict[str, pd.DataFrame]:
-    """What the database holds that the export can change: the records it
-    meets in resolution and every record of their parties (:data:`MEETS`),
-    those parties, the export's cases, assets and attachments. The roles are
-    what those records say."""
-    records = touched_records(db, resolved.records, batch)
-    ids = sorted(set(records["party_id"].dropna()) | set(resolved.records["party_id"]))
+def _resolve_touched(db: Database, resolved: Resolved, touched: Touched, secret: bytes, options: C.Options,
+                     clock: _Clock) -> tuple[Resolved, set[str]]:
+    """The export's records resolved with what they touch, and the keys of
+    the records to write (the export's and the members'). A context record
+    that the resolution puts into a member's party, or whose party a member
+    joins, is no context: it becomes a member, and the reading goes on."""
+    while True:
+        union = union_records(resolved.records, frame([touched.members, touched.context]))
+        res = resolve(union, key=secret, options=options)
+        mine = set(resolved.records["record_key"]) | set(touched.members["record_key"])
+        r = res.records
+        theirs = r[~r["record_key"].isin(mine)]
+        ours = set(r.loc[r["record_key"].isin(mine), "party_id"])
+        stored = touched.context.set_index("record_key")["party_id"].reindex(theirs["record_key"]).to_numpy()
+        strays = set(theirs.loc[theirs["party_id"].isin(ours).to_numpy() | pd.Series(stored).isin(ours).to_numpy(),
+                                "record_key"])
+        if not strays:
+            return res, mine
+        with clock("read"):
+            touched.more(strays)
+
+
+def _read_touched(db: Database, graph: CaseGraph, touched: Touched, party_ids: set[str],
+                  batch: int) -> dict[str, pd.DataFrame]:
+    """What the database holds that the export can change: the touched
+    records (:mod:`~casegraph.engines.neo4j.touched`' members), their
+    parties and those the load writes, the export's cases, assets and
+    attachments. The roles are what those records say."""
+    records = touched.members
+    ids = sorted(set(records["party_id"].dropna()) | party_ids)
     case_nos = graph.cases["case_no"].tolist()
     return {
         "records": records,
@@ -493,44 +477,6 @@ def _read_touched(db: Database, graph: CaseGraph, resolved: Resolved, batch: int
         "attaches": _read_by(db, "attaches", {"case_nos": case_nos}, ATTACH_COLS, batch),
         "roles": records[ROLE_COLS].drop_duplicates(),
     }
-
-
-def touched_records(db: Database, new: pd.DataFrame, batch: int = BATCH) -> pd.DataFrame:
-    """The database's party records that ``new`` records can meet in
-    resolution (:data:`MEETS`), and every record of their parties, to a fixed
-    point: resolving ``new`` with these gives every record the party that
-    resolving it with the whole database would (tests/test_store_scale.py
-    checks it)."""
-    of = statement("load/read_records_of")
-    params = {"person": C.PERSON, "named_statuses": list(NAMED_STATUSES), "identified": list(IDENTIFIED)}
-    asked: dict[str, set] = {k: set() for k in (*MEETS, "party_id")}
-    found = pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_PROPS})
-    frontier = new
-    while len(frontier):
-        parts = []
-        for name, values_of in MEETS.items():
-            if name in NEW_ONLY and frontier is not new:
-                continue
-            values = sorted(set(values_of(frontier)) - asked[name])
-            asked[name].update(values)
-            query = statement(f"load/read_records_by_{name}")
-            parts += [db.read(query, {**params, "values": [list(v) if isinstance(v, tuple) else v
-                                                           for v in values[i:i + batch]]})
-                      for i in range(0, len(values), batch)]
-        got = _records_frame(parts)
-        ids = sorted((set(got["party_id"].dropna()) | set(frontier["party_id"].dropna())) - asked["party_id"])
-        asked["party_id"].update(ids)
-        got = _records_frame([got] + [db.read(of, {"ids": ids[i:i + batch]}) for i in range(0, len(ids), batch)])
-        frontier = got[~got["record_key"].isin(set(found["record_key"]))].drop_duplicates("record_key")
-        found = pd.concat([found, frontier], ignore_index=True) if len(frontier) else found
-    return found.reset_index(drop=True)
-
-
-def _records_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_PROPS})
-    return pd.concat(parts, ignore_index=True).reindex(columns=RECORD_PROPS).drop_duplicates("record_key")
 
 
 def _read_by(db: Database, what: str, params: dict, columns: list[str], batch: int) -> pd.DataFrame:
