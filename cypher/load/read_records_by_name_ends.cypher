@@ -11,6 +11,7 @@
 
 UNWIND $values AS v
 MATCH (r:PartyRecord)
+USING INDEX r:PartyRecord(name_norm, id_masked)
 WHERE r.name_norm = v[0] AND r.id_masked STARTS WITH v[1]
   AND r.id_masked ENDS WITH v[2] AND r.id_status IN $named_statuses
 RETURN r.record_key AS record_key, r.case_no AS case_no, r.role AS role, r.name AS name,

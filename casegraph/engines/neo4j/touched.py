@@ -8,8 +8,8 @@ resolution and nothing more, in two parts:
 * **members**: records whose party the export may change. The export's own
   cases' records; records met through an indexed key (:data:`MEETS`); the
   namesakes of a person in the same court who face one of its
-  counterparties again (the repeat pairs of ``same_name_pair``,
-  ``cypher/load/read_records_by_pair.cypher``); and every record of the
+  counterparties again (the repeat pairs of ``same_name_pair``, walked from
+  the counterparty: ``cypher/load/read_records_pair_by_*.cypher``); and every record of the
   parties of those (a party's name and record count come from all of them).
   Members are resolved again and written.
 * **context**: records read only as evidence for the members' repeat pairs:
@@ -177,21 +177,31 @@ class Touched:
                 columns={"role": "cp_role", "party_id": "cp_id", "name_norm": "cp_name", "kind": "cp_kind",
                          "id_status": "cp_status"}), on="case_no")
         pairs = pairs[(pairs["role"] != pairs["cp_role"]) & ~pairs["cp_name"].fillna("").str.contains(ANONYMISED)]
+        # An organisation the export resolved by itself may be another party in
+        # the database (one code of its name): the database's parties of that name too.
+        orgs = held.loc[held["kind"] != C.PERSON, ["name_norm", "party_id"]].drop_duplicates()
+        also = pairs[pairs["cp_kind"] != C.PERSON].drop(columns="cp_id").merge(
+            orgs.rename(columns={"name_norm": "cp_name", "party_id": "cp_id"}), on="cp_name")
+        pairs = pd.concat([pairs, also], ignore_index=True).drop_duplicates()
         return pairs.assign(court=court_code(pairs["case_no"]))
 
     def _pairs(self, frontier: pd.DataFrame, first: bool) -> pd.DataFrame:
         """Namesakes in the same court facing one of a frontier person's
-        counterparties (by party, or by name) in another case."""
+        counterparties in another case: walked from the counterparty's party
+        (a mass applicant is none, and is not walked), and from its name for
+        a person without a valid ID, whom the others know by name."""
         sides = self._sides(self._persons(frontier, first))
         sides = sides[sides["court"] != ""]
         if sides.empty:
             return empty_records()
-        per = sides.groupby(["name_norm", "court"]).agg(ids=("cp_id", lambda s: sorted(set(s.dropna()))),
-                                                        names=("cp_name", lambda s: sorted(set(s.dropna()))))
-        values = [(n, c, ids, names) for (n, c), ids, names in zip(per.index, per["ids"], per["names"])
-                  if (n, c, tuple(ids), tuple(names)) not in self.asked["pair"]]
-        self.asked["pair"].update((n, c, tuple(i), tuple(m)) for n, c, i, m in values)
-        return self._read("by_pair", "values", values)
+        by_party = self._fresh("pair", {("id", n, c, i) for n, c, i in
+                                        zip(sides["name_norm"], sides["court"], sides["cp_id"]) if isinstance(i, str)})
+        unnamed = sides[(sides["cp_kind"] == C.PERSON) & ~sides["cp_status"].isin(IDENTIFIED)]
+        by_name = self._fresh("pair", {("name", n, c, m) for n, c, m in
+                                       zip(unnamed["name_norm"], unnamed["court"], unnamed["cp_name"])})
+        return frame([self._read("pair_by_party", "values", [v[1:] for v in by_party],
+                                 hub_threshold=self.hub_threshold),
+                      self._read("pair_by_name", "values", [v[1:] for v in by_name])])
 
     def _faced(self) -> pd.DataFrame:
         """Evidence of how many people face a counterparty in a court: every
