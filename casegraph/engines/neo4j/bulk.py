@@ -23,12 +23,9 @@ a load cut short anywhere is finished by loading again.
 
 >>> _quoted(pd.Series(['a"b', None, "c"])).tolist()
 ['"a""b"', '""', '"c"']
->>> _numbers(pd.Series([1.5, None, 2.0]), "double").tolist()
-['1.5', '', '2.0']
 """
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
@@ -36,7 +33,10 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import polars as pl
+import pyarrow as pa
 
 from casegraph.engines.neo4j import server
 from casegraph.engines.neo4j.db import Database, DatabaseError, statement
@@ -97,16 +97,6 @@ def _quoted(s: pd.Series) -> pd.Series:
     return '"' + text.str.replace('"', '""', regex=False) + '"'
 
 
-def _numbers(s: pd.Series, kind: str) -> pd.Series:
-    """Numbers as the transactional loader sends them (``repr`` of a float,
-    an integer's digits); a missing one is an empty field: no property."""
-    def one(v):
-        if v is None or v != v:
-            return ""
-        return repr(float(v)) if kind == "double" else str(int(v))
-    return s.astype(object).map(one)
-
-
 def _value(v) -> tuple[str, str]:
     """(importer type, text) of a lease's or bookkeeping's property."""
     if isinstance(v, bool):
@@ -132,16 +122,36 @@ def _one_node(path: Path, props: dict, id_prop: str, space: str) -> None:
     path.write_text(",".join(header) + "\n" + ",".join(row) + "\n", encoding="utf-8")
 
 
+def _column(s: pd.Series, kind: str | None) -> pl.Series:
+    """A column as the importer reads it (written by polars, non-numeric
+    values quoted): strings with None as ``""`` (the transactional loader
+    stores ``""`` too); numbers as the loader sends them, a missing one an
+    empty field (no property)."""
+    if kind is None:
+        text = pa.array(s.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+        return pl.Series(s.name, text).cast(pl.String).fill_null("")
+    values = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    out = pl.Series(s.name, values, dtype=pl.Float64).fill_nan(None)
+    return out.cast(pl.Int64) if kind == "long" else out
+
+
 def _table(path: Path, df: pd.DataFrame, header: list[str], kinds: dict[str, str]) -> bool:
-    """Write ``df`` under ``header``; True if a value holds a line break."""
-    cols = [(_numbers(df[c], kinds[c]) if c in kinds else _quoted(df[c])) for c in df.columns]
-    lines = functools.reduce(lambda a, b: a + "," + b, cols) if cols else pd.Series(dtype=object)
-    text = "\n".join(lines.tolist())
+    """Write ``df`` under ``header``; True if a value holds a line break.
+
+    >>> import tempfile; f = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _table(f, pd.DataFrame({"a": ['x"y', None], "n": [1.0, None]}), ["a", "n:long"], {"n": "long"})
+    False
+    >>> f.read_text().splitlines()
+    ['a,n:long', '"x""y",1', '"",']
+    """
+    table = pl.DataFrame([_column(df[c], kinds.get(c)) for c in df.columns])
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write(",".join(header) + "\n")
-        if text:
-            f.write(text + "\n")
-    return len(df) > 0 and bool(lines.str.contains("\n|\r", regex=True).any())
+    with path.open("ab") as f:
+        table.write_csv(f, include_header=False, quote_style="non_numeric", null_value="", line_terminator="\n")
+    text = [c for c in table.columns if table[c].dtype == pl.String]
+    return bool(len(table)) and bool(table.select(pl.any_horizontal(pl.col(text).str.contains("[\n\r]").any())
+                                                  if text else pl.lit(False)).item())
 
 
 def _write_files(stage: Path, files: dict, meta: dict, lease: dict) -> list[str]:
