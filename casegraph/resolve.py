@@ -176,12 +176,12 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
 def _pair_base(r: pd.DataFrame) -> pl.DataFrame:
     """The columns of the records every pass of :func:`_same_name_pair` reads."""
     named = _named(r).to_numpy()
-    text = {c: _polars_text(r[src]) for c, src in (("case_no", "case_no"), ("role", "role"), ("name", "name_norm"))}
-    return pl.DataFrame({"i": np.arange(len(r)), **text, "court": _polars_text(court_code(r["case_no"])),
+    text = {c: polars_text(r[src]) for c, src in (("case_no", "case_no"), ("role", "role"), ("name", "name_norm"))}
+    return pl.DataFrame({"i": np.arange(len(r)), **text, "court": polars_text(court_code(r["case_no"])),
                          "named": named, "named_person": named & (r["kind"] == C.PERSON).to_numpy()})
 
 
-def _polars_text(s: pd.Series) -> pl.Series:
+def polars_text(s: pd.Series) -> pl.Series:
     """A text column as polars text, missing values as null (pandas' Arrow
     text is handed over as it is, without a copy)."""
     if hasattr(s.array, "__arrow_array__"):
@@ -196,7 +196,7 @@ def _pair_pass(r: pd.DataFrame, taken: pd.Series, hub_threshold: int, base: pl.D
     pairs few: polars finds the pairs, pandas weighs them."""
     out = pd.DataFrame({"key": pd.Series(None, index=r.index, dtype=object),
                         "shown": pd.Series(None, index=r.index, dtype=object)})
-    rec = base.with_columns(taken=_polars_text(taken)).with_columns(
+    rec = base.with_columns(taken=polars_text(taken)).with_columns(
         subject=pl.col("named_person") & pl.col("taken").is_null(),
         # Persons already one party (by ID, or by a pair of an earlier pass) that others of their name may join.
         anchor=pl.col("named_person") & pl.col("taken").str.starts_with("id:").fill_null(False)
@@ -467,8 +467,8 @@ def _parties(r: pd.DataFrame, ident: pd.Series) -> tuple[pd.DataFrame, pd.Series
     that masked ID for each record. In polars: millions of records."""
     # The rules a party's records came by, as bits: a few names, millions of parties.
     names = sorted(pd.unique(r["rule"].astype(str)))
-    rec = pl.DataFrame({"party_id": _polars_text(r["party_id"]), "name": _polars_text(r["name"]), "kind": _polars_text(r["kind"]),
-                        "id_masked": _polars_text(r["id_masked"]).fill_null(""),
+    rec = pl.DataFrame({"party_id": polars_text(r["party_id"]), "name": polars_text(r["name"]), "kind": polars_text(r["kind"]),
+                        "id_masked": polars_text(r["id_masked"]).fill_null(""),
                         "rule": np.left_shift(1, pd.Categorical(r["rule"].astype(str), names).codes.astype(np.int64)),
                         "ident": ident.to_numpy(bool)},
                        schema={"party_id": pl.String, "name": pl.String, "kind": pl.String, "id_masked": pl.String,

@@ -56,7 +56,7 @@ from casegraph.engines.neo4j.bulk import BULK_MIN_CASES, import_plan, is_empty, 
 from casegraph.engines.neo4j.db import Database, DatabaseError, params_of, statement, statements
 from casegraph.engines.neo4j.lock import writer
 from casegraph.engines.neo4j.touched import RECORD_INPUT, RECORD_PROPS, Touched, frame
-from casegraph.resolve import Resolved, resolve
+from casegraph.resolve import Resolved, polars_text, resolve
 
 BATCH = 10_000
 WRITERS = 2
@@ -172,8 +172,7 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
     cases, report.judges_changed = _keep_judges(graph.cases[CASE_PROPS], old["cases"])
     plan.cases = _split(cases, old["cases"], ["case_no"])
     created, updated = _split(records, old["records"], ["record_key"])
-    # a party's records in one batch: fewer transactions wait for the same party
-    plan.records = (created.sort_values("party_id"), updated)
+    plan.records = (created, updated)
     plan.roles_added, plan.roles_dropped = _diff(roles, old["roles"], ROLE_COLS)
     plan.orphans = sorted(set(old["parties"]["party_id"]) - set(parties["party_id"]))
     plan.assets = _split(_assets(graph.assets, old["assets"]), old["assets"], ["asset_id"])
@@ -241,7 +240,9 @@ def _write_nodes(db: Database, plan: _Plan, bar, batch: int, clock: _Clock) -> N
     with clock("cases"):
         _create_update(db, "cases", plan.cases, bar, batch, {"amount": "toFloatOrNull"})
     with clock("records"):
-        _create_update(db, "records", plan.records, bar, batch, count)
+        # a party's records in one batch: fewer transactions wait for the same party
+        created, updated = plan.records
+        _create_update(db, "records", (created.sort_values("party_id"), updated), bar, batch, count)
     with clock("roles"):
         create, drop = statements("load/roles")
         for role, t in ROLE_TYPES.items():
@@ -271,10 +272,10 @@ def bulk_files(plan: _Plan) -> dict:
     writes, and, as its ``MATCH`` es do, no relationship whose end is missing."""
     parties, cases, records, assets = plan.parties[0], plan.cases[0], plan.records[0], plan.assets[0]
     judges = plan.judges.drop_duplicates("judge", keep="last")  # MERGE then SET: the last row wins
-    has_party, has_case = set(parties["party_id"]), set(cases["case_no"])
-    roles = plan.roles_added[plan.roles_added["party_id"].isin(has_party) & plan.roles_added["case_no"].isin(has_case)]
+    has_party, has_case = parties["party_id"], cases["case_no"]
+    roles = plan.roles_added[_among(plan.roles_added["party_id"], has_party) & _among(plan.roles_added["case_no"], has_case)]
     attaches = plan.attaches[0]
-    attaches = attaches[attaches["case_no"].isin(has_case) & attaches["asset_id"].isin(set(assets["asset_id"]))]
+    attaches = attaches[_among(attaches["case_no"], has_case) & _among(attaches["asset_id"], assets["asset_id"])]
     nodes = [
         {"label": "Party", "space": "Party", "id": "party_id", "df": parties, "kinds": {"n_records": "long"}},
         {"label": "Case", "space": "Case", "id": "case_no", "df": cases, "kinds": {"amount": "double"}},
@@ -283,11 +284,17 @@ def bulk_files(plan: _Plan) -> dict:
         {"label": "Judge", "space": "Judge", "id": "judge", "df": judges, "kinds": {"capacity": "double"}},
     ]
     rels = [{"type": "OF", "start": "PartyRecord", "end": "Party",
-             "df": records.loc[records["party_id"].isin(has_party), ["record_key", "party_id"]]}]
+             "df": records.loc[_among(records["party_id"], has_party), ["record_key", "party_id"]]}]
     rels += [{"type": t, "start": "Party", "end": "Case", "df": roles.loc[roles["role"] == role, ["party_id", "case_no"]]}
              for role, t in ROLE_TYPES.items()]
     rels.append({"type": "ATTACHES", "start": "Case", "end": "Asset", "df": attaches[ATTACH_COLS]})
     return {"nodes": nodes, "relationships": rels}
+
+
+def _among(s: pd.Series, values: pd.Series) -> np.ndarray:
+    """Which values of ``s`` are among ``values``: by polars, since pandas
+    looks Arrow text up one value at a time (a million records)."""
+    return polars_text(s).is_in(polars_text(values).implode()).to_numpy()
 
 
 # -- the steps -----------------------------------------------------------------
@@ -351,9 +358,10 @@ def _comparable(df: pd.DataFrame) -> pd.DataFrame:
 
 def _split(new: pd.DataFrame, old: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(rows of ``new`` the database lacks, rows it holds with other values)."""
-    new = _comparable(new.reset_index(drop=True))
+    new = new.reset_index(drop=True)
     if old.empty:
         return new, new.iloc[0:0]
+    new = _comparable(new)
     old = _comparable(old[list(new.columns)].drop_duplicates(keys))
     m = new.merge(old, on=keys, how="left", suffixes=("", " old"), indicator=True)
     missing = (m["_merge"] == "left_only").to_numpy()
@@ -367,6 +375,8 @@ def _split(new: pd.DataFrame, old: pd.DataFrame, keys: list[str]) -> tuple[pd.Da
 
 def _diff(new: pd.DataFrame, old: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(rows only in new, rows only in old)."""
+    if old.empty:
+        return new[cols].drop_duplicates().reset_index(drop=True), old[cols].reset_index(drop=True)
     m = new[cols].merge(old[cols], how="outer", on=cols, indicator=True)
     return (m.loc[m["_merge"] == "left_only", cols].reset_index(drop=True),
             m.loc[m["_merge"] == "right_only", cols].reset_index(drop=True))
@@ -563,7 +573,7 @@ def _packed(df: pd.DataFrame, numeric: dict[str, str]) -> dict:
             text = ["" if v is None or v != v else repr(float(v)) if isinstance(v, float) else str(int(v))
                     for v in values]
         else:
-            text = ["" if v is None else str(v) for v in values]
+            text = ["" if v is None or v != v else str(v) for v in values]  # v != v: NaN, pandas' missing text
         joined = SEP.join(text)
         if joined.count(SEP) != len(text) - 1:
             raise ValueError(f"a value of {c} holds the separator U+001F")
