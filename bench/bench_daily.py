@@ -128,7 +128,7 @@ def bench(n: int, n_new: int, heap: str, pagecache: str, reuse: bool, lookups: i
             picks = rng.sample(bundled, min(lookups // 2, len(bundled)))
             picks += rng.sample(every, lookups - len(picks))
             rng.shuffle(picks)
-            params = {"hub_threshold": options.hub_threshold, "pending": []}
+            params = {**ne.defaults("route_case"), "hub_threshold": options.hub_threshold}
             for case_no in picks[:50]:
                 db.read(query, {**params, "case_no": case_no})
             times = []

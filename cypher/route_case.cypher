@@ -13,7 +13,9 @@
 //
 // The day's cases are loaded together and routed one by one: $pending lists
 // those not routed yet, which count as not there (a case filed later the same
-// day cannot tie two bundles together for an earlier one).
+// day cannot tie two bundles together for an earlier one). It comes as one
+// text, the case numbers joined by $sep (U+001F, which no case number holds):
+// a thousand values packed one by one cost the driver more than the lookup.
 //
 // A mass applicant (more applicant cases than $hub_threshold, e.g. a bank)
 // does not tie its applicant cases, as in bundles.cypher. The cases sharing
@@ -24,26 +26,28 @@
 //
 // :param case_no => "（2024）沪0113执1号"
 // :param hub_threshold => 20
-// :param pending => []
+// :param pending => ""
+// :param sep => "\u001f"
 
 MATCH (new:Case {case_no: $case_no})
-CALL (new) {
+WITH new, split($pending, $sep) AS pending
+CALL (new, pending) {
   MATCH (new)<-[r:APPLICANT_IN|DEBTOR_IN]-(p:Party)
   WITH p, r, COUNT { (p)-[:APPLICANT_IN]->(:Case) } > $hub_threshold AS hub
   WHERE NOT (hub AND r:APPLICANT_IN)
   MATCH (p)-[r2:APPLICANT_IN|DEBTOR_IN]->(o:Case)
-  WHERE o <> new AND NOT (hub AND r2:APPLICANT_IN) AND NOT o.case_no IN $pending
+  WHERE o <> new AND NOT (hub AND r2:APPLICANT_IN) AND NOT o.case_no IN pending
   RETURN 'party:' + p.party_id AS link, collect(DISTINCT o) AS tied
   UNION
   MATCH (new)-[:ATTACHES]->(a:Asset)<-[:ATTACHES]-(o:Case)
-  WHERE o <> new AND NOT o.case_no IN $pending
+  WHERE o <> new AND NOT o.case_no IN pending
   RETURN 'asset:' + a.asset_id AS link, collect(DISTINCT o) AS tied
 }
-CALL (new, tied) {
+CALL (new, tied, pending) {
   WITH head(tied) AS o
   MATCH ANY SHORTEST (o)
         ((:Case)-[in:APPLICANT_IN|DEBTOR_IN|ATTACHES]-(x)-[out:APPLICANT_IN|DEBTOR_IN|ATTACHES]-(c:Case)
-          WHERE c <> new AND NOT c.case_no IN $pending
+          WHERE c <> new AND NOT c.case_no IN pending
             AND NOT (x:Party AND (in:APPLICANT_IN OR out:APPLICANT_IN)
                      AND COUNT { (x)-[:APPLICANT_IN]->(:Case) } > $hub_threshold))*
         (m:Case)

@@ -384,7 +384,7 @@ def test_route_case_cypher_is_commented_and_parameterised():
     text = ne.cypher("route_case")
     assert text.lstrip().startswith("//")
     used = set(re.findall(r"\$(\w+)", "\n".join(ne.statements("route_case"))))
-    assert used == set(ne.defaults("route_case")) == {"case_no", "hub_threshold", "pending"}
+    assert used == set(ne.defaults("route_case")) == {"case_no", "hub_threshold", "pending", "sep"}
     assert ne.defaults("route_case")["hub_threshold"] == C.Options().hub_threshold
 
 

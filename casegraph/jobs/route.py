@@ -42,6 +42,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +64,8 @@ from casegraph.write.files import atomic_file, write_csv, write_sheets
 # case. A run cut short loses at most the group in flight, which the next run
 # routes again, the same way (same loads, same cases still to route).
 WRITE_EVERY = 32
+# Lookups asked ahead of the case being decided: two keep a 2-core server busy.
+LOOKUPS_AHEAD = 2
 
 
 @dataclass
@@ -91,7 +95,9 @@ class Router:
     def __init__(self, engine: Engine, judges: pd.DataFrame):
         self.engine = engine
         self.lookup_ms: list[float] = []
-        self.unwritten: dict[str, str] = {}  # routed in this run, not committed yet: case_no -> judge
+        # Routed in this run: case_no -> judge. A lookup asked ahead of time
+        # (lookups) does not show these judges, nor one asked before they are committed.
+        self.routed: dict[str, str] = {}
         rows = judges[["judge", "team", "capacity", "load"]].itertuples(index=False) if len(judges) else ()
         self.judges = Judges(((name, team, max(capacity(cap) - int(load), 0), load) for name, team, cap, load in rows),
                              engine.options)
@@ -99,17 +105,37 @@ class Router:
     def _minors(self, cause: str) -> bool:
         return any(m in (cause or "") for m in self.engine.options.minors_causes)
 
-    def decide(self, case_no: str, cause: str, pending=()) -> dict:
-        """The route of one case without a judge: judge ('' if nobody has
-        room), rule, reason, related_cases, links, conflict. Charges the judge.
-        ``pending``: the day's cases not routed yet (they count as not there)."""
+    def lookup(self, case_no: str, pending=()) -> pd.DataFrame:
+        """The engine's routing lookup of one case (``pending``: the day's
+        cases not routed yet, which count as not there)."""
         t = time.perf_counter()
         rows = self.engine.routing_lookup(case_no, pending)
         self.lookup_ms.append((time.perf_counter() - t) * 1000)
+        return rows
+
+    def lookups(self, todo: list[tuple[str, list[str]]]) -> Iterator[pd.DataFrame]:
+        """The lookups of ``todo`` (case, its pending cases), in order, asked
+        on :data:`LOOKUPS_AHEAD` threads ahead of the decisions: what a lookup
+        returns does not depend on the routes (their judges are laid over by
+        :meth:`decide`), so the next cases are asked while this one is decided."""
+        pool = ThreadPoolExecutor(max_workers=LOOKUPS_AHEAD)
+        try:
+            futures = [pool.submit(self.lookup, *one) for one in todo]
+            for f in futures:
+                yield f.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def decide(self, case_no: str, cause: str, pending=(), rows: pd.DataFrame | None = None) -> dict:
+        """The route of one case without a judge: judge ('' if nobody has
+        room), rule, reason, related_cases, links, conflict. Charges the judge.
+        ``pending``: the day's cases not routed yet (they count as not there);
+        ``rows``: its lookup, if asked already (:meth:`lookups`)."""
+        rows = self.lookup(case_no, pending) if rows is None else rows
         # Plain Python from here: a day's cases are routed one at a time.
         tied = list(zip(rows["bundle"], rows["case_no"], rows["judge"], rows["cause"], rows["via"])) if len(rows) else []
-        if self.unwritten:  # the store does not show these judges yet
-            tied = [(b, c, j or self.unwritten.get(c, ""), cause_, via) for b, c, j, cause_, via in tied]
+        if self.routed:  # the lookup may not show these judges
+            tied = [(b, c, j or self.routed.get(c, ""), cause_, via) for b, c, j, cause_, via in tied]
         links = sorted({v for *_, via in tied for v in via})
         related = sorted(c for _, c, _, _, via in tied if via)
         minors = self._minors(cause) or any(self._minors(c) for _, _, _, c, _ in tied)
@@ -190,28 +216,31 @@ def _assign(engine: Neo4jEngine, graph, resolved, run_id: str, progress: bool, k
 
     router = Router(engine, query(db, "route_judge_loads"))
     order = cases.sort_values(["filed_on", "case_no"], na_position="last")
-    pending = set(order.loc[order["judge"] == "", "case_no"])
+    to_route = order.loc[order["judge"] == "", "case_no"].tolist()
+    # Each case's lookup leaves out the day's cases routed after it.
+    todo = [(c, sorted(to_route[i + 1:])) for i, c in enumerate(to_route)]
     rows, latencies, batch = {}, [], []
-    bar = _bar(len(pending), progress)
+    bar = _bar(len(to_route), progress)
+    looked_up = router.lookups(todo)
     try:
         for case_no, cause, judge in order[["case_no", "cause", "judge"]].itertuples(index=False):
             if judge:
                 rows[case_no] = _kept(case_no, judge, held, router)
                 continue
             t = time.perf_counter()
-            pending.discard(case_no)
-            route = router.decide(case_no, cause, sorted(pending))
+            route = router.decide(case_no, cause, rows=next(looked_up))
             route.update(case_no=case_no, team=router.team(route["judge"]), routed_at=now(), run_id=run_id)
             rows[case_no] = route
-            router.unwritten[case_no] = route["judge"]
+            router.routed[case_no] = route["judge"]
             batch.append(route)
-            if len(batch) >= WRITE_EVERY or not pending:
+            if len(batch) >= WRITE_EVERY:
                 _write_routes(db, batch, rows, router)
                 batch = []
             latencies.append((time.perf_counter() - t) * 1000)
             bar.update(1)
         _write_routes(db, batch, rows, router)
     finally:
+        looked_up.close()
         bar.close()
     routes = pd.DataFrame(list(rows.values()), columns=list(C.ROUTES.columns)).fillna("")
     return Routing(routes, load, latencies, router.lookup_ms)
@@ -227,13 +256,13 @@ def _write_routes(db, batch: list[dict], rows: dict, router: Router) -> None:
     written = db.write(write, {"routes": [{k: r[k] for k in cols} for r in batch]})
     at = dict(zip(written["case_no"], written["routed_at"])) if len(written) else {}
     for r in batch:
-        router.unwritten.pop(r["case_no"], None)
         if r["case_no"] in at:
             r["routed_at"] = at[r["case_no"]]  # as the database gives it back on a re-run
         else:
             router.undo(r["judge"])
             there = query(db, "route_held", {"case_nos": [r["case_no"]]}).set_index("case_no")
             rows[r["case_no"]] = _kept(r["case_no"], there.at[r["case_no"], "judge"], there, router)
+            router.routed[r["case_no"]] = rows[r["case_no"]]["judge"]
 
 
 def _kept(case_no: str, judge: str, held: pd.DataFrame, router: Router) -> dict:

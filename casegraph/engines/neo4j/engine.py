@@ -18,7 +18,7 @@ from casegraph.engines.base import Exploring, Pictures
 from casegraph.engines.neo4j import find as nf
 from casegraph.engines.neo4j.db import Database, connect, defaults, query, statements
 from casegraph.engines.neo4j.explore import Explorer
-from casegraph.engines.neo4j.load import LoadReport, load_graph
+from casegraph.engines.neo4j.load import SEP, LoadReport, load_graph
 from casegraph.find.clearing import graph_from_rows
 from casegraph.graph import CaseGraph
 from casegraph.pictures.from_neo4j import Neo4jSource
@@ -75,7 +75,10 @@ class Neo4jEngine(Pictures, Exploring):
 
     def routing_lookup(self, case_no: str, pending: Iterable[str] = ()) -> pd.DataFrame:
         statement, params = self._route_case
-        return self.db.read(statement, {**params, "case_no": case_no, "pending": list(pending)})
+        pending = list(pending)
+        if any(SEP in c for c in pending):
+            raise ValueError("a case number holds the separator U+001F")
+        return self.db.read(statement, {**params, "case_no": case_no, "pending": SEP.join(pending)})
 
     @cached_property
     def _route_case(self) -> tuple[str, dict]:
