@@ -76,7 +76,10 @@ def writer(db: Database, command: str, wait: float = 0.0, ttl: int = LEASE_SECON
         yield token
     finally:
         stop.set()
-        renewer.join(RENEW_EVERY + 5)
+        # A renewal in flight may be retrying against a server that restarted
+        # (the bulk first load swaps its store): not waited for. It renews by
+        # token, which the release below clears, so it cannot outlive it.
+        renewer.join(1.0)
         with _held_lock:
             _held.pop(key, None)
         with contextlib.suppress(DatabaseError):  # a server that died: the lease expires by itself

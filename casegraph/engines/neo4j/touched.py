@@ -98,7 +98,10 @@ class Touched:
                  hub_threshold: int = C.Options().hub_threshold):
         self.db, self.batch, self.hub_threshold = db, batch, hub_threshold
         self.new = new.reindex(columns=RECORD_PROPS)
-        self.asked: dict[str, set] = {k: set() for k in (*MEETS, "party_id", "pair", "case", "faced", "hub")}
+        self.asked: dict[str, set] = {k: set() for k in (*MEETS, "party_id", "pair", "case", "faced")}
+        # Decisions are a clerk's, often none: then no record is named by one.
+        self.meets = {k: f for k, f in MEETS.items()
+                      if k != "decided" or bool(db.read(statement("load/has_decisions")).iloc[0, 0])}
         self.members = empty_records()
         self.context = empty_records()
         self._grow(self.new, first=True)
@@ -133,7 +136,7 @@ class Touched:
             frontier = frame([frontier, cases])
         while len(frontier):
             parts = [self._read(f"by_{name}", "values", self._fresh(name, values_of(frontier)))
-                     for name, values_of in MEETS.items()]
+                     for name, values_of in self.meets.items()]
             parts.append(self._pairs(frontier, first))
             got = frame(parts)
             # The database's copy of an export's record is a member too: the load compares with it.
