@@ -339,3 +339,28 @@ def server_state(db: ne.Database) -> tuple:
     meta = db.read("MATCH (m:CasegraphMeta) RETURN m.state AS state")
     lease = db.read("MATCH (l:CasegraphLock) RETURN l.token AS token")
     return meta.at[0, "state"], (lease.at[0, "token"] if len(lease) else None)
+
+
+def test_evidence_is_read_beside_what_a_load_may_change_and_becomes_changeable_when_asked(parts_no_ids, db):
+    """A touched load reads two parts (casegraph.engines.neo4j.touched):
+    records whose party the export may change, and records read only as the
+    evidence of its repeat pairs. Evidence that the resolution puts into a
+    changed party is made changeable, with every record of its party."""
+    from casegraph.engines.neo4j.touched import Touched
+
+    base, later, _ = parts_no_ids
+    pipeline.load(db, base)
+    _, resolved, _ = prepare(later)
+    touched = Touched(db, resolved.records)
+    members, context = set(touched.members["record_key"]), set(touched.context["record_key"])
+    assert members and context and not members & context
+    assert not context & set(resolved.records["record_key"])
+    # The evidence is the counterparties' cases: none of it stands beside the export's own cases.
+    assert not set(touched.context["case_no"]) & set(resolved.records["case_no"])
+
+    one = touched.context.iloc[0]
+    party = db.read("MATCH (:Party {party_id: $id})<-[:OF]-(r:PartyRecord) RETURN r.record_key AS k",
+                    {"id": one["party_id"]})["k"]
+    touched.more({one["record_key"]})
+    assert set(party) <= set(touched.members["record_key"])
+    assert one["record_key"] not in set(touched.context["record_key"])
