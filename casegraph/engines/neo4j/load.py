@@ -151,7 +151,7 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
         old = _nothing() if empty else _read_all(db) if everything else None
     with clock("resolve"):
         if touched is not None:
-            res, mine = _resolve_touched(db, resolved, touched, secret, graph.options, clock)
+            res, mine = _resolve_touched(resolved, touched, secret, graph.options, clock)
         elif old["records"].empty:
             res, mine = resolved, None  # nothing to resolve with: the export's own resolution
         else:
@@ -447,7 +447,7 @@ def _read_all(db: Database) -> dict[str, pd.DataFrame]:
     return old
 
 
-def _resolve_touched(db: Database, resolved: Resolved, touched: Touched, secret: bytes, options: C.Options,
+def _resolve_touched(resolved: Resolved, touched: Touched, secret: bytes, options: C.Options,
                      clock: _Clock) -> tuple[Resolved, set[str]]:
     """The export's records resolved with what they touch, and the keys of
     the records to write (the export's and the members'). A context record
