@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casegraph import contract as C
-from casegraph.normalise.caseno import official_case_nos
+from casegraph.normalise.caseno import court_code, official_case_nos
 from casegraph.normalise.identity import INVALID, parse_ids
 from casegraph.read import READ_ERROR, InputError, Layout
 
@@ -84,7 +84,8 @@ class Where:
             return None
         if own is not None and isinstance(own, str) and field in ("name", "role", "id_no", "kind"):
             field = {"id_no": own + "_id"}.get(field, own)
-        return layout.column(field)
+        # A list's debtor ID sits in its role-less ID column (身份证号码/组织机构代码).
+        return layout.column(field) or (layout.column("id_no") if field == "debtor_id" else None)
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -296,15 +297,30 @@ def normalise_cases(raw: pd.DataFrame, seen: dict | None = None, where: Where | 
     df = df[~bad_date]
     for col in ("cause", "status", "judge"):
         df[col] = _text(df[col])
+    df["court"] = case_court(df)
     # The same case twice: identical rows are one case (a ledger's parties
     # on rows of their own, the case's cells merged over them); differing
     # rows cannot both be right, so every copy is rejected for a clerk to settle.
-    content = ["case_no", "filed_on", "cause", "amount", "status", "judge"]
+    content = ["case_no", "filed_on", "cause", "amount", "status", "judge", "court"]
     dedup = df.drop_duplicates(subset=content)
     conflicting = dedup["case_no"].duplicated(keep=False)
     rejects.append(_reject(dedup, conflicting, "cases", "case number appears twice with different content", where))
     df = dedup[~conflicting]
     return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True), warnings)
+
+
+def case_court(cases: pd.DataFrame) -> pd.Series:
+    """Each case's court: the 执行法院 column where one is typed, else the
+    court code of its (official) case number (沪0113, 北法).
+
+    >>> case_court(pd.DataFrame({"case_no": ["（2024）沪0113执1号", "（2018）黑0103执1352号"],
+    ...                          "court": ["", "哈尔滨市南岗区人民法院"]})).tolist()
+    ['沪0113', '哈尔滨市南岗区人民法院']
+    """
+    typed = normalise_name(cases["court"]) if "court" in cases else pd.Series("", index=cases.index, dtype=object)
+    code = court_code(cases["case_no"])
+    return pd.Series(np.where(typed.to_numpy(dtype=object) != "", typed.to_numpy(dtype=object),
+                              code.to_numpy(dtype=object)), index=cases.index, dtype=object)
 
 
 _ORG_WORDS = r"公司|有限|集团|银行|厂|店|合作社|中心|事务所|医院|学校|协会|委员会|商行|经营部|工作室|支行|分行"
@@ -361,6 +377,7 @@ def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = N
         coded = ids.loc[unknown_kind, "status"] == "credit_code"
         df.loc[unknown_kind, "kind"] = np.where(coded | looks_org, C.LEGAL, C.PERSON)
     df["name_norm"] = df["name"].str.replace(" ", "", regex=False)  # already NFKC
+    df["representative"] = normalise_name(df["representative"]) if "representative" in df else ""
     df["id_status"] = ids["status"].to_numpy()
     df["id_canonical"] = ids["canonical"].to_numpy()
     bad_id = (ids["status"] == INVALID).to_numpy()
@@ -461,7 +478,7 @@ def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
     """Clean every table of a :func:`casegraph.read.read_export` result
     (or of tables typed in, :func:`casegraph.graph.from_rows`)."""
     where = Where(getattr(tables, "layouts", None))
-    ledger = getattr(tables, "form", "export") == "ledger"
+    ledger = getattr(tables, "form", "export") in ("ledger", "list")
     counts = {name: len(df) for name, df in tables.items()}
     read_warnings = getattr(tables, "warnings", None)
     tables, unreadable = _unreadable(tables, where)
