@@ -169,9 +169,19 @@ def _warn(df: pd.DataFrame, mask, source: str, field: str, value, warning, where
 
 def _short(values, limit: int = 200) -> np.ndarray:
     """A reason quotes what the clerk typed: a pasted page would make
-    rejected.csv unreadable (and too long for an Excel cell)."""
-    return np.array([v[: limit - 1] + "…" if isinstance(v, str) and len(v) > limit else v
-                     for v in np.asarray(values, dtype=object)], dtype=object)
+    rejected.csv unreadable (and too long for an Excel cell), and a control
+    character (a NUL byte) would make it a file some readers refuse: it is
+    shown as ``<U+0000>``, the rest as it came.
+
+    >>> _short(["(2024)沪0113执\\x001号", "x" * 300])[0], len(_short(["x" * 300])[0])
+    ('(2024)沪0113执<U+0000>1号', 200)
+    """
+    return np.array([_CONTROL.sub(lambda m: f"<U+{ord(m[0]):04X}>", v[: limit - 1] + "…" if len(v) > limit else v)
+                     if isinstance(v, str) else v for v in np.asarray(values, dtype=object)], dtype=object)
+
+
+# What no CSV cell should carry raw: C0 controls but tab and line breaks, DEL, C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _lookup(s: pd.Series, table: dict) -> pd.Series:
@@ -313,14 +323,26 @@ def case_court(cases: pd.DataFrame) -> pd.Series:
     """Each case's court: the 执行法院 column where one is typed, else the
     court code of its (official) case number (沪0113, 北法).
 
+    A number of the pre-2016 form names its court by an abbreviation (宝,
+    曲中法) that no rule turns into the court's code (宝 is 沪0113): in an
+    input whose other cases all name one court (a court's own export), such
+    a case is that court's; among several courts it keeps its abbreviation.
+
     >>> case_court(pd.DataFrame({"case_no": ["（2024）沪0113执1号", "（2018）黑0103执1352号"],
     ...                          "court": ["", "哈尔滨市南岗区人民法院"]})).tolist()
     ['沪0113', '哈尔滨市南岗区人民法院']
+    >>> case_court(pd.DataFrame({"case_no": ["（2015）宝执字第1号", "（2024）沪0113执1号"], "court": ""})).tolist()
+    ['沪0113', '沪0113']
     """
-    typed = normalise_name(cases["court"]) if "court" in cases else pd.Series("", index=cases.index, dtype=object)
-    code = court_code(cases["case_no"])
-    return pd.Series(np.where(typed.to_numpy(dtype=object) != "", typed.to_numpy(dtype=object),
-                              code.to_numpy(dtype=object)), index=cases.index, dtype=object)
+    typed = (normalise_name(cases["court"]) if "court" in cases else pd.Series("", index=cases.index)).to_numpy(dtype=object)
+    code = court_code(cases["case_no"]).to_numpy(dtype=object)
+    court = np.where(typed != "", typed, code).astype(object)
+    abbreviated = (typed == "") & cases["case_no"].str.contains("字第", regex=False).to_numpy(bool) \
+        & ~pd.Series(code, dtype=object).str.contains(r"\d").to_numpy(bool)
+    named = pd.unique(court[~abbreviated & (court != "")])
+    if abbreviated.any() and len(named) == 1:
+        court[abbreviated] = named[0]
+    return pd.Series(court, index=cases.index, dtype=object)
 
 
 _ORG_WORDS = r"公司|有限|集团|银行|厂|店|合作社|中心|事务所|医院|学校|协会|委员会|商行|经营部|工作室|支行|分行"

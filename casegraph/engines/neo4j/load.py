@@ -353,8 +353,8 @@ def _assets(assets: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
 
 def _judges(judges: pd.DataFrame) -> pd.DataFrame:
     if judges.empty:
-        return pd.DataFrame(columns=["judge", "team", "capacity"])
-    j = judges[["judge", "team", "capacity"]].copy()
+        return pd.DataFrame(columns=["judge", "team", "capacity", "court"])
+    j = judges.reindex(columns=["judge", "team", "capacity", "court"]).fillna({"court": ""})
     j["capacity"] = j["capacity"].astype(object).where(j["capacity"].notna(), None)
     return j
 
