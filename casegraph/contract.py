@@ -192,8 +192,13 @@ KINDS = {
     "organisation": UNINCORPORATED, "organization": UNINCORPORATED,
 }
 
-# Case types (the part of a case number between court code and sequence).
-CASE_TYPES = ("执恢", "执保", "执异", "执复", "执监", "执协", "执他", "执")
+# Case types (the part of a case number between court code and sequence): the enforcement type
+# codes (类型代字) of the 2016 rules (执 first enforcement, 执恢 resumed, 执保 preservation, 执异
+# objection, 执复 reconsideration, 执监 supervision, 执协 coordination, 执请 request for
+# instructions, 执他 other, 执督 urging by a higher court) and of older numbers (执民, 执行, 执审:
+# （2012）湖浔执民字第562号). The 字 of 执恢字第 marks the old form; it is not part of the type.
+# casegraph.normalise.caseno reads them longest first, whatever their order here.
+CASE_TYPES = ("执恢", "执保", "执异", "执复", "执监", "执协", "执他", "执请", "执督", "执民", "执行", "执审", "执")
 
 # Statuses that mean "closed for now: no property found" (终结本次执行).
 NO_PROPERTY_MARKERS = ("终结本次执行", "终本")
