@@ -37,7 +37,7 @@ from casegraph.resolve import Resolved, resolve
 @dataclass
 class CaseGraph:
     """``cases``: one row per case (case_no, filed_on, cause, amount, status,
-    judge, court, type_code); ``roles``: case_no, party_id, role; ``assets``:
+    judge, court, case_no_typed: the number as written, type_code); ``roles``: case_no, party_id, role; ``assets``:
     case_no, asset_id, asset_type, action; ``parties``: the resolved parties;
     ``judges``: judge, team, capacity, court; ``resolved``: the resolution the
     parties come from (records and the clerk's decisions, for the candidates
@@ -198,7 +198,7 @@ def _both_ways(roles: pd.DataFrame) -> pd.DataFrame:
 
 def build_graph(clean: Clean, resolved: Resolved, options: C.Options | None = None) -> CaseGraph:
     """The case–party network of a cleaned, resolved export."""
-    cases = clean.cases[["case_no", "filed_on", "cause", "amount", "status", "judge", "court"]].copy()
+    cases = clean.cases[["case_no", "filed_on", "cause", "amount", "status", "judge", "court", "case_no_typed"]].copy()
     cases["type_code"] = case_type(cases["case_no"])
     roles = resolved.records[["case_no", "party_id", "role"]].drop_duplicates().reset_index(drop=True)
     assets = clean.assets[["case_no", "asset_id", "asset_type", "action"]].reset_index(drop=True)

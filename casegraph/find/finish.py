@@ -191,7 +191,8 @@ def bundles_from_links(links: pd.DataFrame) -> pd.DataFrame:
     n_c, n_l = len(case_index), len(link_index)
     adj = coo_matrix((np.ones(len(links), dtype=np.int8), (case_codes, n_c + link_codes)), shape=(n_c + n_l,) * 2)
     _, label = connected_components(adj, directed=False)
-    comp = pd.DataFrame({"case_no": case_index, "label": label[:n_c]})
+    # text as both engines' tables hold it, however the links came
+    comp = pd.DataFrame({"case_no": pd.Series(case_index.to_numpy(dtype=object), dtype="str"), "label": label[:n_c]})
     size = comp["label"].map(comp["label"].value_counts())
     comp = comp[size >= 2]
     members = join_per_group(comp["label"], comp["case_no"])

@@ -290,6 +290,8 @@ def normalise_cases(raw: pd.DataFrame, seen: dict | None = None, where: Where | 
     bad = df["case_no"].isna()
     rejects.append(_reject(df.assign(case_no=original), bad, "cases", _malformed, where, "case_no"))
     df = df[~bad]
+    # As the clerk wrote it (caseno.as_written), beside the official form that matches.
+    df["case_no_typed"] = original[~bad].astype(str).str.strip()
     typed_date, typed_amount = df["filed_on"], df["amount"]
     df["filed_on"], bad_date = parse_date(df["filed_on"])
     units = _units(df, where)
