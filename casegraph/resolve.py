@@ -201,33 +201,34 @@ def _same_org_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
     return ("orgname:" + r["name_norm"]).where(taken.isna() & _is_org(r) & _named(r))
 
 
-# Where people of a court come from, for the chance that two namesakes show
-# the same masked ID: a district court's people, a province's, the country's.
-PEOPLE = {"court": 1_000_000, "province": 100_000_000, "country": 1_400_000_000}
-# How many people a region code (the first six characters) covers among a
-# court's people, and among the country's (about 3,000 county codes).
-REGION_SHARE = {"court": 0.1, "elsewhere": 1 / 3000}
+# Among how many people a namesake showing the same mask is looked for: a
+# county's (what a shown region code, the first six characters, pins down;
+# about 3,000 codes for the country), else those a court, a province or the
+# country draws on. Cases in one court make one person likelier, cases in
+# other provinces less (as candidates weigh it: casegraph.find.candidates.FACTOR).
+PEOPLE = {"region": 500_000, "court": 1_000_000, "province": 100_000_000, "country": 1_400_000_000}
+SCOPE_FACTOR = {"court": 0.25, "province": 1.0, "country": 4.0}
 
 
 def masked_coincidence(name: str, pattern: str, courts: list[str]) -> float:
     """How many people other than the one meant are expected to carry
-    ``name`` and a number showing ``pattern``'s characters, among the people
-    the ``courts`` draw on: people × the name's share
+    ``name`` and a number showing ``pattern``'s characters: the people it is
+    looked for among (:data:`PEOPLE`) × the name's share
     (:func:`casegraph.names.name_share`) × the chance of each shown
-    character (the region code as :data:`REGION_SHARE`; 19/20 of a century
-    1 in 2; any other digit 1 in 10; a check character 1 in 11).
+    character after the region (19/20 of a century together 1 in 2; any
+    other digit 1 in 10; a check character 1 in 11) × the courts' factor
+    (:data:`SCOPE_FACTOR`).
 
     >>> f"{masked_coincidence('王文林', '63282219750***1812', ['北法']):.1e}"
-    '1.1e-07'
+    '1.3e-07'
     >>> masked_coincidence('王伟', '632822************', ['沪0113']) > 1
     True
     """
-    one_court = len(set(courts)) == 1
-    provinces = {c[0] for c in courts if re.match(r"^.\d", c)}
-    people = PEOPLE["court" if one_court else "province" if len(provinces) == 1 and len(courts) else "country"]
-    chance = name_share(name)
-    if len(pattern) == 18 and "*" not in pattern[:6]:
-        chance *= REGION_SHARE["court" if one_court else "elsewhere"]
+    courts = sorted(set(courts))
+    coded = all(re.match(r"^.\d", c) for c in courts)  # 2016 court codes: the first character is the province
+    scope = "court" if len(courts) == 1 else "province" if coded and len({c[0] for c in courts}) == 1 else "country"
+    region = len(pattern) >= 15 and "*" not in pattern[:6]
+    chance = name_share(name) * SCOPE_FACTOR[scope]
     shown = [i for i, c in enumerate(pattern) if c != "*" and i >= 6]
     for i in shown:
         if len(pattern) == 18 and i == 17:
@@ -236,7 +237,7 @@ def masked_coincidence(name: str, pattern: str, courts: list[str]) -> float:
             chance /= 2 ** 0.5  # 19 or 20: the two together say 1 bit
         else:
             chance /= 10
-    return people * chance
+    return PEOPLE["region" if region else "court" if scope == "court" else scope] * chance
 
 
 def _same_name_masked_id(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
