@@ -265,3 +265,18 @@ def test_the_explorer_and_pictures_show_the_legal_representative(shixin, db):
     g = pictures.neighbourhood(graph, party=loans, hops=1)
     view = pictures.node_view("rep:杨天夫", g.nodes["rep:杨天夫"])
     assert view["label"] == "杨天夫" and view["color"] == pictures.LOOKS["representative"].color
+
+
+def test_a_list_loaded_in_two_parts_resolves_as_one(tmp_path, shixin, db):
+    """The Neo4j load meets stored records by organisation code, code mask
+    and masked name (touched.MEETS): the second half of a list joins the
+    first half's debtors as the whole list at once would."""
+    from casegraph import pipeline
+
+    rows = shixin_rows()
+    pipeline.load(db, write_shixin_csv(tmp_path / "first.csv", rows[::2]))
+    later = analyze(shixin, backend="neo4j", uri=db.uri)
+    at_once = analyze(shixin)
+    cols = ["party_id", "name", "n_cases", "n_courts"]
+    pd.testing.assert_frame_equal(later.findings["common_debtors"][cols].sort_values("party_id").reset_index(drop=True),
+                                  at_once.findings["common_debtors"][cols].sort_values("party_id").reset_index(drop=True))
