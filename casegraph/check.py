@@ -49,18 +49,28 @@ class Check:
     too_many: dict = field(default_factory=dict)
     limit: float = C.Options().max_rejected
 
+    list_name: str = ""
+
     @property
     def usable(self) -> bool:
         return not self.too_many
 
+    def what(self) -> str:
+        """Which kind of input the file was taken for, in words."""
+        if self.form == "list":
+            return (f"a published list ({self.list_name or '被执行人名单'}): one debtor per row, no applicants "
+                    "(the applicants' findings are not made)")
+        if self.form == "ledger":
+            return "a ledger (台账): one row per case, parties in role columns"
+        return "an export: one table per file or sheet"
+
     def lines(self, lang: str = "zh", examples: int = 3) -> list[str]:
         """The report, line by line; reasons in ``lang``."""
-        what = "a ledger (台账): one row per case, parties in role columns" if self.form == "ledger" else \
-            "an export: one table per file or sheet"
-        out = [f"{self.source}: {what}"]
+        out = [f"{self.source}: {self.what()}"]
         for lay in self.layouts:
             skipped = ", ".join(f"{n} {k} row{'s' * (n != 1)}" for k, n in lay.skipped.items())
-            out.append(f"  {lay.source} -> {lay.table}: header on row {lay.header_row}, {lay.rows} data rows"
+            head = f"header on row {lay.header_row}" if lay.header_row else "each record's keys as headers"
+            out.append(f"  {lay.source} -> {lay.table}: {head}, {lay.rows} data rows"
                        + (f" ({skipped} skipped)" if skipped else ""))
             width = max((_width(c.header) for c in lay.columns if c.header), default=4)
             for c in lay.columns:
@@ -117,7 +127,8 @@ def check(source: str | Path, judges: str | Path | None = None, options: C.Optio
     too_many = {t: n for t, n in counts.items() if n["read"] and n["rejected"] / n["read"] > options.max_rejected}
     reasons = {t: _groups(clean.rejected[clean.rejected["source"] == t], "error") for t in counts}
     return Check(str(source), tables.form, list(tables.layouts.values()), counts, reasons,
-                 _groups(clean.warnings, "warning"), _samples(clean, samples), too_many, options.max_rejected)
+                 _groups(clean.warnings, "warning"), _samples(clean, samples), too_many, options.max_rejected,
+                 tables.list_name)
 
 
 def _counts(clean: Clean) -> dict[str, dict[str, int]]:

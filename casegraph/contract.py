@@ -35,6 +35,10 @@ class Table:
         return f"{self.name}.csv"
 
 
+# 法定代表人或负责人姓名, as published lists and exports head it (businessEntity: the 失信 service's key).
+REPRESENTATIVE_HEADERS = ("法定代表人或负责人姓名", "法定代表人或负责人", "法定代表人姓名", "法定代表人", "负责人姓名",
+                          "负责人", "法人代表", "businessEntity")
+
 CASES = Table(
     name="cases",
     sheet_aliases=("cases", "案件", "案件信息"),
@@ -46,6 +50,9 @@ CASES = Table(
                    "执行标的额", "标的金额", "标的额", "金额"),
         "status": ("案件状态", "结案方式", "状态", "执行状态"),
         "judge": ("承办法官", "承办人", "法官"),
+        # The court that enforces the case (a published list's 执行法院, many courts in one file);
+        # without it, the court is read from the case number (casegraph.normalise.caseno.court_code).
+        "court": ("执行法院", "承办法院", "法院", "court_name", "courtName"),
     },
     required=("case_no",),
 )
@@ -59,6 +66,8 @@ PARTIES = Table(
         "name": ("名称/姓名", "姓名/名称", "名称", "姓名", "当事人名称", "当事人"),
         "id_no": ("证件号码", "身份证号码", "身份证号", "统一社会信用代码", "证照号码"),
         "kind": ("当事人类型", "类型", "主体类型"),
+        # Who represents an organisation (法定代表人或负责人): a relation, never an identity.
+        "representative": REPRESENTATIVE_HEADERS,
     },
     required=("case_no", "role", "name"),
 )
@@ -83,6 +92,8 @@ JUDGES = Table(
         "judge": ("法官", "姓名", "承办法官"),
         "team": ("团队", "执行团队", "所属团队"),
         "capacity": ("容量", "可分案数", "最多分案数"),
+        # The judge's court: no case of another court goes to them (empty: any court).
+        "court": ("法院", "所属法院", "执行法院"),
     },
     required=("judge",),
     optional_table=True,
@@ -102,18 +113,28 @@ _APPLICANT_WORDS, _DEBTOR_WORDS = ("申请执行人", "申请人"), ("被执行�
 # aside (counted, not analysed), never errors.
 OTHER_ROLES = ("第三人", "案外人", "利害关系人", "协助执行人", "担保人", "异议人")
 
+# A published list's own ID column, with no role in its header (身份证号码/组织机构代码): in a
+# list of one debtor per row (失信, 限制消费, 终本) it is the debtor's. cardNum: the 失信 service's key.
+ROLELESS_ID_HEADERS = ("身份证号码/组织机构代码", "证件号码/组织机构代码", "身份证号码/统一社会信用代码",
+                       "证件号码/统一社会信用代码", "组织机构代码", "证件号码", "证件号", "身份证号码", "身份证号",
+                       "统一社会信用代码", "证照号码", "cardNum")
+# The 失信 service's JSON keys (and a CSV saved from it) for the columns above and below.
+_LIST_KEYS = {"case_no": ("caseCode",), "filed_on": ("regDate",), "debtor": ("iname",)}
+
 LEDGER = Table(
     name="ledger",
     sheet_aliases=("台账", "执行案件台账", "执行台账", "ledger"),
     columns={
-        **{c: aliases for c, aliases in CASES.columns.items() if c != "status"},
+        **{c: aliases + _LIST_KEYS.get(c, ()) for c, aliases in CASES.columns.items() if c != "status"},
         "status": ("案件状态", "状态", "执行状态", "办理状态"),
         # 结案方式 (终结本次执行, 执行完毕) says more than 案件状态 (已结): it wins where both are typed.
         "closed_how": ("结案方式", "结案情况"),
         "applicant": tuple(w + s for w in _APPLICANT_WORDS for s in _NAME_SUFFIXES),
-        "debtor": tuple(w + s for w in _DEBTOR_WORDS for s in _NAME_SUFFIXES),
+        "debtor": tuple(w + s for w in _DEBTOR_WORDS for s in _NAME_SUFFIXES) + _LIST_KEYS["debtor"],
         "applicant_id": tuple(w + s for w in _APPLICANT_WORDS for s in _ID_SUFFIXES),
         "debtor_id": tuple(w + s for w in _DEBTOR_WORDS for s in _ID_SUFFIXES),
+        "id_no": ROLELESS_ID_HEADERS,
+        "representative": REPRESENTATIVE_HEADERS,
         "other": OTHER_ROLES,
     },
     required=("case_no",),
@@ -171,8 +192,13 @@ KINDS = {
     "organisation": UNINCORPORATED, "organization": UNINCORPORATED,
 }
 
-# Case types (the part of a case number between court code and sequence).
-CASE_TYPES = ("执恢", "执保", "执异", "执复", "执监", "执协", "执他", "执")
+# Case types (the part of a case number between court code and sequence): the enforcement type
+# codes (类型代字) of the 2016 rules (执 first enforcement, 执恢 resumed, 执保 preservation, 执异
+# objection, 执复 reconsideration, 执监 supervision, 执协 coordination, 执请 request for
+# instructions, 执他 other, 执督 urging by a higher court) and of older numbers (执民, 执行, 执审:
+# （2012）湖浔执民字第562号). The 字 of 执恢字第 marks the old form; it is not part of the type.
+# casegraph.normalise.caseno reads them longest first, whatever their order here.
+CASE_TYPES = ("执恢", "执保", "执异", "执复", "执监", "执协", "执他", "执请", "执督", "执民", "执行", "执审", "执")
 
 # Statuses that mean "closed for now: no property found" (终结本次执行).
 NO_PROPERTY_MARKERS = ("终结本次执行", "终本")
@@ -196,7 +222,14 @@ OUTPUTS = {
     ),
     "common_debtors": Output(
         "common_debtors.csv",
-        ("party_id", "name", "kind", "n_cases", "n_applicants", "total_amount", "n_no_property", "case_nos"),
+        # n_courts, courts: a debtor in cases of several courts is the higher court's finding, a
+        # candidate for 提级执行 or 协同执行 (cross_court).
+        ("party_id", "name", "kind", "n_cases", "n_applicants", "total_amount", "n_no_property", "case_nos",
+         "n_courts", "courts", "cross_court"),
+    ),
+    # Debtors (organisations) that share a legal representative (法定代表人): 关联企业, never merged.
+    "shared_representatives": Output(
+        "shared_representatives.csv", ("representative", "n_parties", "party_ids", "names", "n_cases", "case_nos"),
     ),
     "offsets": Output("offsets.csv", ("offset_id", "kind", "parties", "case_nos", "amount", "note")),
     "shared_assets": Output("shared_assets.csv", ("asset_id", "asset_type", "n_cases", "case_nos")),
@@ -224,7 +257,7 @@ OUTPUTS = {
 WORKBOOK_FILE = "结果.xlsx"
 WORKBOOK_SHEETS = {
     "common_debtors": "共同被执行人", "repeat_applicants": "重复申请人", "offsets": "互负债务",
-    "shared_assets": "共同财产", "bundles": "关联案件组", "assignments": "分案", "parties": "当事人",
+    "shared_assets": "共同财产", "shared_representatives": "关联企业", "bundles": "关联案件组", "assignments": "分案", "parties": "当事人",
     "rejected": "未采用的行", "warnings": "提示", "set_aside": "其他诉讼地位", "candidates": "待核实的当事人",
 }
 WORKBOOK_HEADERS = {
@@ -237,6 +270,8 @@ WORKBOOK_HEADERS = {
     "reason": "理由", "id_masked": "证件号码（遮蔽）", "n_records": "记录数", "rules": "识别规则",
     "source": "表", "row": "行号", "error": "原因", "field": "字段", "value": "内容", "warning": "提示",
     "sheet": "文件/工作表", "column": "列", "cell": "单元格", "role": "诉讼地位",
+    "n_courts": "法院数", "courts": "执行法院", "cross_court": "跨法院（提级/协同执行）",
+    "representative": "法定代表人或负责人", "n_parties": "被执行人数", "party_ids": "当事人编号",
     "offsets.kind": "类型", "candidate_id": "候选编号", "names": "名称", "evidence": "依据", "strength": "可信度", "repeat_pair_names": "重复的申请人—被执行人（名称）",
 }
 
@@ -248,7 +283,8 @@ ROUTES = Output(
 )
 
 # The findings both engines must agree on (the parity test compares these).
-FINDINGS = ("repeat_applicants", "common_debtors", "offsets", "shared_assets", "bundles", "candidates", "assignments")
+FINDINGS = ("repeat_applicants", "common_debtors", "offsets", "shared_assets", "shared_representatives", "bundles",
+            "candidates", "assignments")
 
 # The rules of casegraph.resolve that weigh evidence rather than read an ID
 # number: each can be switched off (Options.rules, --rules). The ID rules

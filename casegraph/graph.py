@@ -37,11 +37,12 @@ from casegraph.resolve import Resolved, resolve
 @dataclass
 class CaseGraph:
     """``cases``: one row per case (case_no, filed_on, cause, amount, status,
-    judge, type_code); ``roles``: case_no, party_id, role; ``assets``:
+    judge, court, case_no_typed: the number as written, type_code); ``roles``: case_no, party_id, role; ``assets``:
     case_no, asset_id, asset_type, action; ``parties``: the resolved parties;
-    ``judges``: judge, team, capacity; ``resolved``: the resolution the
+    ``judges``: judge, team, capacity, court; ``resolved``: the resolution the
     parties come from (records and the clerk's decisions, for the candidates
-    for review), or None for a graph of roles alone."""
+    for review), or None for a graph of roles alone; ``representatives``:
+    who represents a party in a case (法定代表人: a relation, not an identity)."""
 
     cases: pd.DataFrame
     roles: pd.DataFrame
@@ -50,6 +51,9 @@ class CaseGraph:
     judges: pd.DataFrame
     options: C.Options = field(default_factory=C.Options)
     resolved: Resolved | None = None
+    # Who represents a party in a case (法定代表人): case_no, party_id, representative (a name).
+    representatives: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in ("case_no", "party_id", "representative")}))
     # distinct_roles(), made once: the roles it was made from, and the answer
     _distinct: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
     _distinct_roles: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
@@ -134,8 +138,9 @@ class CaseGraph:
 
     def links(self) -> pd.DataFrame:
         """What ties cases into bundles: case_no, link ("party:<id>" or
-        "asset:<id>"), for links held by 2+ cases. Mass applicants' applicant
-        cases are left out."""
+        "asset:<id>"), for links held by 2+ cases, and the case's court (a
+        link ties cases of one court only: no judge sits in two). Mass
+        applicants' applicant cases are left out."""
         hubs = self.hub_applicants()
         r = self.roles
         party = pl.from_pandas(r["party_id"])
@@ -148,10 +153,14 @@ class CaseGraph:
         # ... and in 2+ cases: a party both applicant and debtor of one case holds one
         r = r[r["party_id"].duplicated(keep=False)]
         a = a[a["asset_id"].duplicated(keep=False)]
-        return pd.concat([
+        links = pd.concat([
             pd.DataFrame({"case_no": r["case_no"].to_numpy(), "link": ("party:" + r["party_id"]).to_numpy()}),
             pd.DataFrame({"case_no": a["case_no"].to_numpy(), "link": ("asset:" + a["asset_id"]).to_numpy()}),
         ], ignore_index=True)
+        court = self.rows_of(self.cases, "case_no", links["case_no"]).set_index("case_no")["court"] \
+            if "court" in self.cases and len(links) else pd.Series(dtype=object)
+        links["court"] = court.reindex(links["case_no"]).fillna("").to_numpy(dtype=object) if len(court) else ""
+        return links
 
     def to_networkx(self, case_nos=None) -> nx.Graph:
         """The network (or the part around ``case_nos``) as a networkx graph.
@@ -189,11 +198,18 @@ def _both_ways(roles: pd.DataFrame) -> pd.DataFrame:
 
 def build_graph(clean: Clean, resolved: Resolved, options: C.Options | None = None) -> CaseGraph:
     """The case–party network of a cleaned, resolved export."""
-    cases = clean.cases[["case_no", "filed_on", "cause", "amount", "status", "judge"]].copy()
+    cases = clean.cases[["case_no", "filed_on", "cause", "amount", "status", "judge", "court", "case_no_typed"]].copy()
     cases["type_code"] = case_type(cases["case_no"])
     roles = resolved.records[["case_no", "party_id", "role"]].drop_duplicates().reset_index(drop=True)
     assets = clean.assets[["case_no", "asset_id", "asset_type", "action"]].reset_index(drop=True)
-    graph = CaseGraph(cases, roles, assets, resolved.parties, clean.judges, options or C.Options(), resolved)
+    rec = resolved.records
+    if "representative" in rec:
+        named = rec["representative"].fillna("").astype(str) != ""
+        rep = rec.loc[named, ["case_no", "party_id", "representative"]].drop_duplicates().reset_index(drop=True)
+    else:
+        rep = None
+    graph = CaseGraph(cases, roles, assets, resolved.parties, clean.judges, options or C.Options(), resolved,
+                      *(() if rep is None else (rep,)))
     graph._distinct = graph._distinct_roles = roles
     return graph
 

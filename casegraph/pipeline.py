@@ -175,7 +175,10 @@ def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict
     rejected = clean.rejected["source"].value_counts()
     f = findings
     bundles = f["bundles"]
-    return {
+    debtors = f["common_debtors"]
+    # A published list (失信, 终本) names debtors only: what needs applicants is not found, not zero.
+    applicants = bool((graph.roles["role"] == C.APPLICANT).any())
+    out = {
         "backend": backend,
         "input_rows": getattr(clean, "input_rows", {}),
         "accepted": {"cases": len(graph.cases), "parties": len(resolved.records), "assets": len(graph.assets),
@@ -189,7 +192,9 @@ def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict
         "rules": resolved.records["rule"].value_counts().to_dict(),
         "repeat_applicants": len(f["repeat_applicants"]),
         "mass_applicants": int(f["repeat_applicants"]["mass_applicant"].sum()),
-        "common_debtors": len(f["common_debtors"]),
+        "common_debtors": len(debtors),
+        "cross_court_debtors": int((debtors["n_courts"] >= 2).sum()) if len(debtors) else 0,
+        "shared_representatives": len(f["shared_representatives"]) if "shared_representatives" in f else 0,
         "offsets": f["offsets"]["kind"].value_counts().to_dict(),
         "shared_assets": len(f["shared_assets"]),
         "bundles": int(bundles["bundle_id"].nunique()),
@@ -203,6 +208,13 @@ def summarise(clean: Clean, resolved: Resolved, graph: CaseGraph, findings: dict
         "seconds": {k: round(v, 3) for k, v in timings.items() if k != "cpu"},
         "cpu_seconds": {k: round(v, 3) for k, v in timings.get("cpu", {}).items()},
     }
+    if not applicants:
+        out.update(repeat_applicants=None, mass_applicants=None, offsets=None, no_applicants=NO_APPLICANTS)
+    return out
+
+
+NO_APPLICANTS = ("the input names no applicants (a published list of debtors): repeat applicants and offsets "
+                 "cannot be found in it")
 
 
 def too_many_rejected(clean: Clean, limit: float) -> dict[str, dict]:

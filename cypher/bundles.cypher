@@ -9,7 +9,8 @@
 // the same function the embedded engine uses): connected components over a
 // million cases are not something plain Cypher does well without the GDS
 // library. For the bundle of one case, see bundle_of_case.cypher.
-// Same edges as casegraph.graph.CaseGraph.links().
+// Same edges as casegraph.graph.CaseGraph.links(), with each case's court: a
+// link ties cases of one court only (no judge sits in two courts).
 //
 // :param hub_threshold => 20
 
@@ -19,15 +20,15 @@ CALL () {
   WITH p, COUNT { (p)-[:APPLICANT_IN]->(:Case) } > $hub_threshold AS hub
   MATCH (p)-[r:APPLICANT_IN|DEBTOR_IN]->(c:Case)
   WHERE NOT (hub AND r:APPLICANT_IN)
-  WITH p, collect(DISTINCT c.case_no) AS case_nos
-  WHERE size(case_nos) >= 2
-  UNWIND case_nos AS case_no
-  RETURN case_no, 'party:' + p.party_id AS link
+  WITH p, collect(DISTINCT c) AS cases
+  WHERE size(cases) >= 2
+  UNWIND cases AS c
+  RETURN c.case_no AS case_no, 'party:' + p.party_id AS link, coalesce(c.court, '') AS court
   UNION ALL
   MATCH (a:Asset)
   WHERE COUNT { (a)<-[:ATTACHES]-(:Case) } >= 2
   MATCH (a)<-[:ATTACHES]-(c:Case)
-  RETURN c.case_no AS case_no, 'asset:' + a.asset_id AS link
+  RETURN c.case_no AS case_no, 'asset:' + a.asset_id AS link, coalesce(c.court, '') AS court
 }
-RETURN case_no, link
+RETURN case_no, link, court
 ORDER BY link, case_no

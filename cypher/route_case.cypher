@@ -17,6 +17,7 @@
 // text, the case numbers joined by $sep (U+001F, which no case number holds):
 // a thousand values packed one by one cost the driver more than the lookup.
 //
+// A bundle stays within the new case's court (no judge sits in two courts).
 // A mass applicant (more applicant cases than $hub_threshold, e.g. a bank)
 // does not tie its applicant cases, as in bundles.cypher. The cases sharing
 // one link with the new case are one bundle already, so each bundle is walked
@@ -37,17 +38,18 @@ CALL (new, pending) {
   WHERE NOT (hub AND r:APPLICANT_IN)
   MATCH (p)-[r2:APPLICANT_IN|DEBTOR_IN]->(o:Case)
   WHERE o <> new AND NOT (hub AND r2:APPLICANT_IN) AND NOT o.case_no IN pending
+    AND coalesce(o.court, '') = coalesce(new.court, '')
   RETURN 'party:' + p.party_id AS link, collect(DISTINCT o) AS tied
   UNION
   MATCH (new)-[:ATTACHES]->(a:Asset)<-[:ATTACHES]-(o:Case)
-  WHERE o <> new AND NOT o.case_no IN pending
+  WHERE o <> new AND NOT o.case_no IN pending AND coalesce(o.court, '') = coalesce(new.court, '')
   RETURN 'asset:' + a.asset_id AS link, collect(DISTINCT o) AS tied
 }
 CALL (new, tied, pending) {
   WITH head(tied) AS o
   MATCH ANY SHORTEST (o)
         ((:Case)-[in:APPLICANT_IN|DEBTOR_IN|ATTACHES]-(x)-[out:APPLICANT_IN|DEBTOR_IN|ATTACHES]-(c:Case)
-          WHERE c <> new AND NOT c.case_no IN pending
+          WHERE c <> new AND NOT c.case_no IN pending AND coalesce(c.court, '') = coalesce(new.court, '')
             AND NOT (x:Party AND (in:APPLICANT_IN OR out:APPLICANT_IN)
                      AND COUNT { (x)-[:APPLICANT_IN]->(:Case) } > $hub_threshold))*
         (m:Case)

@@ -4,10 +4,10 @@
 // statement is IF NOT EXISTS, so running it again changes nothing.
 //
 // The graph:
-//   (:Case {case_no, filed_on, cause, amount, status, judge, type_code})
+//   (:Case {case_no, filed_on, cause, amount, status, judge, court, type_code})
 //   (:Party {party_id, name, kind, id_masked, n_records, rules})
 //   (:PartyRecord {record_key, case_no, role, name, name_norm, kind, id_status,
-//                  id_key, id_masked, n, party_id, rule, key})-[:OF]->(:Party)
+//                  id_key, id_masked, n, party_id, rule, key, representative})-[:OF]->(:Party)
 //   (:Party)-[:APPLICANT_IN]->(:Case)      (:Party)-[:DEBTOR_IN]->(:Case)
 //   (:Case)-[:ATTACHES {action, asset_type}]->(:Asset {asset_id, asset_type})
 //   (:Judge {judge, team, capacity})

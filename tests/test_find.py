@@ -121,7 +121,7 @@ def noisy_court():
     commas, a plate with a space; plus a judge and the minors team."""
     x_id = rid("31011319820202100")
     assert x_id.endswith("X")
-    return combine(
+    cases, parties = combine(
         debt("(2024)沪0113执1号", ("张三", x_id), ("王五", WANG), amount="1,000", cause="抚养费纠纷", judge="许法官"),
         debt("（2024）沪0113执2号", ("张三", x_id.lower()), ("王五", WANG[:6] + WANG[8:17]), amount="2000",
              cause="抚养费纠纷", status="终结本次执行"),
@@ -131,7 +131,11 @@ def noisy_court():
         debt("（2024）沪0113执6号", B, Cc, amount="80"),
         debt("（2024）沪0113执7号", L, ("王伟", ""), amount=""),
         debt("（2024）沪0113执8号", ("上海丁有限公司", ""), ("王伟", ""), amount="900"),  # a candidate for review
-    ), [{"case_no": "（2024）沪0113执3号", "asset_id": "沪A12345", "asset_type": "车辆", "action": "查封"},
+    )
+    for p in parties:  # two debtor companies under one legal representative (关联企业)
+        if p["role"] == "被执行人" and p["name"] in (B[0], Cc[0]):
+            p["representative"] = "陈 建国"
+    return (cases, parties), [{"case_no": "（2024）沪0113执3号", "asset_id": "沪A12345", "asset_type": "车辆", "action": "查封"},
         {"case_no": "（2024）沪0113执7号", "asset_id": "沪A 12345", "asset_type": "车辆", "action": "扣押"}], [
         {"judge": "许法官", "team": "涉未成年人", "capacity": "30"}, {"judge": "李法官", "team": "执行一组", "capacity": ""}]
 
@@ -153,7 +157,8 @@ def test_rows_as_tuples_or_under_chinese_headers_are_the_same_court(tmp_path):
     (cases, parties), assets, judges = noisy_court()
     as_dicts = from_rows(cases, parties, assets, judges)
     chinese = {"case_no": "案号", "cause": "案由", "amount": "申请执行标的", "status": "案件状态", "judge": "承办法官",
-               "filed_on": "立案日期", "role": "诉讼地位", "name": "当事人名称", "id_no": "证件号码", "kind": "当事人类型"}
+               "filed_on": "立案日期", "role": "诉讼地位", "name": "当事人名称", "id_no": "证件号码", "kind": "当事人类型",
+               "representative": "法定代表人"}
     as_tuples = from_rows(
         [(c["case_no"], c["cause"], c["amount"], c["status"], c["judge"], c["filed_on"]) for c in cases],
         [{chinese[k]: v for k, v in p.items()} for p in parties],

@@ -26,6 +26,7 @@ import pandas as pd
 
 from casegraph import contract as C
 from casegraph.assign.rules import KEPT, KEPT_REASON, Judges, Unit, capacity
+from casegraph.normalise.caseno import court_code
 
 
 def _judges(judges: pd.DataFrame, cases: pd.DataFrame, options: C.Options) -> Judges:
@@ -39,8 +40,44 @@ def _judges(judges: pd.DataFrame, cases: pd.DataFrame, options: C.Options) -> Ju
 def assign(cases: pd.DataFrame, bundles: pd.DataFrame, judges: pd.DataFrame,
            options: C.Options | None = None) -> pd.DataFrame:
     """One row per case: case_no, bundle_id ('' for a case on its own),
-    judge ('' when nobody has room), team, rule, reason."""
+    judge ('' when nobody has room), team, rule, reason.
+
+    Judges who name a court (``court``) take only that court's cases (a
+    case's court as its ``court`` column or its case number's code gives
+    it); judges who name none take any court's. Bundles are within one
+    court already, so each court's cases are assigned on their own, the
+    courtless judges' room carried from one court to the next.
+
+    >>> cases = pd.DataFrame({"case_no": ["（2024）沪0113执1号", "（2024）沪0115执1号"], "cause": "", "judge": "",
+    ...                       "court": ["沪0113", "沪0115"]})
+    >>> judges = pd.DataFrame({"judge": ["王", "李"], "team": "", "capacity": [5, 5], "court": ["沪0115", "沪0113"]})
+    >>> assign(cases, pd.DataFrame(columns=["bundle_id", "case_no"]), judges)["judge"].tolist()
+    ['李', '王']
+    """
     options = options or C.Options()
+    courts = judges["court"].fillna("").astype(str) if "court" in judges else pd.Series("", index=judges.index)
+    if not (courts != "").any():
+        return _assign(cases, bundles, judges, options)
+    court = cases["court"].fillna("").astype(str) if "court" in cases else pd.Series("", index=cases.index)
+    code = court_code(cases["case_no"])
+    parts, room = [], judges.assign(court=courts, capacity=pd.to_numeric(judges["capacity"], errors="coerce"))
+    for k in sorted(pd.unique(court)):
+        mine = (court == k).to_numpy()
+        names = {k, *pd.unique(code[mine])} - {""}
+        theirs = room[room["court"].isin(names) | (room["court"] == "")]
+        part = _assign(cases[mine], bundles[bundles["case_no"].isin(set(cases["case_no"][mine]))], theirs, options)
+        parts.append(part)
+        # What a courtless judge took here is room they no longer have for the next court.
+        took = part.loc[part["rule"] != KEPT.name, "judge"].value_counts()
+        free = (room["court"] == "").to_numpy()
+        if free.any():
+            room.loc[free, "capacity"] = [c - took.get(j, 0) for j, c in  # no limit (NaN) stays none
+                                          zip(room.loc[free, "judge"], room.loc[free, "capacity"])]
+    cols = list(C.OUTPUTS["assignments"].columns)
+    return pd.concat(parts, ignore_index=True)[cols].sort_values("case_no").reset_index(drop=True)
+
+
+def _assign(cases: pd.DataFrame, bundles: pd.DataFrame, judges: pd.DataFrame, options: C.Options) -> pd.DataFrame:
     book = _judges(judges, cases, options)
     cols = list(C.OUTPUTS["assignments"].columns)
 

@@ -64,9 +64,13 @@ def _report(s: dict, out: Path) -> None:
         db = s["database"]
         say(f"loaded them into {db['uri']} (database {db['database']}), which holds {db['cases']} cases: "
             "the findings below are the whole database's, not only this export's")
-    say(f"found {s['common_debtors']} common debtors, {s['repeat_applicants']} repeat applicants, "
-        f"{sum(s['offsets'].values())} offsets, {s['shared_assets']} shared assets, "
+    across = f" ({s['cross_court_debtors']} across courts)" if s.get("cross_court_debtors") else ""
+    applicant_side = "" if s.get("no_applicants") else \
+        f"{s['repeat_applicants']} repeat applicants, {sum(s['offsets'].values())} offsets, "
+    say(f"found {s['common_debtors']} common debtors{across}, {applicant_side}{s['shared_assets']} shared assets, "
         f"{s['bundles']} bundles holding {s['cases_in_bundles']} cases")
+    if s.get("no_applicants"):
+        say(s["no_applicants"])
     p = s["persons_without_id"]
     if p["records"]:
         say(f"{p['records']} person rows without a valid ID: {sum(p['linked'].values())} linked "

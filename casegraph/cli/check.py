@@ -49,7 +49,8 @@ def check(source, judges, lang, max_rejected):
     report = run(source, judges, _options(None, max_rejected / 100))
     say(*report.lines(lang))
     # Before too_many_rejected raises, so that --json prints the counts on exit 3 too.
-    emit({"source": report.source, "form": report.form, "counts": report.counts, "usable": report.usable,
+    emit({"source": report.source, "form": report.form, "input": report.what(), "list_name": report.list_name,
+          "counts": report.counts, "usable": report.usable,
           "too_many": report.too_many, "limit": report.limit})
     too_many_rejected({t: {"rejected": n["rejected"], "rows": n["read"], "share": n["rejected"] / n["read"]}
                        for t, n in report.too_many.items()}, report.limit, "see the reasons above")

@@ -155,6 +155,7 @@ def flag_summary_lines(s: dict, out: Path | None = None) -> list[str]:
     lines.append(f"  {TITLES['offset']}: {f['offset']} ({o['bilateral']} bilateral, {o['multilateral']} cycles that "
                  f"need every party's agreement), {o['amount']:,.2f} yuan")
     lines.append(f"  {TITLES['split_bundle']}: {f['split_bundle']} bundles ({s['split_bundle_cases']} cases)")
+    lines.append(f"  {TITLES['cross_court']}: {f['cross_court']} debtors ({s['cross_court_cases']} cases)")
     replaced = s["replaced_runs"]
     lines.append("flags written to Neo4j (:Flag, run " + s["run_id"]
                  + (f", replacing {len(replaced)} earlier run{'s' if len(replaced) != 1 else ''}" if replaced else "")

@@ -19,6 +19,7 @@ from casegraph import contract as C
 from casegraph.engines.base import Exploring, Pictures
 from casegraph.engines.index import Index
 from casegraph.find import embedded as finders
+from casegraph.find.finish import court_links
 from casegraph.graph import CaseGraph
 from casegraph.pictures.from_graph import GraphSource
 
@@ -84,7 +85,8 @@ class EmbeddedEngine(Pictures, Exploring):
                 bundles[bundle] = (sorted(members), {})
                 bundle_of.update(dict.fromkeys(members, bundle))
             bundles[bundle_of[start]][1][link] = tied
-        rows = [(bundle, m, *cases.get(m, ("", "")), sorted(link for link, tied in links.items() if m in tied))
+        rows = [(bundle, m, *cases.get(m, ("", "")),
+                 sorted(link.rpartition("\x1f")[2] for link, tied in links.items() if m in tied))
                 for bundle, (members, links) in sorted(bundles.items()) for m in members]
         return pd.DataFrame(rows, columns=["bundle", "case_no", "judge", "cause", "via"])
 
@@ -95,7 +97,8 @@ class EmbeddedEngine(Pictures, Exploring):
         links = self.graph.links()
         by_case: dict[str, set[str]] = {}
         by_link: dict[str, set[str]] = {}
-        for c, link in links[["case_no", "link"]].itertuples(index=False):
+        # A link ties cases of one court (bundles stay in a court): keyed by both, shown as the link.
+        for c, link in zip(links["case_no"], court_links(links)):
             by_case.setdefault(c, set()).add(link)
             by_link.setdefault(link, set()).add(c)
         g = self.graph.cases

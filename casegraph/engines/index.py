@@ -124,6 +124,8 @@ class Index:
         self.status = cases["status"].fillna("").astype(str).to_numpy(dtype=object)
         self.judge = cases["judge"].fillna("").astype(str).to_numpy(dtype=object)
         self.filed_on = cases["filed_on"].fillna("").astype(str).to_numpy(dtype=object)
+        self.court = (cases["court"].fillna("").astype(str) if "court" in cases else
+                      pd.Series("", index=cases.index)).to_numpy(dtype=object)
         head = pd.Series(self.filed_on).str.slice(0, 4)
         self.year = pd.to_numeric(head.where(head.str.fullmatch(r"\d{4}")), errors="coerce").fillna(-1).to_numpy(int)
         # Newest first, undated last: the order a party's cases are listed in.
@@ -442,8 +444,13 @@ class Index:
             raise NotFound(f"{node_id[:80]!r} is not a case: only a case has a bundle")
         seen, frontier = {i}, np.array([i], dtype=np.int64)
         via: dict[int, set[int]] = {}
+        nc = len(self.case_no)
         while len(frontier):
             src, dst = self._steps(frontier, set())
+            # A bundle stays in its case's court (as bundles.csv): no step into another court's case.
+            case_end = np.where(src < nc, src, np.where(dst < nc, dst, i))
+            same = self.court[case_end] == self.court[i]
+            src, dst = src[same], dst[same]
             for s, d in zip(src.tolist(), dst.tolist()):
                 if d >= len(self.case_no):
                     via.setdefault(d, set()).add(s)

@@ -31,7 +31,7 @@ from casegraph.find.finish import bundles_from_links
 from casegraph.graph import CaseGraph
 
 __all__ = ["bilateral_offsets", "bundles", "bundles_from_links", "common_debtors", "find_all", "offset_cycles",
-           "offsets", "related_cases", "repeat_applicants", "shared_assets"]
+           "offsets", "related_cases", "repeat_applicants", "shared_assets", "shared_representatives"]
 
 
 def _party_label(g: CaseGraph) -> pd.Series:
@@ -102,7 +102,10 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
 
     ``n_no_property`` counts their cases closed for lack of property (终本),
     the signal for enforcement-to-bankruptcy (执转破) or personal debt
-    consolidation; ``total_amount`` sums their cases' amounts.
+    consolidation; ``total_amount`` sums their cases' amounts; ``courts``
+    names the courts of their cases (``n_courts`` of them): a debtor in
+    several is the higher court's finding, for 提级执行 or 协同执行
+    (``cross_court``).
 
     A company owed by two creditors, one case closed for lack of property;
     李四 owes in one case only:
@@ -116,8 +119,8 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
     ...                        (no(2), "申请执行人", "张三", "310113198001011235"), (no(2), "被执行人", A),
     ...                        (no(3), "申请执行人", B), (no(3), "被执行人", "李四", "310113199009093452")])
     >>> d = common_debtors(g)
-    >>> d[["name", "n_cases", "n_applicants", "total_amount", "n_no_property"]].values.tolist()
-    [['上海甲有限公司', 2, 2, 120000.5, 1]]
+    >>> d[["name", "n_cases", "n_applicants", "total_amount", "n_no_property", "n_courts", "cross_court"]].values.tolist()
+    [['上海甲有限公司', 2, 2, 120000.5, 1, 1, False]]
     >>> d.at[0, "case_nos"].split(";") == [no(1), no(2)]
     True
     """
@@ -127,8 +130,9 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
     app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]].rename(columns={"party_id": "applicant"})
     app = app[app["case_no"].isin(deb["case_no"])]
     n_app = deb.merge(app, on="case_no").groupby("party_id")["applicant"].nunique()
-    amount = g.rows_of(g.cases, "case_no", deb["case_no"]).set_index("case_no")["amount"]
-    d = deb.assign(amount=amount.reindex(deb["case_no"]).to_numpy(),
+    theirs = g.rows_of(g.cases, "case_no", deb["case_no"]).set_index("case_no")
+    d = deb.assign(amount=theirs["amount"].reindex(deb["case_no"]).to_numpy(),
+                   court=theirs["court"].reindex(deb["case_no"]).to_numpy(),
                    no_property=g.is_no_property(deb["case_no"]).reindex(deb["case_no"]).to_numpy())
     sums = d.groupby("party_id").agg(total_amount=("amount", "sum"), n_no_property=("no_property", "sum"))
     out = _named(g, many.index)
@@ -137,6 +141,8 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
     out["total_amount"] = sums["total_amount"].reindex(out["party_id"]).to_numpy()
     out["n_no_property"] = sums["n_no_property"].reindex(out["party_id"]).to_numpy()
     out["case_nos"] = join_per_group(deb["party_id"], deb["case_no"]).reindex(out["party_id"]).to_numpy()
+    courts = d[d["court"].fillna("") != ""]
+    out["courts"] = join_per_group(courts["party_id"], courts["court"]).reindex(out["party_id"]).fillna("").to_numpy()
     return finish.common_debtors(out)
 
 
@@ -261,6 +267,39 @@ def shared_assets(g: CaseGraph) -> pd.DataFrame:
     return finish.shared_assets(out)
 
 
+def shared_representatives(g: CaseGraph) -> pd.DataFrame:
+    """Organisations owing in cases that name the same legal representative
+    (法定代表人或负责人): related companies (关联企业), a lead for the
+    enforcement team, never a merge (a representative is a relation, not an
+    identity). An anonymised representative (张某) ties nothing.
+
+    >>> from casegraph.graph import from_rows
+    >>> no = "（2018）黑0103执{}号".format
+    >>> g = from_rows(cases=[(no(1),), (no(2),), (no(3),)],
+    ...               parties=[{"案号": no(1), "诉讼地位": "被执行人", "名称": "哈尔滨泰富电气有限公司", "法定代表人": "杨天夫"},
+    ...                        {"案号": no(2), "诉讼地位": "被执行人", "名称": "哈尔滨泰富小额贷款有限公司", "法定代表人": "杨天夫"},
+    ...                        {"案号": no(3), "诉讼地位": "被执行人", "名称": "哈尔滨丙有限公司", "法定代表人": "李某"}])
+    >>> r = shared_representatives(g)
+    >>> r[["representative", "n_parties", "n_cases"]].values.tolist(), sorted(r.at[0, "names"].split(";"))
+    ([['杨天夫', 2, 2]], ['哈尔滨泰富小额贷款有限公司', '哈尔滨泰富电气有限公司'])
+    """
+    rep = g.representatives
+    rep = rep[~rep["representative"].str.contains("某")]
+    info = g.party_info()
+    rep = rep[rep["party_id"].map(info["kind"]).ne(C.PERSON).to_numpy()]
+    n = rep.groupby("representative")["party_id"].nunique()
+    rep = rep[rep["representative"].isin(n[n >= 2].index)]
+    if rep.empty:
+        return finish.shared_representatives(pd.DataFrame(columns=["representative", "party_ids", "names", "n_cases",
+                                                                   "case_nos"]))
+    per = rep.drop_duplicates(["representative", "party_id"]).sort_values(["representative", "party_id"])
+    rows = pd.DataFrame({"party_ids": per.groupby("representative")["party_id"].agg(list)})
+    rows["names"] = per.assign(name=per["party_id"].map(info["name"])).groupby("representative")["name"].agg(list)
+    rows["n_cases"] = rep.groupby("representative")["case_no"].nunique()
+    rows["case_nos"] = join_per_group(rep["representative"], rep["case_no"])
+    return finish.shared_representatives(rows.rename_axis("representative").reset_index())
+
+
 def bundles(g: CaseGraph) -> pd.DataFrame:
     """Related-case bundles: cases tied by a shared resolved party (any role)
     or a shared asset; see :func:`casegraph.find.finish.bundles_from_links`.
@@ -318,13 +357,14 @@ def find_all(g: CaseGraph) -> dict[str, pd.DataFrame]:
     ...               parties=[(no(1), "申请执行人", "上海甲有限公司"), (no(1), "被执行人", "上海乙有限公司"),
     ...                        (no(2), "申请执行人", "上海乙有限公司"), (no(2), "被执行人", "上海甲有限公司")])
     >>> {name: len(rows) for name, rows in find_all(g).items()}
-    {'repeat_applicants': 0, 'common_debtors': 0, 'offsets': 1, 'shared_assets': 0, 'bundles': 2, 'candidates': 0}
+    {'repeat_applicants': 0, 'common_debtors': 0, 'offsets': 1, 'shared_assets': 0, 'shared_representatives': 0, 'bundles': 2, 'candidates': 0}
     """
     return {
         "repeat_applicants": repeat_applicants(g),
         "common_debtors": common_debtors(g),
         "offsets": offsets(g),
         "shared_assets": shared_assets(g),
+        "shared_representatives": shared_representatives(g),
         "bundles": bundles(g),
         "candidates": candidates.find(g),
     }

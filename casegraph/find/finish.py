@@ -61,9 +61,47 @@ class Finish:
 repeat_applicants = Finish("repeat_applicants", (("n_cases", False), ("party_id", True)),
                            ints=("n_cases", "n_debtors"), flags=("mass_applicant",),
                            sets=("case_nos", "repeat_pairs"))
-common_debtors = Finish("common_debtors", (("n_cases", False), ("total_amount", False), ("party_id", True)),
-                        ints=("n_cases", "n_applicants", "n_no_property"), yuan=("total_amount",))
+_common_debtors = Finish("common_debtors", (("n_cases", False), ("total_amount", False), ("party_id", True)),
+                         ints=("n_cases", "n_applicants", "n_no_property", "n_courts"), yuan=("total_amount",),
+                         flags=("cross_court",), sets=("case_nos", "courts"))
+
+
+def common_debtors(rows: pd.DataFrame) -> pd.DataFrame:
+    """Common debtors finished, their courts counted (``courts``: a list or
+    a joined cell; a debtor in two or more is ``cross_court``).
+
+    >>> d = common_debtors(pd.DataFrame({"party_id": ["P1"], "name": ["甲"], "kind": ["法人"], "n_cases": [3],
+    ...     "n_applicants": [0], "total_amount": [0.0], "n_no_property": [0], "case_nos": [["b", "a"]],
+    ...     "courts": [["黑0103", "粤0304", "黑0103"]]}))
+    >>> d[["courts", "n_courts", "cross_court"]].values.tolist()
+    [['粤0304;黑0103', 2, True]]
+    """
+    rows = rows.assign(courts=cells(rows["courts"] if "courts" in rows else pd.Series("", index=rows.index)))
+    n = rows["courts"].fillna("").map(lambda c: len(c.split(C.LIST_SEP)) if c else 0)
+    return _common_debtors(rows.assign(n_courts=n, cross_court=n >= 2))
 shared_assets = Finish("shared_assets", (("n_cases", False), ("asset_id", True)), ints=("n_cases",))
+
+
+_shared_representatives = Finish("shared_representatives", (("n_parties", False), ("n_cases", False),
+                                                           ("representative", True)),
+                                 ints=("n_parties", "n_cases"), sets=("case_nos",))
+
+
+def shared_representatives(rows: pd.DataFrame) -> pd.DataFrame:
+    """Debtors sharing a legal representative, finished: ``party_ids`` and
+    ``names`` (each party's name, in the order of its id) as cells.
+
+    >>> shared_representatives(pd.DataFrame({"representative": ["杨天夫"], "party_ids": [["P2", "P1"]],
+    ...     "names": [["乙公司", "甲公司"]], "n_cases": [3], "case_nos": [["b", "a", "c"]]})).to_dict("records")
+    [{'representative': '杨天夫', 'n_parties': 2, 'party_ids': 'P1;P2', 'names': '甲公司;乙公司', 'n_cases': 3, 'case_nos': 'a;b;c'}]
+    """
+    ids, names = [], []
+    for pid, name in zip(rows["party_ids"] if len(rows) else [], rows["names"] if len(rows) else []):
+        order = sorted(zip(pid, name))
+        ids.append(C.LIST_SEP.join(p for p, _ in order))
+        names.append(C.LIST_SEP.join(n for _, n in order))
+    out = rows.assign(party_ids=ids, names=names, n_parties=[len(p) for p in rows["party_ids"]] if len(rows) else [])
+    return _shared_representatives(out)
 
 
 def cells(values: pd.Series, ordered: bool = False) -> pd.Series:
@@ -125,7 +163,9 @@ def offsets(bilateral: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
 
 def bundles_from_links(links: pd.DataFrame) -> pd.DataFrame:
     """Related-case bundles from the case–link table (:meth:`CaseGraph.links`):
-    connected groups of 2+ cases. ``bundle_id`` derives from the bundle's case
+    connected groups of 2+ cases, each within one court (a ``court`` column,
+    when given: the same debtor in two courts makes two bundles, one for a
+    judge of each). ``bundle_id`` derives from the bundle's case
     numbers, so it is the same in every run on the same data; ``reasons``
     lists the shared parties and assets that tie each case in.
 
@@ -140,16 +180,19 @@ def bundles_from_links(links: pd.DataFrame) -> pd.DataFrame:
     (True, 1)
     >>> b["reasons"].tolist()
     ['party:P1', 'asset:沪A12345;party:P1', 'asset:沪A12345']
+    >>> bundles_from_links(links.assign(court=["沪0113", "黑0103", "黑0103", "黑0103", "黑0103"]))["case_no"].tolist() == [no(2), no(3)]
+    True
     """
     cols = list(C.OUTPUTS["bundles"].columns)
     if links.empty:
         return pd.DataFrame(columns=cols)
     case_codes, case_index = pd.factorize(links["case_no"])
-    link_codes, link_index = pd.factorize(links["link"])
+    link_codes, link_index = pd.factorize(court_links(links))
     n_c, n_l = len(case_index), len(link_index)
     adj = coo_matrix((np.ones(len(links), dtype=np.int8), (case_codes, n_c + link_codes)), shape=(n_c + n_l,) * 2)
     _, label = connected_components(adj, directed=False)
-    comp = pd.DataFrame({"case_no": case_index, "label": label[:n_c]})
+    # text as both engines' tables hold it, however the links came
+    comp = pd.DataFrame({"case_no": pd.Series(case_index.to_numpy(dtype=object), dtype="str"), "label": label[:n_c]})
     size = comp["label"].map(comp["label"].value_counts())
     comp = comp[size >= 2]
     members = join_per_group(comp["label"], comp["case_no"])
@@ -158,6 +201,14 @@ def bundles_from_links(links: pd.DataFrame) -> pd.DataFrame:
     reasons = join_per_group(links["case_no"], links["link"])
     comp["reasons"] = reasons.reindex(comp["case_no"]).to_numpy()
     return comp.sort_values(["bundle_id", "case_no"])[cols].reset_index(drop=True)
+
+
+def court_links(links: pd.DataFrame) -> pd.Series:
+    """Each link as it ties cases: within its case's court (``court``), or
+    as it is when the links name no court."""
+    if "court" not in links:
+        return links["link"]
+    return links["court"].fillna("").astype(str) + "\x1f" + links["link"]
 
 
 def related_cases(rows: pd.DataFrame) -> pd.DataFrame:

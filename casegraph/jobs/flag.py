@@ -19,6 +19,10 @@ A batch job scans the whole database and flags, by kind:
     :func:`casegraph.engines.neo4j.find.bundles` finds them), most judges
     first; the holder is the judge the bundle's new cases follow
     (:func:`casegraph.assign.rules.holder`).
+``cross_court``
+    debtors owing in cases of two or more courts (``common_debtors``'
+    ``cross_court``), most courts first: the higher court's finding, a
+    candidate for 提级执行 or 协同执行 (cross-court enforcement, seed 002).
 
 Flags go back into Neo4j as ``(:Flag {kind, rank, run_id, run_at, ...})``
 nodes pointing at what they flag (``-[:FLAGS]->`` a Party or a Case), under a
@@ -37,7 +41,7 @@ holds the database's writer lease (:mod:`casegraph.engines.neo4j.lock`): two
 runs at once would remove each other's flags.
 
 >>> KINDS
-('centralised', 'bankruptcy', 'offset', 'split_bundle')
+('centralised', 'bankruptcy', 'offset', 'split_bundle', 'cross_court')
 >>> from casegraph.engines import open_engine                          # doctest: +SKIP
 >>> with open_engine("neo4j") as engine:                                 # doctest: +SKIP
 ...     run = flag_all(engine, FlagOptions(min_open_cases=5), out="flags/")
@@ -68,13 +72,14 @@ from casegraph.jobs.runs import new_run_id, now
 from casegraph.reasons import localised
 from casegraph.write.files import STAGE_PREFIX, write_sheets, write_tables
 
-KINDS = ("centralised", "bankruptcy", "offset", "split_bundle")
+KINDS = ("centralised", "bankruptcy", "offset", "split_bundle", "cross_court")
 # What each kind is called on a court's screen.
 TITLES = {
     "centralised": "集中执行 centralised enforcement",
     "bankruptcy": "执转破 / 个人债务集中清理 enforcement to bankruptcy, personal debt consolidation",
     "offset": "抵销 offsets",
     "split_bundle": "关联案件分散承办 bundles split between judges",
+    "cross_court": "提级执行 / 协同执行 debtors across courts",
 }
 OUTPUTS = {
     "centralised": C.Output("flags_centralised.csv", (
@@ -87,6 +92,9 @@ OUTPUTS = {
         "rank", "flag_id", "offset_id", "kind", "parties", "case_nos", "amount", "note", "run_id")),
     "split_bundle": C.Output("flags_split_bundles.csv", (
         "rank", "flag_id", "bundle_id", "n_cases", "n_judges", "judges", "holder", "case_nos", "run_id")),
+    "cross_court": C.Output("flags_cross_court.csv", (
+        "rank", "flag_id", "party_id", "name", "kind", "n_courts", "courts", "n_cases", "total_amount", "case_nos",
+        "run_id")),
 }
 WORKBOOK = "flags.xlsx"
 BANKRUPTCY = "执转破"  # an organisation: enforcement to bankruptcy
@@ -158,6 +166,8 @@ def _flag(engine: Neo4jEngine, fo: FlagOptions, progress: bool, batch: int, out:
             tables["offset"] = offsets(engine)
         with steps("bundles"):
             tables["split_bundle"] = split_bundles(engine)
+        with steps("courts"):
+            tables["cross_court"] = cross_court(engine)
         for kind, t in tables.items():
             t["flag_id"] = [content_id("F", f"{kind}|{s}") for s in _subjects(kind, t)]
             t["run_id"] = run_id
@@ -306,8 +316,17 @@ def split_bundles(engine: Neo4jEngine) -> pd.DataFrame:
     return _ranked(pd.DataFrame(rows, columns=cols), ["n_judges", "n_cases", "bundle_id"])
 
 
+def cross_court(engine: Neo4jEngine) -> pd.DataFrame:
+    """Debtors owing in cases of two or more courts, most courts (then most
+    cases) first: for the higher court to consider 提级执行 or 协同执行."""
+    d = nf.common_debtors(engine.db, engine.options)
+    d = d[d["cross_court"]][["party_id", "name", "kind", "n_courts", "courts", "n_cases", "total_amount", "case_nos"]]
+    return _ranked(d.copy(), ["n_courts", "n_cases", "party_id"])
+
+
 def _subjects(kind: str, t: pd.DataFrame) -> list[str]:
-    col = {"centralised": "party_id", "bankruptcy": "party_id", "offset": "offset_id", "split_bundle": "bundle_id"}[kind]
+    col = {"centralised": "party_id", "bankruptcy": "party_id", "offset": "offset_id", "split_bundle": "bundle_id",
+           "cross_court": "party_id"}[kind]
     return t[col].astype(str).tolist()
 
 
@@ -329,6 +348,9 @@ def _nodes(kind: str, t: pd.DataFrame, run_id: str) -> tuple[list[dict], list[di
             title = f"{r['kind']} offset of {r['amount']:,.2f} yuan between {len(r['parties'].split(C.LIST_SEP))} parties"
             case_nos, amount, subject = r["case_nos"], r["amount"], r["offset_id"]
             n = len(case_nos.split(C.LIST_SEP))
+        elif kind == "cross_court":
+            title = f"{r['name']}: {r['n_cases']} cases in {r['n_courts']} courts ({r['courts']})"
+            n, amount, case_nos, subject = r["n_cases"], r["total_amount"], r["case_nos"], r["party_id"]
         else:
             title = f"bundle of {r['n_cases']} cases held by {r['n_judges']} judges: {r['judges']}"
             n, amount, case_nos, subject = r["n_cases"], None, r["case_nos"], r["bundle_id"]
@@ -336,7 +358,7 @@ def _nodes(kind: str, t: pd.DataFrame, run_id: str) -> tuple[list[dict], list[di
         flags.append({"key": key, "flag_id": r["flag_id"], "kind": kind, "rank": int(r["rank"]), "subject": subject,
                       "title": title, "n_cases": int(n), "amount": None if amount is None else float(amount),
                       "case_nos": case_list, "run_id": run_id})
-        if kind in ("centralised", "bankruptcy"):
+        if kind in ("centralised", "bankruptcy", "cross_court"):
             parties.append({"key": key, "target": r["party_id"]})
         elif kind == "offset":
             parties.extend({"key": key, "target": p} for p in r["parties"].split(C.LIST_SEP))
@@ -383,6 +405,7 @@ def summarise(run: FlagRun, fo: FlagOptions, n_cases: int, replaced: list[str], 
                     "multilateral": int((off["kind"] == "multilateral").sum()),
                     "amount": round(float(off["amount"].sum()), 2) if len(off) else 0.0},
         "split_bundle_cases": int(t["split_bundle"]["n_cases"].sum()) if len(t["split_bundle"]) else 0,
+        "cross_court_cases": int(t["cross_court"]["n_cases"].sum()) if len(t["cross_court"]) else 0,
         "replaced_runs": replaced,
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
     }
@@ -417,7 +440,7 @@ class _Steps:
         if show:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=6, desc="flagging", unit="step", leave=False, disable=None)  # None: only on a terminal
+            self.bar = tqdm(total=7, desc="flagging", unit="step", leave=False, disable=None)  # None: only on a terminal
 
     def __call__(self, name: str):
         steps = self

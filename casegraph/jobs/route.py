@@ -57,6 +57,7 @@ from casegraph.engines.neo4j.engine import Neo4jEngine
 from casegraph.engines.neo4j.load import load_graph
 from casegraph.engines.neo4j.lock import writer
 from casegraph.jobs.runs import new_run_id, now
+from casegraph.normalise.caseno import court_code
 from casegraph.reasons import localised
 from casegraph.write.files import atomic_file, write_csv, write_sheets
 
@@ -98,9 +99,34 @@ class Router:
         # Routed in this run: case_no -> judge. A lookup asked ahead of time
         # (lookups) does not show these judges, nor one asked before they are committed.
         self.routed: dict[str, str] = {}
-        rows = judges[["judge", "team", "capacity", "load"]].itertuples(index=False) if len(judges) else ()
-        self.judges = Judges(((name, team, max(capacity(cap) - int(load), 0), load) for name, team, cap, load in rows),
-                             engine.options)
+        judges = judges.reindex(columns=["judge", "team", "capacity", "load", "court"]).fillna({"court": ""})
+        rows = [(name, team, max(capacity(cap) - int(load), 0), load)
+                for name, team, cap, load in judges[["judge", "team", "capacity", "load"]].itertuples(index=False)]
+        self.judges = Judges(rows, engine.options)
+        # A judge who names a court takes only its cases: one book per court, over the same entries.
+        self.court_of = dict(zip(judges["judge"], judges["court"].astype(str)))
+        self._rows = rows
+        self._books: dict[frozenset, Judges] = {}
+
+    def book(self, courts: set[str]) -> Judges:
+        """The judges who may take a case of ``courts`` (its court, its case
+        number's code): those of that court and those who name none."""
+        named = {c for c in self.court_of.values() if c}
+        if not named:
+            return self.judges
+        key = frozenset(courts & named)
+        if key not in self._books:
+            mine = Judges([r for r in self._rows if self.court_of[r[0]] in key | {""}], self.engine.options)
+            for name in mine.book:  # shared: what one court's book charges, every book sees
+                mine.book[name] = self.judges.book[name]
+            self._books[key] = mine
+        return self._books[key]
+
+    def _charged(self, judge: str, by: Judges) -> None:
+        """``judge``'s load changed through ``by``: every other book ranks them again."""
+        for b in (self.judges, *self._books.values()):
+            if b is not by and judge in b.book:
+                b.pools[b._pool(judge)].refresh(judge)
 
     def _minors(self, cause: str) -> bool:
         return any(m in (cause or "") for m in self.engine.options.minors_causes)
@@ -126,11 +152,13 @@ class Router:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def decide(self, case_no: str, cause: str, pending=(), rows: pd.DataFrame | None = None) -> dict:
+    def decide(self, case_no: str, cause: str, pending=(), rows: pd.DataFrame | None = None,
+               court: str = "") -> dict:
         """The route of one case without a judge: judge ('' if nobody has
         room), rule, reason, related_cases, links, conflict. Charges the judge.
         ``pending``: the day's cases not routed yet (they count as not there);
-        ``rows``: its lookup, if asked already (:meth:`lookups`)."""
+        ``rows``: its lookup, if asked already (:meth:`lookups`); ``court``:
+        the case's (with its number's code, it picks the judges who may take it)."""
         rows = self.lookup(case_no, pending) if rows is None else rows
         # Plain Python from here: a day's cases are routed one at a time.
         tied = list(zip(rows["bundle"], rows["case_no"], rows["judge"], rows["cause"], rows["via"])) if len(rows) else []
@@ -142,7 +170,9 @@ class Router:
         judged = [(b, c, j) for b, c, j, _, _ in tied if j]
         held = Counter(j for _, _, j in judged)
         size = len({c for _, c, *_ in tied}) + 1
-        judge, rule, reason = self.judges.decide(Unit(n=1, held=held, size=size, minors=minors))
+        book = self.book({court, *court_code(pd.Series([case_no]))} - {""})
+        judge, rule, reason = book.decide(Unit(n=1, held=held, size=size, minors=minors))
+        self._charged(judge, book)
         # The cases that decided: those of the judge followed, else those tied directly.
         deciding = sorted(c for _, c, j in judged if j == judge) if rule == FOLLOWS_HOLDER.name else related
         return {"judge": judge, "rule": rule, "reason": reason, "related_cases": C.LIST_SEP.join(deciding),
@@ -154,6 +184,7 @@ class Router:
     def undo(self, judge: str) -> None:
         """A route that was not written (another assigner got there first)."""
         self.judges.charge(judge, -1)
+        self._charged(judge, self.judges)
 
 
 def _conflict(judged: list[tuple[str, str, str]], followed: str) -> str:
@@ -223,12 +254,13 @@ def _assign(engine: Neo4jEngine, graph, resolved, run_id: str, progress: bool, k
     bar = _bar(len(to_route), progress)
     looked_up = router.lookups(todo)
     try:
-        for case_no, cause, judge in order[["case_no", "cause", "judge"]].itertuples(index=False):
+        courts = order["court"] if "court" in order else pd.Series("", index=order.index)
+        for case_no, cause, judge, court in zip(order["case_no"], order["cause"], order["judge"], courts):
             if judge:
                 rows[case_no] = _kept(case_no, judge, held, router)
                 continue
             t = time.perf_counter()
-            route = router.decide(case_no, cause, rows=next(looked_up))
+            route = router.decide(case_no, cause, rows=next(looked_up), court=court or "")
             route.update(case_no=case_no, team=router.team(route["judge"]), routed_at=now(), run_id=run_id)
             rows[case_no] = route
             router.routed[case_no] = route["judge"]

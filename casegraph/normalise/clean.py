@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casegraph import contract as C
-from casegraph.normalise.caseno import official_case_nos
+from casegraph.normalise.caseno import court_code, official_case_nos
 from casegraph.normalise.identity import INVALID, parse_ids
 from casegraph.read import READ_ERROR, InputError, Layout
 
@@ -84,7 +84,8 @@ class Where:
             return None
         if own is not None and isinstance(own, str) and field in ("name", "role", "id_no", "kind"):
             field = {"id_no": own + "_id"}.get(field, own)
-        return layout.column(field)
+        # A list's debtor ID sits in its role-less ID column (身份证号码/组织机构代码).
+        return layout.column(field) or (layout.column("id_no") if field == "debtor_id" else None)
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -168,9 +169,19 @@ def _warn(df: pd.DataFrame, mask, source: str, field: str, value, warning, where
 
 def _short(values, limit: int = 200) -> np.ndarray:
     """A reason quotes what the clerk typed: a pasted page would make
-    rejected.csv unreadable (and too long for an Excel cell)."""
-    return np.array([v[: limit - 1] + "…" if isinstance(v, str) and len(v) > limit else v
-                     for v in np.asarray(values, dtype=object)], dtype=object)
+    rejected.csv unreadable (and too long for an Excel cell), and a control
+    character (a NUL byte) would make it a file some readers refuse: it is
+    shown as ``<U+0000>``, the rest as it came.
+
+    >>> _short(["(2024)沪0113执\\x001号", "x" * 300])[0], len(_short(["x" * 300])[0])
+    ('(2024)沪0113执<U+0000>1号', 200)
+    """
+    return np.array([_CONTROL.sub(lambda m: f"<U+{ord(m[0]):04X}>", v[: limit - 1] + "…" if len(v) > limit else v)
+                     if isinstance(v, str) else v for v in np.asarray(values, dtype=object)], dtype=object)
+
+
+# What no CSV cell should carry raw: C0 controls but tab and line breaks, DEL, C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _lookup(s: pd.Series, table: dict) -> pd.Series:
@@ -279,6 +290,8 @@ def normalise_cases(raw: pd.DataFrame, seen: dict | None = None, where: Where | 
     bad = df["case_no"].isna()
     rejects.append(_reject(df.assign(case_no=original), bad, "cases", _malformed, where, "case_no"))
     df = df[~bad]
+    # As the clerk wrote it (caseno.as_written), beside the official form that matches.
+    df["case_no_typed"] = original[~bad].astype(str).str.strip()
     typed_date, typed_amount = df["filed_on"], df["amount"]
     df["filed_on"], bad_date = parse_date(df["filed_on"])
     units = _units(df, where)
@@ -296,15 +309,42 @@ def normalise_cases(raw: pd.DataFrame, seen: dict | None = None, where: Where | 
     df = df[~bad_date]
     for col in ("cause", "status", "judge"):
         df[col] = _text(df[col])
+    df["court"] = case_court(df)
     # The same case twice: identical rows are one case (a ledger's parties
     # on rows of their own, the case's cells merged over them); differing
     # rows cannot both be right, so every copy is rejected for a clerk to settle.
-    content = ["case_no", "filed_on", "cause", "amount", "status", "judge"]
+    content = ["case_no", "filed_on", "cause", "amount", "status", "judge", "court"]
     dedup = df.drop_duplicates(subset=content)
     conflicting = dedup["case_no"].duplicated(keep=False)
     rejects.append(_reject(dedup, conflicting, "cases", "case number appears twice with different content", where))
     df = dedup[~conflicting]
     return _Part(df.reset_index(drop=True), pd.concat(rejects, ignore_index=True), warnings)
+
+
+def case_court(cases: pd.DataFrame) -> pd.Series:
+    """Each case's court: the 执行法院 column where one is typed, else the
+    court code of its (official) case number (沪0113, 北法).
+
+    A number of the pre-2016 form names its court by an abbreviation (宝,
+    曲中法) that no rule turns into the court's code (宝 is 沪0113): in an
+    input whose other cases all name one court (a court's own export), such
+    a case is that court's; among several courts it keeps its abbreviation.
+
+    >>> case_court(pd.DataFrame({"case_no": ["（2024）沪0113执1号", "（2018）黑0103执1352号"],
+    ...                          "court": ["", "哈尔滨市南岗区人民法院"]})).tolist()
+    ['沪0113', '哈尔滨市南岗区人民法院']
+    >>> case_court(pd.DataFrame({"case_no": ["（2015）宝执字第1号", "（2024）沪0113执1号"], "court": ""})).tolist()
+    ['沪0113', '沪0113']
+    """
+    typed = (normalise_name(cases["court"]) if "court" in cases else pd.Series("", index=cases.index)).to_numpy(dtype=object)
+    code = court_code(cases["case_no"]).to_numpy(dtype=object)
+    court = np.where(typed != "", typed, code).astype(object)
+    abbreviated = (typed == "") & cases["case_no"].str.contains("字第", regex=False).to_numpy(bool) \
+        & ~pd.Series(code, dtype=object).str.contains(r"\d").to_numpy(bool)
+    named = pd.unique(court[~abbreviated & (court != "")])
+    if abbreviated.any() and len(named) == 1:
+        court[abbreviated] = named[0]
+    return pd.Series(court, index=cases.index, dtype=object)
 
 
 _ORG_WORDS = r"公司|有限|集团|银行|厂|店|合作社|中心|事务所|医院|学校|协会|委员会|商行|经营部|工作室|支行|分行"
@@ -361,6 +401,7 @@ def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = N
         coded = ids.loc[unknown_kind, "status"] == "credit_code"
         df.loc[unknown_kind, "kind"] = np.where(coded | looks_org, C.LEGAL, C.PERSON)
     df["name_norm"] = df["name"].str.replace(" ", "", regex=False)  # already NFKC
+    df["representative"] = normalise_name(df["representative"]) if "representative" in df else ""
     df["id_status"] = ids["status"].to_numpy()
     df["id_canonical"] = ids["canonical"].to_numpy()
     bad_id = (ids["status"] == INVALID).to_numpy()
@@ -461,7 +502,7 @@ def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
     """Clean every table of a :func:`casegraph.read.read_export` result
     (or of tables typed in, :func:`casegraph.graph.from_rows`)."""
     where = Where(getattr(tables, "layouts", None))
-    ledger = getattr(tables, "form", "export") == "ledger"
+    ledger = getattr(tables, "form", "export") in ("ledger", "list")
     counts = {name: len(df) for name, df in tables.items()}
     read_warnings = getattr(tables, "warnings", None)
     tables, unreadable = _unreadable(tables, where)

@@ -6,7 +6,10 @@ What a court hands over comes in two forms, both read here:
   ``parties.csv``, optionally ``assets.csv``, ``judges.csv``; Chinese file
   names too) or one workbook with those sheets;
 * a clerk's **ledger** (执行案件台账): one sheet or CSV, one row per case,
-  the parties in role columns (:mod:`casegraph.read.ledger`).
+  the parties in role columns (:mod:`casegraph.read.ledger`);
+* a published **list** of debtors (失信被执行人, 限制消费, 终本案件): one
+  debtor per row and no applicants, as CSV, a workbook or JSON records
+  (:mod:`casegraph.read.records`); read as a ledger is, with ``form`` ``list``.
 
 A workbook's sheets are found by their names, else by their content (the
 headers under the title rows), so a ledger on ``Sheet1`` is read as one.
@@ -29,10 +32,11 @@ import pandas as pd
 from casegraph import contract as C
 from casegraph.contract import CASES, JUDGES, LEDGER, PARTIES, TABLES, Table
 from casegraph.errors import InputError
-from casegraph.read.files import (EXCEL_CELL_LIMIT, READ_ERROR, WORKBOOK_SUFFIXES, _column, _header_row, read_csv,
-                                  read_sheet, workbook_sheets)
+from casegraph.read.files import (EXCEL_CELL_LIMIT, READ_ERROR, WORKBOOK_SUFFIXES, _column, _finish, _header_row,
+                                  read_csv, read_sheet, workbook_sheets)
 from casegraph.read.layout import Column, Layout, Tables
 from casegraph.read.ledger import split_ledger, split_names
+from casegraph.read.records import JSON_SUFFIXES, read_json_records
 
 __all__ = ["EXCEL_CELL_LIMIT", "READ_ERROR", "Column", "InputError", "Layout", "Tables", "read_export",
            "split_names"]
@@ -65,8 +69,11 @@ def read_export(source: str | Path, judges: str | Path | None = None) -> Tables:
                 raise InputError(f"{source}: no 案号 column in its first rows, so not a ledger; give a folder of CSV "
                                  "files or an .xlsx workbook (an export), or a ledger .csv") from None
             tables = _ledger([ledger])
+        elif suffix in JSON_SUFFIXES:
+            tables = _ledger([_json(source)])
         else:
-            raise InputError(f"{source}: give a folder of CSV files, an .xlsx/.xls workbook or a ledger .csv")
+            raise InputError(f"{source}: give a folder of CSV files, an .xlsx/.xls workbook, a ledger or list .csv, "
+                             "or a list's JSON records (.json, .jsonl)")
     else:
         tables = Tables()
         for table in TABLES:
@@ -148,8 +155,46 @@ def _workbook(path: Path) -> Tables:
     return tables
 
 
+def _json(path: Path) -> tuple[pd.DataFrame, Layout]:
+    """A list's JSON records as a ledger table; ``row`` is the record's
+    number, and a record has no cell letters."""
+    try:
+        df, layout = _finish(read_json_records(path), LEDGER, str(path), text=True, label=path.name)
+    except InputError as e:
+        if "missing required column" not in str(e):
+            raise
+        raise InputError(f"{path}: its records have no case number (caseCode or 案号), so not a list of cases") from None
+    df["row"] -= 1
+    for c in layout.columns:
+        c.letter = ""
+    layout.header_row = 0
+    return df, layout
+
+
+# What a published list's own columns say it is (the first found names it).
+LIST_NAMES = (("失信被执行人名单", ("失信被执行人行为具体情形", "disruptTypeName", "失信情形", "生效法律文书确定的义务")),
+              ("限制消费人员名单", ("限制消费", "限消", "限高")),
+              ("终本案件名单", ("终本日期", "终结本次执行日期", "未履行金额", "终本")))
+
+
+def list_name(layouts) -> str:
+    """The kind of published list the headers say a file is, '' when they
+    do not tell (a list of debtors all the same).
+
+    >>> list_name([Layout("shixin.csv", "ledger", 1, [Column("A", "失信被执行人行为具体情形", "")])])
+    '失信被执行人名单'
+    """
+    headers = [c.header for lay in layouts for c in lay.columns]
+    for name, marks in LIST_NAMES:
+        if any(m in h for h in headers for m in marks):
+            return name
+    return ""
+
+
 def _ledger(reads: list[tuple[pd.DataFrame, Layout]]) -> Tables:
-    """A ledger's sheets (or CSV) as an export's cases and parties."""
+    """A ledger's sheets (or CSV), or a list's, as an export's cases and
+    parties. A table with debtors and no applicant column is a published
+    list (form ``list``)."""
     layouts = {lay.source: lay for _, lay in reads}
     for lay in layouts.values():
         if not (lay.column("applicant") or lay.column("debtor")):
@@ -159,4 +204,8 @@ def _ledger(reads: list[tuple[pd.DataFrame, Layout]]) -> Tables:
     cases, parties, warnings = split_ledger(ledger, layouts)
     if READ_ERROR in ledger:
         cases[READ_ERROR] = ledger[READ_ERROR].fillna("").to_numpy()
-    return Tables({CASES.name: cases, PARTIES.name: parties}, layouts, form="ledger", warnings=warnings)
+    listed = not any(lay.column("applicant") for lay in layouts.values())
+    tables = Tables({CASES.name: cases, PARTIES.name: parties}, layouts, form="list" if listed else "ledger",
+                    warnings=warnings)
+    tables.list_name = list_name(layouts.values()) if listed else ""
+    return tables

@@ -73,19 +73,21 @@ class Layout:
         """The cell (``F12``) of column ``name`` in Excel row ``row``; '' if
         no header became that column."""
         c = self.column(name)
-        return f"{c.letter}{row}" if c else ""
+        return f"{c.letter}{row}" if c and c.letter else ""
 
 
 class Tables(dict):
     """The tables read from one input, by name (cases, parties, assets,
     judges), each with ``row`` (the Excel row) and ``sheet`` (the
     :attr:`Layout.source` it came from); ``layouts`` holds how each file or
-    sheet was understood, by source; ``form`` is ``export`` or ``ledger``;
-    ``warnings`` are the reader's own (an ID count that does not match the
+    sheet was understood, by source; ``form`` is ``export``, ``ledger`` or ``list``;
+    ``form`` ``list`` is a published list of debtors (one per row, no
+    applicants); ``warnings`` are the reader's own (an ID count that does not match the
     names of its cell), with contract.OUTPUTS['warnings'] columns."""
 
     def __init__(self, tables=(), layouts=None, form: str = "export", warnings: pd.DataFrame | None = None):
         super().__init__(tables)
         self.layouts: dict[str, Layout] = dict(layouts or {})
         self.form = form
+        self.list_name = ""  # a published list's kind (失信被执行人名单…), when form is "list"
         self.warnings = warnings if warnings is not None else pd.DataFrame(columns=list(C.OUTPUTS["warnings"].columns))

@@ -31,7 +31,7 @@ from casegraph.read.layout import Layout
 _SEPARATOR = re.compile(rf"[{C.NAME_SEPARATORS}]+(?![^(（\[【〔]*[)）\]】〕])")
 _ANY_SEPARATOR = f"[{C.NAME_SEPARATORS}]"
 # ledger_column: the role column a name came from (casegraph.normalise.clean.Where).
-PARTY_COLUMNS = ["row", "sheet", "case_no", "role", "name", "id_no", "kind", "ledger_column"]
+PARTY_COLUMNS = ["row", "sheet", "case_no", "role", "name", "id_no", "kind", "representative", "ledger_column"]
 WARNING_COLUMNS = list(C.OUTPUTS["warnings"].columns)
 
 
@@ -58,6 +58,13 @@ def split_ledger(ledger: pd.DataFrame, layouts: dict[str, Layout]) -> tuple[pd.D
     roles = [*C.LEDGER_ROLES, ("other", None, None)]
     n = len(ledger)
     present = {c.field for lay in layouts.values() for c in lay.columns} if layouts else set(ledger.columns)
+    if "id_no" in present and "id_no" in ledger and "applicant" not in present and "debtor_id" not in present:
+        # A list of one debtor per row (失信, 限制消费, 终本): its ID column, headed without a
+        # role (身份证号码/组织机构代码), can only be the debtor's.
+        ledger = ledger.assign(debtor_id=ledger["id_no"])
+        present = present | {"debtor_id"}
+    representative = ledger["representative"].astype(object) if "representative" in ledger and \
+        "representative" in present else pd.Series("", index=ledger.index, dtype=object)
     for names_col, ids_col, role in roles:
         if names_col not in ledger or names_col not in present:
             continue
@@ -75,8 +82,10 @@ def split_ledger(ledger: pd.DataFrame, layouts: dict[str, Layout]) -> tuple[pd.D
         one = ~several & pc.not_equal(stripped, "").to_numpy(zero_copy_only=False)
         base = ledger.loc[one, ["row", "sheet", "case_no"]]
         k = int(one.sum())
+        # The representative (法定代表人) is of the one debtor a row names, never of several.
+        rep = representative[one].to_numpy(dtype=object) if names_col == "debtor" else np.full(k, "", dtype=object)
         part = {"role": _pick(role, one, k), "name": stripped.filter(pa.array(one)).to_numpy(zero_copy_only=False),
-                "kind": np.full(k, ""), "ledger_column": np.full(k, names_col)}
+                "kind": np.full(k, ""), "representative": rep, "ledger_column": np.full(k, names_col)}
         frames.append(base.assign(id_no=ids[one], **{c: _text_column(v.astype(object), base.index) for c, v in part.items()}))
         if several.any():
             part, warned = _several(ledger[several], names[several], ids[several], _pick(role, several, int(several.sum())),
@@ -130,7 +139,7 @@ def _several(rows: pd.DataFrame, names: pd.Series, ids: pd.Series, role, names_c
                 "warning": f"{len(ns)} names but {len(ds)} ID numbers in one cell: the IDs were not used"})
             ds = []
         ds = ds or [""] * len(ns)
-        out += [(idx, row, sheet, case_no, rl, n, d, "", names_col) for n, d in zip(ns, ds)]
+        out += [(idx, row, sheet, case_no, rl, n, d, "", "", names_col) for n, d in zip(ns, ds)]
     cols = list(zip(*out)) if out else [()] * (len(PARTY_COLUMNS) + 1)
     # object arrays, not lists: pandas would make Arrow strings of lists, and every later step convert them back
     index = np.array(cols[0], dtype=np.int64)

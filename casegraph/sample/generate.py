@@ -29,10 +29,20 @@ from casegraph.sample.vocabulary import CAUSE_NAMES, STATUSES
 MIN_CASES = 400
 
 
+# Columns a court's own export lacks, so a sample has none: the enforcing
+# court (its cases' numbers say it), a company's legal representative.
+NOT_SAMPLED = ("court", "representative")
+
+
+def sample_columns(table) -> list[str]:
+    """The columns of ``table`` a sample writes, in the contract's order."""
+    return [c for c in table.columns if c not in NOT_SAMPLED]
+
+
 def _write_csv(path: Path, table, cols: dict, chinese: bool, encoding: str):
     """Plain CSV: no field contains a comma, quote or line break (checked on the joined text)."""
-    headers = [aliases[0] if chinese else c for c, aliases in table.columns.items()]
-    columns = [cols[c] for c in table.columns]
+    headers = [table.columns[c][0] if chinese else c for c in sample_columns(table)]
+    columns = [cols[c] for c in sample_columns(table)]
     n = len(columns[0])
     text = "\n".join([",".join(headers)] + list(map(",".join, zip(*columns)))) + "\n"
     if text.count(",") != (n + 1) * (len(headers) - 1) or text.count("\n") != n + 1 or '"' in text:

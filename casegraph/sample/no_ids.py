@@ -44,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from casegraph import contract as C
-from casegraph.sample.generate import make_sample
+from casegraph.sample.generate import make_sample, sample_columns
 from casegraph.sample.vocabulary import APP, DEB, GIVEN, GIVEN_W, ONGOING, SURNAME_W, SURNAMES
 
 # Rare names: compound surnames and given names the base sample never draws.
@@ -66,7 +66,7 @@ def make_sample_without_person_ids(n_cases: int, out_dir: Path, seed: int = 7, j
     out_dir = Path(out_dir)
     truth = make_sample(n_cases, out_dir, seed=seed, judges=judges, chinese_headers=chinese_headers,
                         encoding=encoding, force=force)
-    headers = {t.name: [aliases[0] if chinese_headers else c for c, aliases in t.columns.items()]
+    headers = {t.name: [t.columns[c][0] if chinese_headers else c for c in sample_columns(t)]
                for t in (C.CASES, C.PARTIES)}
     read = {t.name: pd.read_csv(out_dir / t.filename, dtype=str, keep_default_na=False, encoding=encoding)
             for t in (C.CASES, C.PARTIES)}

@@ -235,7 +235,8 @@ def _first(cell: str, n: int = 3) -> str:
 
 def summary_rows(s: dict) -> list[tuple[str, str]]:
     acc, rej = s.get("accepted", {}), s.get("rejected", {})
-    offsets = s.get("offsets", {})
+    none = s.get("no_applicants")
+    offsets = s.get("offsets") or {}
     rows = [
         ("Cases 案件", acc.get("cases")),
         ("Party rows 当事人记录", acc.get("parties")),
@@ -245,10 +246,13 @@ def summary_rows(s: dict) -> list[tuple[str, str]]:
         ("Rows rejected", sum(rej.values()) if rej else 0),
         ("Warnings", s.get("warnings")),
         ("Common debtors 共同被执行人", s.get("common_debtors")),
-        ("Repeat applicants 重复申请人", s.get("repeat_applicants")),
-        ("of them mass applicants", s.get("mass_applicants")),
-        ("Bilateral offsets 双方互负债务", offsets.get("bilateral", 0)),
-        ("Offset cycles 多方循环债务", offsets.get("multilateral", 0)),
+        ("of them across courts (提级执行/协同执行)", s.get("cross_court_debtors")),
+        ("Debtors sharing a legal representative 关联企业", s.get("shared_representatives")),
+        *((("Applicants 申请执行人", "none in the input 输入中没有申请执行人: " + none),) if none else (
+            ("Repeat applicants 重复申请人", s.get("repeat_applicants")),
+            ("of them mass applicants", s.get("mass_applicants")),
+            ("Bilateral offsets 双方互负债务", offsets.get("bilateral", 0)),
+            ("Offset cycles 多方循环债务", offsets.get("multilateral", 0)))),
         ("Shared assets 同一执行标的物", s.get("shared_assets")),
         ("Bundles 关联案件组", s.get("bundles")),
         ("Cases in bundles", s.get("cases_in_bundles")),

@@ -26,12 +26,13 @@ import pandas as pd
 from casegraph import contract as C
 from casegraph.write.files import text_cells
 
-ORDER = ("common_debtors", "repeat_applicants", "offsets", "shared_assets", "bundles", "assignments", "rejected",
+ORDER = ("common_debtors", "repeat_applicants", "offsets", "shared_assets", "shared_representatives", "bundles", "assignments", "rejected",
          "warnings", "set_aside")
 MONEY = {"total_amount", "amount"}
 # Codes in a few columns, as a clerk reads them.
 VALUES = {"kind": {"bilateral": "双方互负", "multilateral": "多方循环"},
           "mass_applicant": {True: "是", False: "否", "True": "是", "False": "否"},
+          "cross_court": {True: "是", False: "否", "True": "是", "False": "否"},
           "source": {"cases": "案件", "parties": "当事人", "assets": "财产", "judges": "法官"}}
 EXCEL_ROWS = 1_048_576  # a sheet's limit: larger tables go on over several sheets
 
@@ -143,8 +144,12 @@ def _overview(book, s: dict, head) -> None:
             ("当事人记录", acc.get("parties")), ("识别出的当事人", s.get("resolved_parties")),
             ("未采用的行", sum(rej.values()) if rej else 0), ("提示", s.get("warnings")),
             ("其他诉讼地位（未分析）", s.get("set_aside", {}).get("parties")),
-            ("共同被执行人", s.get("common_debtors")), ("重复申请人", s.get("repeat_applicants")),
-            ("互负债务", sum(s.get("offsets", {}).values())), ("共同财产", s.get("shared_assets")),
+            ("共同被执行人", s.get("common_debtors")), ("其中跨法院（提级执行/协同执行候选）", s.get("cross_court_debtors")),
+            ("法定代表人相同的被执行人（关联企业）", s.get("shared_representatives")),
+            *((("申请执行人", "输入中没有申请执行人（公布的被执行人名单）：无法查找重复申请人和互负债务"),)
+              if s.get("no_applicants") else
+              (("重复申请人", s.get("repeat_applicants")), ("互负债务", sum((s.get("offsets") or {}).values())))),
+            ("共同财产", s.get("shared_assets")),
             ("关联案件组", s.get("bundles")), ("关联案件组中的案件", s.get("cases_in_bundles"))]
     if s.get("assigned") is not None:
         rows += [("已分案", s.get("assigned")), ("无法官可分", s.get("unassigned"))]
@@ -153,5 +158,7 @@ def _overview(book, s: dict, head) -> None:
     sheet.set_column(0, 0, 26)
     for i, (k, v) in enumerate(rows, start=1):
         sheet.write_string(i, 0, k)
-        if v is not None:
+        if isinstance(v, str):
+            sheet.write_string(i, 1, v)
+        elif v is not None:
             sheet.write_number(i, 1, v)

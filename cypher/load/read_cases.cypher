@@ -2,4 +2,4 @@
 
 MATCH (c:Case)
 RETURN c.case_no AS case_no, c.filed_on AS filed_on, c.cause AS cause, c.amount AS amount,
-       c.status AS status, c.judge AS judge, c.type_code AS type_code
+       c.status AS status, c.judge AS judge, c.court AS court, c.type_code AS type_code

@@ -68,11 +68,18 @@ def shared_assets(db: Database, options: C.Options) -> pd.DataFrame:
     return finish.shared_assets(_run(db, "shared_assets", options))
 
 
+def shared_representatives(db: Database, options: C.Options) -> pd.DataFrame:
+    """See :func:`casegraph.find.embedded.shared_representatives` and ``cypher/shared_representatives.cypher``."""
+    return finish.shared_representatives(db.read(statement("shared_representatives"),
+                                                  {**defaults("shared_representatives"), "person_kind": C.PERSON}))
+
+
 def links(db: Database, options: C.Options) -> pd.DataFrame:
     """The case–link edges of bundles (``cypher/bundles.cypher``), as
     :meth:`casegraph.graph.CaseGraph.links` gives them."""
     r = _run(db, "bundles", options)
-    return r[["case_no", "link"]] if len(r) else pd.DataFrame({"case_no": pd.Series(dtype=str), "link": pd.Series(dtype=str)})
+    return r[["case_no", "link", "court"]] if len(r) else pd.DataFrame(
+        {"case_no": pd.Series(dtype=str), "link": pd.Series(dtype=str), "court": pd.Series(dtype=str)})
 
 
 def bundles(db: Database, options: C.Options) -> pd.DataFrame:
@@ -109,6 +116,7 @@ def find_all(db: Database, options: C.Options | None = None) -> dict[str, pd.Dat
         "common_debtors": common_debtors(db, options),
         "offsets": offsets(db, options),
         "shared_assets": shared_assets(db, options),
+        "shared_representatives": shared_representatives(db, options),
         "bundles": bundles(db, options),
         "candidates": candidates(db, options),
     }

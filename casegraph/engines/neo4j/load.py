@@ -65,7 +65,7 @@ META = "casegraph"
 # What a (:PartyRecord) keeps: enough to resolve it again with a later export,
 # never the ID itself (RECORD_PROPS, from touched.py). ``n``: how many rows of the export carried it.
 PARTY_PROPS = ["party_id", "name", "kind", "id_masked", "n_records", "rules"]
-CASE_PROPS = ["case_no", "filed_on", "cause", "amount", "status", "judge", "type_code"]
+CASE_PROPS = ["case_no", "filed_on", "cause", "amount", "status", "judge", "court", "type_code"]
 # Relationship types cannot be parameters: the role statements
 # (cypher/load/roles.cypher) get theirs from this fixed table, never from data.
 ROLE_TYPES = {C.APPLICANT: "APPLICANT_IN", C.DEBTOR: "DEBTOR_IN"}
@@ -201,6 +201,8 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
         _write_plan(db, plan, graph.options, bar, batch, clock, keep, written=report.bulk)
     finally:
         bar.close()
+    with clock("representatives"):
+        _write_representatives(db, resolved.records, batch)
     n = lambda pair: len(pair[0]) + len(pair[1])  # noqa: E731
     report.written = {"parties": n(plan.parties), "cases": n(plan.cases), "records": n(plan.records),
                       "roles": len(plan.roles_added), "assets": n(plan.assets), "attachments": n(plan.attaches),
@@ -211,6 +213,19 @@ def _load(db: Database, graph: CaseGraph, resolved: Resolved, progress: bool, ba
     report.read = {"records": len(old["records"]) + context, "changeable": len(old["records"]), "context": context,
                    "parties": len(old["parties"])}
     return report
+
+
+def _write_representatives(db: Database, records: pd.DataFrame, batch: int) -> None:
+    """Who represents each of the export's debtors (法定代表人), on its
+    record: written apart from the records, as it takes no part in
+    resolving them (a later export that names none keeps what was written)."""
+    if "representative" not in records:
+        return
+    rows = records.loc[records["representative"].fillna("").astype(str) != "", ["record_key", "representative"]]
+    write = statement("load/representatives")
+    rows = rows.drop_duplicates("record_key")
+    for i in range(0, len(rows), batch):
+        db.write(write, {"rows": rows.iloc[i:i + batch].to_dict("records")})
 
 
 def _write_plan(db: Database, plan: _Plan, options: C.Options, bar, batch: int, clock: _Clock,
@@ -338,8 +353,8 @@ def _assets(assets: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
 
 def _judges(judges: pd.DataFrame) -> pd.DataFrame:
     if judges.empty:
-        return pd.DataFrame(columns=["judge", "team", "capacity"])
-    j = judges[["judge", "team", "capacity"]].copy()
+        return pd.DataFrame(columns=["judge", "team", "capacity", "court"])
+    j = judges.reindex(columns=["judge", "team", "capacity", "court"]).fillna({"court": ""})
     j["capacity"] = j["capacity"].astype(object).where(j["capacity"].notna(), None)
     return j
 
