@@ -11,7 +11,7 @@ In a kit (``neo4j/``)::
 
 :func:`install` puts them where :mod:`casegraph.engines.neo4j.server` looks
 for a build (``<cache>/neo4j-<fingerprint>/target/``). The install scripts
-run it as ``python -m casegraph.kit.jars KIT/neo4j``; the cache is the one
+run it as ``python -m casegraph.kit.install KIT/neo4j``; the cache is the one
 :func:`casegraph.resources.cache_dir` names (``CASEGRAPH_CACHE``, else
 ``~/.cache/casegraph``, ``%LOCALAPPDATA%\\casegraph`` on Windows).
 """
@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
-from casegraph.errors import CasegraphError, KitError
+from casegraph.errors import KitError
 
 _LICENCES = ("META-INF/LICENSE.txt", "META-INF/NOTICE.txt", "META-INF/LICENSES.txt")
 _NEO4J_JAR = re.compile(r"neo4j-(\d+\.\d+\.\d+)\.jar")
@@ -83,21 +82,3 @@ def install(kit_neo4j: Path) -> Path:
     shutil.copytree(kit_neo4j / "licenses", lib.parent / "licenses", dirs_exist_ok=True)
     (lib / server.APP_JAR).touch()  # newer than anything in the cache folder: the build is current
     return lib
-
-
-def main(argv: list[str]) -> int:
-    """``python -m casegraph.kit.jars KIT/neo4j``: what the install scripts run."""
-    if len(argv) != 1:
-        print("usage: python -m casegraph.kit.jars KIT/neo4j", file=sys.stderr)
-        return 2
-    try:
-        lib = install(Path(argv[0]))
-    except (CasegraphError, OSError) as e:
-        print(f"casegraph: error: {e}", file=sys.stderr)
-        return 1
-    print(f"Neo4j jars in {lib}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -10,7 +10,7 @@ who double-clicks. Each one:
 2. makes a virtual environment (``~/casegraph``, ``%LOCALAPPDATA%\\casegraph\\venv``);
 3. installs the kit's wheels with no index, each checked against its
    SHA-256 in the lock of that Python version;
-4. puts the prebuilt Neo4j into casegraph's cache (``casegraph.kit.jars``);
+4. puts the prebuilt Neo4j into casegraph's cache (``casegraph.kit.install``);
 5. runs ``casegraph demo`` as the check, and says whether Java 17+ is there.
 
 Exit codes: 0 installed and checked, 1 a step failed (its output above says
@@ -54,7 +54,7 @@ echo "== 2/4 安装 wheel (不联网, 逐个核对 SHA-256)"
 PIP_CONFIG_FILE=/dev/null "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-index \
     --find-links "$KIT/wheels" --require-hashes -r "$LOCK"
 echo "== 3/4 本地 Neo4j (预先构建, 不需要 Maven)"
-"$VENV/bin/python" -m casegraph.kit.jars "$KIT/neo4j"
+"$VENV/bin/python" -m casegraph.kit.install "$KIT/neo4j"
 echo "== 4/4 检查: casegraph demo"
 "$VENV/bin/casegraph" demo --out "$VENV/demo"
 if command -v java >/dev/null 2>&1 || [ -n "${JAVA_HOME:-}" ]; then
@@ -100,7 +100,7 @@ $vpy = Join-Path $Venv 'Scripts\python.exe'
 $env:PIP_CONFIG_FILE = 'NUL'
 Invoke-Step '2/4 安装 wheel (不联网, 逐个核对 SHA-256)' $vpy @('-m', 'pip', 'install', '--quiet',
     '--disable-pip-version-check', '--no-index', '--find-links', (Join-Path $Kit 'wheels'), '--require-hashes', '-r', $lock)
-Invoke-Step '3/4 本地 Neo4j (预先构建, 不需要 Maven)' $vpy @('-m', 'casegraph.kit.jars', (Join-Path $Kit 'neo4j'))
+Invoke-Step '3/4 本地 Neo4j (预先构建, 不需要 Maven)' $vpy @('-m', 'casegraph.kit.install', (Join-Path $Kit 'neo4j'))
 Invoke-Step '4/4 检查: casegraph demo' (Join-Path $Venv 'Scripts\casegraph.exe') @('demo', '--out', (Join-Path $Venv 'demo'))
 if ((Get-Command java -ErrorAction SilentlyContinue) -or $env:JAVA_HOME) {
     Write-Host 'Java 已找到 (Neo4j 引擎需要 Java 17+)'
