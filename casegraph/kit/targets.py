@@ -72,6 +72,6 @@ PLATFORMS = {
 
 def current_platform() -> str:
     """The kit for this machine: ``windows`` on Windows, else ``linux``."""
-    import sys
+    from casegraph import system
 
-    return "windows" if sys.platform == "win32" else "linux"
+    return "windows" if system.windows() else "linux"

@@ -41,8 +41,8 @@ no Java.
 
 On Windows: the JVM is started detached in a process group of its own;
 ``stop`` ends it (Windows has no SIGTERM) and the next start recovers the
-store from its transaction log; its classpath goes in an argument file
-(``java @file``), as the command line of 200 jars' full paths would near
+store from its transaction log; its classpath is one jar whose manifest
+names the others, as the command line of 200 jars' full paths would near
 Windows' 32,767-character limit; the data directory is not chmod-ed (Windows
 has no owner-only mode bits): its default is in the user's profile
 (``%LOCALAPPDATA%``), whose ACL admits that user, SYSTEM and administrators.
@@ -57,7 +57,6 @@ import shutil
 import socket
 import stat
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +64,7 @@ from pathlib import Path
 import psutil
 from filelock import FileLock
 
+from casegraph import system
 from casegraph.errors import JavaMissing, ServerError
 from casegraph.resources import cache_dir, maven_fingerprint, maven_project
 
@@ -102,8 +102,6 @@ LOG_FILE = "neo4j.log"
 _LOCK_FILE = ".casegraph-neo4j.lock"
 APP_JAR = "casegraph-neo4j.jar"
 _APP_JAR = APP_JAR
-# On Windows the classpath is handed to java in this file (``java @file``).
-_ARGS_FILE = MAVEN_DIR / "target" / "classpath.args"
 JAVA_MIN = 17
 
 _STOP_TIMEOUT = 60.0
@@ -176,14 +174,9 @@ def default_data_dir() -> Path:
     env = os.environ.get("CASEGRAPH_NEO4J_DATA")
     if env:
         return Path(env).expanduser()
-    if _windows() and os.environ.get("LOCALAPPDATA"):
+    if system.windows() and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "casegraph" / "neo4j"
     return Path.home() / ".local" / "share" / "casegraph" / "neo4j"
-
-
-def _windows() -> bool:
-    # The one test of the OS in this module, so that a test can patch it.
-    return sys.platform == "win32"
 
 
 # ---------------------------------------------------------------- build
@@ -275,23 +268,19 @@ def _classpath() -> str:
     # An explicit list rather than lib/*: jars of an older build that are
     # still in lib/ stay off it, and the search order is Maven's, not the
     # directory's.
-    return (";" if _windows() else ":").join(str(p) for p in classpath_jars())
+    return (";" if system.windows() else ":").join(str(p) for p in classpath_jars())
 
 
 def _classpath_args() -> list[str]:
-    """The java options that give the classpath. On Windows an argument file
-    (``@file``): 200 jars' full paths come near the 32,767 characters a
-    command line may hold. Java reads the file in the system's code page
-    (GBK on a Chinese Windows), with ``/`` for ``\\`` (a backslash escapes
-    inside its quotes)."""
-    if not _windows():
+    """The java options that give the classpath: ``-cp`` and every jar; on
+    Windows one jar whose manifest names the others
+    (:mod:`casegraph.engines.neo4j.classpath`), as 200 jars' full paths come
+    near the 32,767 characters a Windows command line may hold."""
+    if not system.windows():
         return ["-cp", _classpath()]
-    import locale
+    from casegraph.engines.neo4j.classpath import pathing_jar
 
-    text = '-cp "' + _classpath().replace("\\", "/") + '"\n'
-    _ARGS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    _ARGS_FILE.write_text(text, encoding=locale.getpreferredencoding(False), errors="strict")
-    return [f"@{_ARGS_FILE}"]
+    return ["-cp", str(pathing_jar(LIB_DIR, [p.name for p in classpath_jars()]))]
 
 
 def _run_maven(cmd: list[str]) -> subprocess.CompletedProcess[str]:
@@ -486,7 +475,7 @@ def _java() -> str:
     """The java that runs the server: ``JAVA_HOME``'s, else the one on PATH;
     JavaMissing if there is none, or it is older than 17."""
     java_home = os.environ.get("JAVA_HOME")
-    exe = Path(java_home or ".") / "bin" / ("java.exe" if _windows() else "java")
+    exe = Path(java_home or ".") / "bin" / ("java.exe" if system.windows() else "java")
     java = str(exe) if java_home and exe.is_file() else shutil.which("java")
     if java is None:
         raise JavaMissing(f"Java {JAVA_MIN}+ is needed for the Neo4j engine only (no java on PATH, nor in JAVA_HOME); "
@@ -557,20 +546,25 @@ def _spawn(
     # The JVM gets a session (a process group on Windows) of its own, so
     # Ctrl-C in our terminal does not reach it, and it outlives this Python
     # process. While this process lives it is our child: _wait_gone reaps it.
-    # Every file it makes is its owner's only (umask 077): the store holds names.
-    if _windows():
-        detach = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS}
-    else:
-        detach = {"start_new_session": True, "umask": 0o077}
     try:
         with _private(log, "ab") as out:
             child = subprocess.Popen(cmd, cwd=data_dir, stdin=subprocess.DEVNULL, stdout=out,
-                                     stderr=subprocess.STDOUT, **detach)
+                                     stderr=subprocess.STDOUT, **_detached())
     except OSError as e:
         raise ServerError(f"could not launch {java}: {e.strerror or e}") from None
     pid = child.pid
     _CHILDREN[pid] = child
     return ServerInfo(pid=pid, port=port, uri=f"neo4j://{HOST}:{port}", data_dir=data_dir), offsets
+
+
+def _detached() -> dict:
+    """Popen's options for a server that outlives this process and never
+    sees its terminal's Ctrl-C: on Windows a process group of its own with
+    no console; elsewhere a session of its own, every file it makes its
+    owner's only (umask 077: the store holds names)."""
+    if system.windows():
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS}
+    return {"start_new_session": True, "umask": 0o077}
 
 
 # Neo4j reports a database that failed to start (a corrupt store) here, not
@@ -791,7 +785,7 @@ def _write_port(data_dir: Path, port: int) -> None:
 
 def _port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        if not _windows():  # as the JVM binds: a connection in TIME_WAIT does not hold the port
+        if not system.windows():  # as the JVM binds: a connection in TIME_WAIT does not hold the port
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
@@ -805,7 +799,7 @@ def _make_private(data_dir: Path) -> None:
     0600): the store holds the court's names, and the password file opens it.
     A store made before casegraph did this is tightened here."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if _windows():
+    if system.windows():
         # No owner-only mode bits (chmod only sets read-only): the default
         # folder is in the user's profile, whose ACL keeps other users out.
         return
@@ -821,7 +815,7 @@ def _make_private(data_dir: Path) -> None:
 def _private(path: Path, mode: str):
     """``open(path, mode)``, creating the file for its owner only."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
-    return open(os.open(path, flags, 0o600), mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+    return open(os.open(path, flags, 0o600), mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}))
 
 
 @contextlib.contextmanager
