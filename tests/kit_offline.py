@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import urllib.parse
@@ -29,6 +30,7 @@ def main(kit: Path, work: Path) -> dict:
     steps["links"] = run(["ip", "-o", "link", "show"], os.environ)
     steps["routes"] = run(["ip", "route", "show"], os.environ)
     steps["routes6"] = run(["ip", "-6", "route", "show"], os.environ)
+    steps["outside"] = reach_out()
 
     fake = work / "fakebin"
     fake.mkdir(parents=True)
@@ -63,6 +65,18 @@ def main(kit: Path, work: Path) -> dict:
     steps["mvn_called"] = (work / "mvn-called").exists()
     steps["cache"] = sorted(str(p.relative_to(work / "cache")) for p in (work / "cache").glob("*/*"))
     return steps
+
+
+def reach_out() -> dict:
+    """What trying to leave the machine gives: PyPI by name, and an address."""
+    out = {}
+    for what, address in (("pypi.org", ("pypi.org", 443)), ("1.1.1.1", ("1.1.1.1", 443))):
+        try:
+            socket.create_connection(address, timeout=5).close()
+            out[what] = "connected"
+        except OSError as e:
+            out[what] = f"{type(e).__name__}: {e}"
+    return out
 
 
 def run(cmd, env, cwd=None, timeout=300) -> dict:

@@ -126,7 +126,9 @@ def test_linux_kit_installs_and_runs_with_no_network(linux_kit, tmp_path):
     work = tmp_path / "offline"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHONPATH", "NEO4J_", "CASEGRAPH_"))}
-    r = subprocess.run(["unshare", "-n", "--", sys.executable, str(ROOT / "tests" / "kit_offline.py"),
+    # As root a new network namespace; otherwise one inside a user namespace of our own (-r)
+    unshare = ["unshare", "-n", "--"] if os.geteuid() == 0 else ["unshare", "-r", "-n", "--"]
+    r = subprocess.run([*unshare, sys.executable, str(ROOT / "tests" / "kit_offline.py"),
                         str(report["folder"]), str(work)], capture_output=True, text=True, env=env, timeout=1800)
     assert r.returncode == 0, r.stderr[-3000:]
     steps = json.loads(r.stdout)
@@ -134,6 +136,7 @@ def test_linux_kit_installs_and_runs_with_no_network(linux_kit, tmp_path):
     links = steps["links"]["out"].strip().splitlines()
     assert len(links) == 1 and ": lo:" in links[0], links
     assert steps["routes"]["out"].strip() == "" and "default" not in steps["routes6"]["out"]
+    assert all(v != "connected" for v in steps["outside"].values()) and "gaierror" in steps["outside"]["pypi.org"]
 
     install = steps["install"]
     assert install["rc"] == 0, install
@@ -219,3 +222,42 @@ def test_windows_kit_has_every_dependency_and_builds_the_same_twice(tmp_path):
     assert (Path(again["folder"]) / "manifest.json").read_bytes() == (folder / "manifest.json").read_bytes()
     shutil.rmtree(tmp_path / "one")
     shutil.rmtree(tmp_path / "two")
+
+
+def _wheel(folder: Path, name: str, requires: list[str]) -> Path:
+    """A pure-Python wheel of nothing but its metadata."""
+    path = folder / f"{name}-1.0-py3-none-any.whl"
+    info = f"{name}-1.0.dist-info"
+    meta = "Metadata-Version: 2.1\nName: {}\nVersion: 1.0\n{}".format(
+        name, "".join(f"Requires-Dist: {r}\n" for r in requires))
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(f"{info}/METADATA", meta)
+        z.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        z.writestr(f"{info}/RECORD", "")
+    return path
+
+
+def test_a_dependency_without_a_wheel_for_the_platform_is_named(tmp_path, monkeypatch):
+    """From a local index (no PyPI): a dependency only Windows asks for and
+    none has a wheel of, and one published as source only."""
+    from casegraph.kit import wheels
+    from casegraph.kit.targets import PLATFORMS
+
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "onlysdist-1.0.tar.gz").write_bytes(b"not a wheel")
+    windows_only = _wheel(index, "needswin", ['winonly>=2; sys_platform == "win32"'])
+    source_only = _wheel(index, "needssdist", ["onlysdist"])
+    plain = _wheel(index, "plain", [])
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(index))
+
+    # pip on Linux judges the marker here and downloads nothing more; the wheels' markers, read for Windows, ask
+    r = wheels.resolve(windows_only, PLATFORMS["windows"], "3.12", tmp_path / "w")
+    assert len(r.missing) == 1 and r.missing[0].startswith("winonly (needed by needswin): "), r.missing
+    assert "no matching distribution found for winonly" in r.missing[0].lower()
+    assert wheels.resolve(windows_only, PLATFORMS["linux"], "3.12", tmp_path / "l").missing == []
+    r = wheels.resolve(source_only, PLATFORMS["linux"], "3.12", tmp_path / "s")
+    assert len(r.missing) == 1 and "onlysdist" in r.missing[0], r.missing
+    r = wheels.resolve(plain, PLATFORMS["windows"], "3.13", tmp_path / "p")
+    assert r.missing == [] and list(r.wheels) == ["plain"]
