@@ -158,7 +158,7 @@ def _samples(clean: Clean, n: int) -> pd.DataFrame:
     sides = {}
     for role, word in ((C.APPLICANT, "申请执行人"), (C.DEBTOR, "被执行人")):
         names = label[p["role"] == role].groupby(p["case_no"][p["role"] == role]).agg("、".join)
-        sides[word] = cases["case_no"].map(names).fillna("")
+        sides[word] = cases["case_no"].map(names).astype(object).fillna("")
     amount = cases["amount"].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
     return pd.DataFrame({"case_no": cases["case_no"], "filed_on": cases["filed_on"], "cause": cases["cause"],
                          "amount": amount, "status": cases["status"], "judge": cases["judge"],

@@ -289,7 +289,8 @@ FINDINGS = ("repeat_applicants", "common_debtors", "offsets", "shared_assets", "
 # The rules of casegraph.resolve that weigh evidence rather than read an ID
 # number: each can be switched off (Options.rules, --rules). The ID rules
 # (same_resident_id, same_credit_code) and the last one (unidentified) always apply.
-EVIDENCE_RULES = ("org_name_of_one_code", "masked_id_and_name", "same_org_name", "same_name_pair")
+EVIDENCE_RULES = ("same_org_code", "masked_credit_code", "org_name_of_one_code", "masked_id_and_name", "same_org_name",
+                  "same_name_masked_id", "same_name_pair")
 # The rule names a clerk's decision gives the records it moves.
 CLERK_CONFIRMED, CLERK_KEPT_APART = "clerk_confirmed", "clerk_kept_apart"
 

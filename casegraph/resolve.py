@@ -7,7 +7,7 @@ can ask "why are these the same?" and read the answer in
 ``party_records.csv``.
 
 >>> [r.name for r in RULES]
-['same_resident_id', 'same_credit_code', 'org_name_of_one_code', 'masked_id_and_name', 'same_org_name', 'same_name_pair', 'unidentified']
+['same_resident_id', 'same_credit_code', 'same_org_code', 'masked_credit_code', 'org_name_of_one_code', 'masked_id_and_name', 'same_org_name', 'same_name_masked_id', 'same_name_pair', 'unidentified']
 
 The evidence rules (``contract.EVIDENCE_RULES``) can be switched off
 (``Options.rules``, ``--rules``): :func:`rules_for` gives the rules of a run.
@@ -17,6 +17,8 @@ records apart that a rule linked (``clerk_kept_apart``).
 
 Keys, for anyone who indexes them (the Neo4j load): a record's match key is
 ``id:<keyed hash>`` (resident ID), ``uscc:<keyed hash>`` (credit code),
+``org:<keyed hash>`` (an organisation code no credit code in the data
+carries), ``masked:<name>\t<mask>`` (the same name and masked ID),
 ``orgname:<normalised name>``, ``pair:<court>\t<name>\t<counterparty>`` (the
 repeat pair; ``<court>`` as :func:`casegraph.normalise.caseno.court_code`
 gives it, ``<counterparty>`` the match key of the other side's record, or
@@ -45,7 +47,8 @@ from casegraph import contract as C
 from casegraph.contract import LIST_SEP
 from casegraph.names import name_share
 from casegraph.normalise.caseno import court_code
-from casegraph.normalise.identity import MASKED, RIC, USCC, hex_column, keyed_hash_column, secret_key
+from casegraph.normalise.identity import (IDENTIFIED, MASKED, ORG, RIC, USCC, hex_column, keyed_hash_column, mask,
+                                          org_of, secret_key)
 
 # 张某, 李某某, 欧阳某: a published judgment's stand-in identifies nobody.
 # Organisations too: 上海某某贸易有限公司.
@@ -78,14 +81,83 @@ def _named(r: pd.DataFrame) -> pd.Series:
     return ~r["name_norm"].str.contains(ANONYMISED)
 
 
+def _keyed(key: pd.Series, shown: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"key": key.astype(object), "shown": shown.astype(object)})
+
+
+def _same_org_code(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
+    """An organisation code (组织机构代码) is the organisation whose credit
+    code holds it in positions 9-17, when exactly one credit code of the
+    data does; else the organisation of that code (``org:``). The key shows
+    the code masked."""
+    org = taken.isna() & (r["id_status"] == ORG)
+    out = _keyed(pd.Series(None, index=r.index), pd.Series(None, index=r.index))
+    if not org.any():
+        return out
+    coded = r.loc[r["id_status"] == USCC, ["org_key", "id_key"]].drop_duplicates()
+    n = coded.groupby("org_key")["id_key"].nunique()
+    one = coded[coded["org_key"].map(n) == 1].drop_duplicates("org_key").set_index("org_key")["id_key"]
+    own = r.loc[org, "id_key"]
+    linked = own.map(one).astype(object)
+    out.loc[org, "key"] = np.where(linked.notna(), "uscc:" + linked.fillna(""), "org:" + own)
+    out.loc[org, "shown"] = "org:" + r.loc[org, "id_masked"]
+    return out
+
+
+# How many shown characters a masked credit code and a known code must both
+# show, and agree on, before the code can be said to fit.
+CODE_AGREES = 6
+
+
+def _code_patterns(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
+    """Every known code of the data (credit codes, organisation codes) as 18
+    characters in a credit code's places, what the records keep of it shown
+    and the rest ``*``, with the key of its organisation: what a masked
+    credit code is compared with."""
+    known = r[r["id_status"].isin([USCC, ORG]) & taken.notna()]
+    m, om = known["id_masked"].fillna(""), known["org_mask"].fillna("")
+    pattern = np.where(known["id_status"] == USCC, m.str.slice(0, 6) + "**" + om + m.str.slice(-1), "********" + om + "*")
+    return pd.DataFrame({"pattern": pattern, "key": taken[known.index].to_numpy()}).drop_duplicates()
+
+
+def _masked_credit_code(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
+    """A masked credit code (``91230199744***927K``) is the organisation of
+    the one known code whose kept characters agree with every character the
+    mask shows, on :data:`CODE_AGREES` places or more; two codes that fit
+    leave it unjoined. The key shows the mask."""
+    out = _keyed(pd.Series(None, index=r.index), pd.Series(None, index=r.index))
+    cand = taken.isna() & (r["id_status"] == MASKED) & _is_org(r) & (r["id_masked"].fillna("").str.len() == 18)
+    if not cand.any():
+        return out
+    known = _code_patterns(r, taken)
+    masks = pd.DataFrame({"rec": r.index[cand.to_numpy()], "mask": r.loc[cand, "id_masked"].to_numpy()})
+    # Blocked on the organisation code's last three, which every kept form shows.
+    masks["block"], known["block"] = masks["mask"].str.slice(14, 17), known["pattern"].str.slice(14, 17)
+    pairs = masks[~masks["block"].str.contains("*", regex=False)].merge(known, on="block")
+    if pairs.empty:
+        return out
+    a, b = _chars(pairs["mask"]), _chars(pairs["pattern"])
+    star = ord("*")
+    both = (a != star) & (b != star)
+    fits = pairs[~(both & (a != b)).any(axis=1) & (both.sum(axis=1) >= CODE_AGREES)]
+    n = fits.groupby("rec")["key"].nunique()
+    one = fits[fits["rec"].map(n) == 1].drop_duplicates("rec")
+    out.loc[one["rec"].to_numpy(), "key"] = one["key"].to_numpy()
+    out.loc[one["rec"].to_numpy(), "shown"] = ("masked:" + one["mask"]).to_numpy()
+    return out
+
+
 def _org_name_of_one_code(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
-    coded = pl.from_pandas(r.loc[(r["id_status"] == USCC) & _is_org(r), ["name_norm", "id_key"]]).unique()
+    # The organisations a code (credit or organisation code) made, by the key it gave them.
+    coded = r["id_status"].isin([USCC, ORG]) & _is_org(r) & taken.notna()
+    coded = pl.DataFrame({"name_norm": polars_text(r.loc[coded, "name_norm"]),
+                          "code": polars_text(taken[coded])}).unique()
     only = coded.filter(pl.col("name_norm").is_unique())  # names that one code carries
-    cand = taken.isna() & _is_org(r) & _named(r) & (r["id_status"] != USCC)
-    names = pl.from_pandas(r.loc[cand, ["name_norm"]])
-    code = names.join(only, on="name_norm", how="left", maintain_order="left")["id_key"]
+    cand = taken.isna() & _is_org(r) & _named(r) & ~r["id_status"].isin([USCC, ORG])
+    names = pl.DataFrame({"name_norm": polars_text(r.loc[cand, "name_norm"])})
+    code = names.join(only, on="name_norm", how="left", maintain_order="left")["code"]
     out = pd.Series(None, index=r.index, dtype=object)
-    out[cand.to_numpy()] = ("uscc:" + code).to_numpy()
+    out[cand.to_numpy()] = code.to_numpy()
     return out
 
 
@@ -127,6 +199,102 @@ def _chars(s: pd.Series) -> np.ndarray:
 
 def _same_org_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
     return ("orgname:" + r["name_norm"]).where(taken.isna() & _is_org(r) & _named(r))
+
+
+# Among how many people a namesake showing the same mask is looked for: a
+# county's (what a shown region code, the first six characters, pins down;
+# about 3,000 codes for the country), else those a court, a province or the
+# country draws on. Cases in one court make one person likelier, cases in
+# other provinces less (as candidates weigh it: casegraph.find.candidates.FACTOR).
+PEOPLE = {"region": 500_000, "court": 1_000_000, "province": 100_000_000, "country": 1_400_000_000}
+SCOPE_FACTOR = {"court": 0.25, "province": 1.0, "country": 4.0}
+
+
+def masked_coincidence(name: str, pattern: str, courts: list[str]) -> float:
+    """How many people other than the one meant are expected to carry
+    ``name`` and a number showing ``pattern``'s characters: the people it is
+    looked for among (:data:`PEOPLE`) × the name's share
+    (:func:`casegraph.names.name_share`) × the chance of each shown
+    character after the region (19/20 of a century together 1 in 2; any
+    other digit 1 in 10; a check character 1 in 11) × the courts' factor
+    (:data:`SCOPE_FACTOR`).
+
+    >>> f"{masked_coincidence('王文林', '63282219750***1812', ['北法']):.1e}"
+    '1.3e-07'
+    >>> masked_coincidence('王伟', '632822************', ['沪0113']) > 1
+    True
+    """
+    courts = sorted(set(courts))
+    coded = all(re.match(r"^.\d", c) for c in courts)  # 2016 court codes: the first character is the province
+    scope = "court" if len(courts) == 1 else "province" if coded and len({c[0] for c in courts}) == 1 else "country"
+    region = len(pattern) >= 15 and "*" not in pattern[:6]
+    chance = name_share(name) * SCOPE_FACTOR[scope]
+    shown = [i for i, c in enumerate(pattern) if c != "*" and i >= 6]
+    for i in shown:
+        if len(pattern) == 18 and i == 17:
+            chance /= 11
+        elif len(pattern) == 18 and i in (6, 7) and {6, 7} <= set(shown):
+            chance /= 2 ** 0.5  # 19 or 20: the two together say 1 bit
+        else:
+            chance /= 10
+    return PEOPLE["region" if region else "court" if scope == "court" else scope] * chance
+
+
+def _same_name_masked_id(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
+    """Persons of the same name whose masked IDs agree wherever both show a
+    character are one person, when a coincidence is unlikely: with ``λ``
+    namesakes expected to show the same (:func:`masked_coincidence`), the
+    records link if ``1 / (1 + λ)`` is at least :data:`PAIR_CONFIDENCE`.
+    Masks of one name that cannot all be one number (they disagree
+    somewhere) link only with an identical mask; an anonymised name (张某)
+    never links. What is not linked stays for review (candidates.csv).
+    The key holds the name and the masks' shown characters, nothing more."""
+    out = _keyed(pd.Series(None, index=r.index), pd.Series(None, index=r.index))
+    cand = taken.isna() & (r["kind"] == C.PERSON) & (r["id_status"] == MASKED) & _named(r)
+    if cand.sum() < 2:
+        return out
+    rec = pd.DataFrame({"name": r.loc[cand, "name_norm"].to_numpy(), "mask": r.loc[cand, "id_masked"].to_numpy(),
+                        "court": court_code(r.loc[cand, "case_no"]).to_numpy()}, index=r.index[cand.to_numpy()])
+    rec = rec[rec["name"].duplicated(keep=False)]
+    distinct = rec.drop_duplicates(["name", "mask"])
+    # Each distinct (name, mask) to the pattern of the person it belongs to.
+    pattern_of = {}
+    for name, grp in distinct.groupby("name", sort=False):
+        masks = grp["mask"].tolist()
+        comp = pd.DataFrame({"comp": 0, "mask": masks})
+        if len(masks) == 1 or not len(disagreeing_masks(comp)):
+            merged = _merged(masks)
+            pattern_of.update({(name, m): merged for m in masks})
+        else:
+            pattern_of.update({(name, m): m for m in masks})  # only the identical mask
+    rec["pattern"] = [pattern_of[(n, m)] for n, m in zip(rec["name"], rec["mask"])]
+    per = rec.groupby(["name", "pattern"], sort=False)
+    size = per["mask"].transform("size")
+    rec = rec[size >= 2]
+    if rec.empty:
+        return out
+    people = rec.groupby(["name", "pattern"], sort=False).agg(courts=("court", lambda c: sorted(set(c) - {""})),
+                                                              masks=("mask", lambda m: sorted(set(m))))
+    likely = {k for k, c, m in zip(people.index, people["courts"], people["masks"])
+              if 1 / (1 + masked_coincidence(k[0], _shown_by_all(m, k[1]), c)) >= PAIR_CONFIDENCE}
+    rec = rec[np.array([k in likely for k in zip(rec["name"], rec["pattern"])], dtype=bool)]
+    out.loc[rec.index, "key"] = ("masked:" + rec["name"] + "\t" + rec["pattern"]).to_numpy()
+    out.loc[rec.index, "shown"] = (rec["name"] + "|" + rec["pattern"]).to_numpy()
+    return out
+
+
+def _merged(masks: list[str]) -> str:
+    """Masks that agree, as one: every character any of them shows."""
+    if len({len(m) for m in masks}) != 1:
+        return masks[0]
+    return "".join(next((c for c in chars if c != "*"), "*") for chars in zip(*masks))
+
+
+def _shown_by_all(masks: list[str], pattern: str) -> str:
+    """The characters every mask of a person shows (what a namesake must match)."""
+    if len({len(m) for m in masks}) != 1:
+        return pattern
+    return "".join(chars[0] if len(set(chars)) == 1 else "*" for chars in zip(*masks))
 
 
 def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Options().hub_threshold) -> pd.DataFrame:
@@ -200,7 +368,8 @@ def _pair_pass(r: pd.DataFrame, taken: pd.Series, hub_threshold: int, base: pl.D
         subject=pl.col("named_person") & pl.col("taken").is_null(),
         # Persons already one party (by ID, or by a pair of an earlier pass) that others of their name may join.
         anchor=pl.col("named_person") & pl.col("taken").str.starts_with("id:").fill_null(False)
-        | pl.col("named_person") & pl.col("taken").str.starts_with("pair:").fill_null(False),
+        | pl.col("named_person") & pl.col("taken").str.starts_with("pair:").fill_null(False)
+        | pl.col("named_person") & pl.col("taken").str.starts_with("masked:").fill_null(False),
         # Each record as the other side sees it: its party's key, else its name.
         token=pl.when(pl.col("taken").is_not_null()).then(pl.col("taken"))
         .when(pl.col("named")).then(pl.lit("name:") + pl.col("name")))
@@ -312,11 +481,18 @@ def _unidentified(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
 RULES: tuple[Rule, ...] = (
     Rule("same_resident_id", "the same valid resident ID (GB 11643 check character)", _by_id(RIC, "id:")),
     Rule("same_credit_code", "the same valid unified social credit code (GB 32100 check character)", _by_id(USCC, "uscc:")),
+    Rule("same_org_code", "a valid organisation code (GB 11714): the organisation of the one credit code holding it "
+         "in positions 9-17, else of that code", _same_org_code),
+    Rule("masked_credit_code", "a masked credit code whose shown characters agree with exactly one known code",
+         _masked_credit_code),
     Rule("org_name_of_one_code", "an organisation without a valid code, named exactly as the one coded organisation of that name",
          _org_name_of_one_code),
     Rule("masked_id_and_name", "a masked ID whose visible characters agree with exactly one identified person of the same name",
          _masked_id_and_name),
     Rule("same_org_name", "an organisation without a valid code: the same normalised name", _same_org_name),
+    Rule("same_name_masked_id", "persons of the same name whose masked IDs agree, where namesakes showing the same are "
+         "unlikely (by the name's frequency, the characters shown, one court or region); never an anonymised name",
+         _same_name_masked_id),
     Rule("same_name_pair", "a person without a valid ID, of the same name, facing the same counterparty in cases of "
          "the same court (the repeat pair); never an anonymised name, never through a mass applicant",
          _same_name_pair),
@@ -395,11 +571,14 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
     secret = key or secret_key()
     r = parties.copy()
     if "id_canonical" in r:
-        ident = r["id_status"].isin([RIC, USCC])
+        ident = r["id_status"].isin(IDENTIFIED)
         canonical = r["id_canonical"]
         r["id_key"] = keyed_hash_column(canonical[ident], secret).reindex(r.index, fill_value="")
+        org = r["id_status"] == ORG
         r["id_masked"] = (canonical.str.slice(0, 6) + "********" + canonical.str.slice(-4)).where(
-            ident, canonical.where(r["id_status"] == MASKED, ""))
+            ident & ~org, canonical.where(r["id_status"] == MASKED, ""))
+        r.loc[org, "id_masked"] = canonical[org].map(mask)
+        _org_columns(r, canonical, secret)
         r = r.drop(columns=["id_canonical"])  # from here on, only the keyed hash and the masked form
         # A record's identity that survives re-exports (row numbers do not);
         # pandas' row hash has a fixed key, so it is the same in every run.
@@ -408,6 +587,8 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
         r["record_key"] = hex_column(hashed.astype(">u8").view(np.uint8).reshape(-1, 8), "R").set_axis(r.index)
     # else: records kept earlier (the Neo4j engine's PartyRecord nodes) already
     # carry id_key, id_masked and record_key, and never the ID itself.
+    for c in ("org_key", "org_mask"):  # records of a database loaded before organisation codes were read
+        r[c] = r[c].fillna("") if c in r else ""
     taken = pd.Series(None, index=r.index, dtype=object)
     rule_of = pd.Series(None, index=r.index, dtype=object)
     shown = pd.Series(None, index=r.index, dtype=object)
@@ -426,6 +607,21 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
     r["rule"] = rule_of
     r["shown"] = shown
     return _settled(r, decided, secret)
+
+
+def _org_columns(r: pd.DataFrame, canonical: pd.Series, secret: bytes) -> None:
+    """What an organisation's number says of its organisation code (GB 11714),
+    kept beside the keyed hash: ``org_key``, the keyed hash of the code (of
+    a credit code's positions 9-17, of an organisation code itself), and
+    ``org_mask``, the code's first and last three (of a masked credit code,
+    what it shows there)."""
+    uscc, org = r["id_status"] == USCC, r["id_status"] == ORG
+    code = canonical.where(org, canonical.str.slice(8, 17).where(uscc, ""))
+    has = uscc | org
+    r["org_key"] = keyed_hash_column(code[has], secret).reindex(r.index, fill_value="")
+    masked_org = (r["id_status"] == MASKED) & (r["kind"] != C.PERSON) & (r["id_masked"].str.len() == 18)
+    code = code.where(has, r["id_masked"].str.slice(8, 17).where(masked_org, ""))
+    r["org_mask"] = (code.str.slice(0, 3) + "***" + code.str.slice(6, 9)).where(has | masked_org, "")
 
 
 def settle(resolved: Resolved, decided: pd.DataFrame, key: bytes | None = None) -> Resolved:
@@ -448,12 +644,13 @@ def _settled(r: pd.DataFrame, decided: pd.DataFrame | None, secret: bytes) -> Re
     # One id per party, never per row: an identified party's id comes from the
     # keyed hash of its number; other keys are hashed here (once per distinct key).
     match = r["match_key"].astype("str")
-    identified = match.str.startswith(("id:", "uscc:"))
-    hashed_key = np.where(match.str.startswith("id:"), match.str.slice(3, 15), match.str.slice(5, 17))
+    identified = match.str.startswith(("id:", "uscc:", "org:"))
+    hashed_key = np.where(match.str.startswith("id:"), match.str.slice(3, 15),
+                          np.where(match.str.startswith("org:"), match.str.slice(4, 16), match.str.slice(5, 17)))
     party_id = ("P" + pd.Series(hashed_key, index=r.index, dtype="str")).where(identified, "")
     party_id[~identified] = keyed_hash_column(match[~identified], secret, "P", 12)
     r["party_id"] = party_id
-    party_table, party_mask = _parties(r, r["id_status"].isin([RIC, USCC]))
+    party_table, party_mask = _parties(r, r["id_status"].isin(IDENTIFIED))
     # Why a record joined its party, shown without the number: the rule's key, masked.
     prefix = r["rule"].map(_KEY_PREFIX)
     r["key"] = (prefix + party_mask).where(prefix.notna(), r["shown"].fillna(r["match_key"]))
@@ -518,7 +715,7 @@ def _decide(r: pd.DataFrame, decided: pd.DataFrame) -> list[str]:
 
     for did, rows in decided[decided["decision"] == C.SAME].groupby("decision_id", sort=False):
         keys = {root(key_of[k]) for k in rows["record_key"] if k in key_of}
-        numbered = sorted(k for k in keys if k.startswith(("id:", "uscc:")))
+        numbered = sorted(k for k in keys if k.startswith(("id:", "uscc:", "org:")))
         if len(numbered) > 1:
             problems.append(f"{did}: not linked: its records carry {len(numbered)} different ID numbers")
             continue

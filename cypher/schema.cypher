@@ -7,7 +7,8 @@
 //   (:Case {case_no, filed_on, cause, amount, status, judge, court, type_code})
 //   (:Party {party_id, name, kind, id_masked, n_records, rules})
 //   (:PartyRecord {record_key, case_no, role, name, name_norm, kind, id_status,
-//                  id_key, id_masked, n, party_id, rule, key, representative})-[:OF]->(:Party)
+//                  id_key, id_masked, org_key, org_mask, n, party_id, rule, key,
+//                  representative})-[:OF]->(:Party)
 //   (:Party)-[:APPLICANT_IN]->(:Case)      (:Party)-[:DEBTOR_IN]->(:Case)
 //   (:Case)-[:ATTACHES {action, asset_type}]->(:Asset {asset_id, asset_type})
 //   (:Judge {judge, team, capacity})
@@ -16,7 +17,9 @@
 //   (:CasegraphMeta {name: 'casegraph', state, ...}) the loader's bookkeeping
 //   (:Decision {decision_id, decision, records, sides, ...})  a clerk's decision (decisions.cypher)
 // No full ID number is ever stored: id_key is a keyed hash, id_masked shows
-// the first 6 and last 4 characters.
+// the first 6 and last 4 characters (of an organisation code, the first and
+// last 3); org_key is the keyed hash of an organisation's code (GB 11714, in
+// a credit code or alone) and org_mask its first and last 3.
 
 CREATE CONSTRAINT case_no IF NOT EXISTS FOR (c:Case) REQUIRE c.case_no IS UNIQUE;
 CREATE CONSTRAINT party_id IF NOT EXISTS FOR (p:Party) REQUIRE p.party_id IS UNIQUE;
@@ -33,6 +36,10 @@ CREATE INDEX case_judge IF NOT EXISTS FOR (c:Case) ON (c.judge);
 CREATE INDEX record_name IF NOT EXISTS FOR (r:PartyRecord) ON (r.name_norm);
 // ... a masked ID by its name and visible first characters (masked_id_and_name),
 CREATE INDEX record_name_masked IF NOT EXISTS FOR (r:PartyRecord) ON (r.name_norm, r.id_masked);
+// ... an organisation code by its keyed hash (same_org_code) and by what its
+// masked forms show (masked_credit_code),
+CREATE INDEX record_org_key IF NOT EXISTS FOR (r:PartyRecord) ON (r.org_key);
+CREATE INDEX record_org_mask IF NOT EXISTS FOR (r:PartyRecord) ON (r.org_mask);
 // ... and the other records of the cases a same-named person is in (same_name_pair).
 CREATE INDEX record_case IF NOT EXISTS FOR (r:PartyRecord) ON (r.case_no);
 // Wait (up to 300 s) until every index is online: a load that began earlier

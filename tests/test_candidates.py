@@ -81,9 +81,16 @@ def test_anonymised_persons_and_mass_applicants_are_never_candidates():
 
 def test_masked_ids_that_disagree_are_not_one_candidate():
     other = ZHANG[:6] + "********" + ("0000" if ZHANG[-4:] != "0000" else "1111")
-    g = court(debtor_in(SH, 2, ("张三", mask(ZHANG))), debtor_in(SH, 2, ("张三", other), start=10),
-              debtor_in(SH, 1, ("张三",), start=20))
-    c = find(g)
+    parts = (debtor_in(SH, 2, ("张三", mask(ZHANG))), debtor_in(SH, 2, ("张三", other), start=10),
+             debtor_in(SH, 1, ("张三",), start=20))
+    # With the masked-ID rule, each mask's records are one person, and nothing is left to offer together.
+    linked = court(*parts)
+    by_mask = linked.resolved.records.query("name == '张三' and id_masked != ''").groupby("id_masked")["party_id"]
+    assert sorted(by_mask.nunique()) == [1, 1] and linked.resolved.records["party_id"].nunique() > 0
+    assert find(linked).empty
+    # Without it, the candidates are split by what the masks allow.
+    no_rule = C.Options(rules=tuple(r for r in C.EVIDENCE_RULES if r != "same_name_masked_id"))
+    c = find(court(*parts, options=no_rule))
     assert sorted(c["n_cases"]) == [2, 2] and all("agree on region" in e for e in c["evidence"])
     masks_agree = find(court(debtor_in(SH, 2, ("张三", mask(ZHANG))), debtor_in(SH, 1, ("张三",), start=10)))
     assert masks_agree["n_cases"].tolist() == [3]

@@ -121,7 +121,10 @@ def test_related_cases_of_one_case_match(sample, db):
         expected = related_cases(graph, case_no).sort_values("case_no").reset_index(drop=True)
         pd.testing.assert_frame_equal(nf.related_cases(db, case_no, graph.options), expected)
         in_bundle = set(ne.query(db, "bundle_of_case", {"case_no": case_no})["case_no"])
-        assert set(expected["case_no"]) <= in_bundle
+        # Related cases may be in other courts; a bundle stays in the case's court.
+        court = graph.cases.set_index("case_no")["court"]
+        here = set(expected.loc[expected["case_no"].map(court) == court[case_no], "case_no"])
+        assert here <= in_bundle and in_bundle <= set(court.index[court == court[case_no]])
 
 
 # -- loading -----------------------------------------------------------------

@@ -246,3 +246,37 @@ def test_both_engines_find_the_same_in_a_list(shixin, db):
     assert len(embedded.findings["shared_representatives"]) and len(embedded.findings["bundles"])
     routed = graph_db.findings["common_debtors"]
     assert routed.loc[routed["name"].str.contains("泰富电气"), "n_courts"].tolist() == [8]
+
+
+def test_the_explorer_and_pictures_show_the_legal_representative(shixin, db):
+    """Both engines: the party's details name its 法定代表人, and a picture
+    draws that person beside the company, as a relation (never the party)."""
+    from casegraph import pictures
+    from casegraph.engines import open_engine
+    from casegraph.pipeline import prepare
+
+    _, resolved, graph = prepare(shixin)
+    analyze(shixin, backend="neo4j", uri=db.uri)
+    loans = resolved.parties.loc[resolved.parties["name"] == LOANS, "party_id"].iloc[0]
+    for engine in (open_engine("embedded", graph, records=resolved.records), open_engine("neo4j", uri=db.uri)):
+        assert engine.node(f"party:{loans}")["representatives"] == ["杨天夫"]
+        g = engine.neighbourhood(party=loans, hops=1)
+        assert g.nodes["rep:杨天夫"]["kind"] == "representative" and g.has_edge("rep:杨天夫", f"party:{loans}")
+    g = pictures.neighbourhood(graph, party=loans, hops=1)
+    view = pictures.node_view("rep:杨天夫", g.nodes["rep:杨天夫"])
+    assert view["label"] == "杨天夫" and view["color"] == pictures.LOOKS["representative"].color
+
+
+def test_a_list_loaded_in_two_parts_resolves_as_one(tmp_path, shixin, db):
+    """The Neo4j load meets stored records by organisation code, code mask
+    and masked name (touched.MEETS): the second half of a list joins the
+    first half's debtors as the whole list at once would."""
+    from casegraph import pipeline
+
+    rows = shixin_rows()
+    pipeline.load(db, write_shixin_csv(tmp_path / "first.csv", rows[::2]))
+    later = analyze(shixin, backend="neo4j", uri=db.uri)
+    at_once = analyze(shixin)
+    cols = ["party_id", "name", "n_cases", "n_courts"]
+    pd.testing.assert_frame_equal(later.findings["common_debtors"][cols].sort_values("party_id").reset_index(drop=True),
+                                  at_once.findings["common_debtors"][cols].sort_values("party_id").reset_index(drop=True))

@@ -221,8 +221,9 @@ def test_both_engines_answer_the_routing_lookup_alike(split, db):
         assert list(a.columns) == ["bundle", "case_no", "judge", "cause", "via"]
         assert a.values.tolist() == b.values.tolist(), (case_no, pending)
         answers.append(a.values.tolist())
-    # The comparison means something: many cases are tied, and what is pending counts.
-    assert sum(bool(a) for a in answers) > 40
+    # The comparison means something: many cases are tied (within their
+    # court: the sample spans courts), and what is pending counts.
+    assert sum(bool(a) for a in answers) > 25
     assert any(x != y for x, y in zip(answers[len(day)::2], answers[len(day) + 1::2]))
 
 

@@ -189,6 +189,11 @@ class Index:
         self.has_records = records is not None and "party_id" in records
         if not self.has_records:
             return
+        # Who represents a party (法定代表人): a few records name one; a relation, not an identity.
+        named = records[records["representative"].fillna("").astype(str) != ""] if "representative" in records \
+            else records.head(0)
+        self.representatives = named.groupby("party_id")["representative"].agg(lambda v: sorted(set(v))).to_dict() \
+            if len(named) else {}
         r = records[["party_id", "rule", "key", "name"]].copy()
         r["at"] = self.party_at.get_indexer(r["party_id"])
         r = r[r["at"] >= 0]
@@ -360,6 +365,7 @@ class Index:
         if kind == "party":
             out["totals"] = self._totals(i)
             out["rules"] = self._rules(i)
+            out["representatives"] = self.representatives.get(self.party_id[i], []) if self.has_records else []
         return out
 
     def _totals(self, i: int) -> dict:

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from casegraph import contract as C
 from casegraph.normalise.caseno import court_code, official_case_nos
-from casegraph.normalise.identity import INVALID, parse_ids
+from casegraph.normalise.identity import INVALID, MASKED, ORG, USCC, parse_ids
 from casegraph.read import READ_ERROR, InputError, Layout
 
 REJECTED_COLUMNS = list(C.OUTPUTS["rejected"].columns)
@@ -335,12 +335,26 @@ def case_court(cases: pd.DataFrame) -> pd.Series:
     ['沪0113', '哈尔滨市南岗区人民法院']
     >>> case_court(pd.DataFrame({"case_no": ["（2015）宝执字第1号", "（2024）沪0113执1号"], "court": ""})).tolist()
     ['沪0113', '沪0113']
+    >>> case_court(pd.DataFrame({"case_no": ["（2016）粤0303执1号", "（2017）粤0303执2号", "（2017）粤0303执3号"],
+    ...                          "court": ["罗湖区人民法院", "深圳市罗湖区人民法院", "深圳市罗湖区人民法院"]})).tolist()
+    ['深圳市罗湖区人民法院', '深圳市罗湖区人民法院', '深圳市罗湖区人民法院']
     """
     typed = (normalise_name(cases["court"]) if "court" in cases else pd.Series("", index=cases.index)).to_numpy(dtype=object)
     code = court_code(cases["case_no"]).to_numpy(dtype=object)
     court = np.where(typed != "", typed, code).astype(object)
     abbreviated = (typed == "") & cases["case_no"].str.contains("字第", regex=False).to_numpy(bool) \
         & ~pd.Series(code, dtype=object).str.contains(r"\d").to_numpy(bool)
+    # One court typed two ways (深圳市罗湖区人民法院, 罗湖区人民法院) under one
+    # 2016 court code (粤0303) is one court: the name its cases type most
+    # (ties: the longest, then the first in order).
+    coded = (typed != "") & pd.Series(code, dtype=object).str.contains(r"\d").to_numpy(bool)
+    if coded.any():
+        seen = pd.DataFrame({"code": code[coded], "name": typed[coded]})
+        counts = seen.value_counts().rename("n").reset_index()
+        counts = counts.assign(length=counts["name"].str.len())
+        best = (counts.sort_values(["code", "n", "length", "name"], ascending=[True, False, False, True])
+                .drop_duplicates("code").set_index("code")["name"])
+        court[coded] = best.reindex(code[coded]).to_numpy(dtype=object)
     named = pd.unique(court[~abbreviated & (court != "")])
     if abbreviated.any() and len(named) == 1:
         court[abbreviated] = named[0]
@@ -398,7 +412,9 @@ def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = N
     unknown_kind = df["kind"].isna()
     if unknown_kind.any():
         looks_org = df.loc[unknown_kind, "name"].str.contains(_ORG_WORDS, regex=True)
-        coded = ids.loc[unknown_kind, "status"] == "credit_code"
+        status, shown = ids.loc[unknown_kind, "status"], ids.loc[unknown_kind, "canonical"]
+        # A credit or organisation code, or a mask showing a letter a resident ID never has.
+        coded = status.isin([USCC, ORG]) | ((status == MASKED) & shown.str.slice(0, 17).str.contains("[A-Z]"))
         df.loc[unknown_kind, "kind"] = np.where(coded | looks_org, C.LEGAL, C.PERSON)
     df["name_norm"] = df["name"].str.replace(" ", "", regex=False)  # already NFKC
     df["representative"] = normalise_name(df["representative"]) if "representative" in df else ""

@@ -11,6 +11,10 @@ a masked form and a keyed hash, never in full (unless the user asks).
 'masked'
 >>> mask("11010519491231002X")
 '110105********002X'
+>>> parse_id("74419092-7").status              # an organisation code (GB 11714)
+'org_code'
+>>> parse_id("63282219750****1812").canonical  # a publisher's 19-character mask, as 18
+'63282219750***1812'
 """
 from __future__ import annotations
 
@@ -34,6 +38,8 @@ from stdnum.cn import uscc as _uscc
 from casegraph.errors import InputError
 
 RIC, USCC, MASKED, INVALID, EMPTY = "resident_id", "credit_code", "masked", "invalid", "empty"
+ORG = "org_code"  # the 9-character 组织机构代码 (GB 11714), positions 9-17 of a credit code
+IDENTIFIED = (RIC, USCC, ORG)  # statuses whose number is known in full (kept only as a keyed hash)
 
 _MASK_CHARS = "*＊xX"  # clerks mask with * (sometimes full-width); x only counts inside a run of *
 
@@ -47,6 +53,66 @@ class ParsedId:
     status: str
     canonical: str
     problem: str = ""
+
+
+_ORG9 = re.compile(r"^[0-9A-Z]{8}[0-9X]$")
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def org_check(body: str) -> str:
+    """The check character of an organisation code's first eight (GB 11714):
+    weights 3 7 9 10 5 8 4 2, digits as themselves and letters A=10 … Z=35,
+    ``11 - sum mod 11``, 10 written X and 11 written 0.
+
+    >>> org_check("74419092")
+    '7'
+    """
+    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, _ORG_WEIGHTS))
+    c = 11 - total % 11
+    return "X" if c == 10 else "0" if c == 11 else str(c)
+
+
+def org_of(credit_code: str) -> str:
+    """The organisation code inside a credit code: its positions 9-17.
+
+    >>> org_of("91230199744190927K")
+    '744190927'
+    """
+    return credit_code[8:17]
+
+
+def _parse_org(s: str) -> ParsedId:
+    if not _ORG9.match(s):
+        return ParsedId(INVALID, s, "not an organisation code (8 digits or capital letters and a check character)")
+    if org_check(s[:8]) != s[8]:
+        return ParsedId(INVALID, s, "wrong organisation-code check character")
+    return ParsedId(ORG, s)
+
+
+def normalise_mask(s: str) -> str | None:
+    """A masked number as 18 characters, what is shown where it belongs.
+
+    Publishers print masks of 15, 17, 18 or 19 characters: 15 and 18 are
+    positional; one run of stars in a 17- or 19-character mask stands for the
+    characters between the shown head and the shown tail of an 18-character
+    number (``63282219750****1812``: 11 shown, 4 stars for 3 hidden, 4
+    shown). Anything else cannot be placed: None.
+
+    >>> normalise_mask("4107261978****1211"), normalise_mask("4107261978***1211")
+    ('4107261978****1211', '4107261978****1211')
+    >>> normalise_mask("41**261978031**1211") is None, normalise_mask("41072619780312****")
+    (True, '41072619780312****')
+    """
+    if len(s) in (15, 18):
+        return s
+    if len(s) not in (17, 19):
+        return None
+    runs = re.findall(r"\*+", s)
+    if len(runs) != 1:
+        return None
+    head, tail = s.split(runs[0])
+    hidden = 18 - len(head) - len(tail)
+    return head + "*" * hidden + tail if hidden >= 1 else None
 
 
 def clean(value: object) -> str:
@@ -92,12 +158,15 @@ def parse_id(value: object, kind_hint: str = "") -> ParsedId:
     s = clean(value)
     if not s:
         return ParsedId(EMPTY, "")
-    if any(c in s for c in "*＊"):
-        if len(s) in (15, 18) and not s.strip("*"):
+    if "*" in s:  # clean() made full-width stars half-width
+        placed = normalise_mask(s)
+        if placed is None:
+            return ParsedId(INVALID, s, "masked number of the wrong length")
+        if not placed.strip("*"):
             return ParsedId(INVALID, s, "fully masked")
-        if len(s) in (15, 18):
-            return ParsedId(MASKED, s)
-        return ParsedId(INVALID, s, "masked number of the wrong length")
+        return ParsedId(MASKED, placed)
+    if len(s) == 9:
+        return _parse_org(s)
     def as_org() -> ParsedId:
         return ParsedId(USCC, s) if _uscc_valid(s) else ParsedId(INVALID, s, "wrong credit-code check character")
 
@@ -116,9 +185,16 @@ def parse_id(value: object, kind_hint: str = "") -> ParsedId:
 
 
 def mask(canonical: str) -> str:
-    """First 6 and last 4 characters; what may leave casegraph."""
+    """First 6 and last 4 characters; what may leave casegraph. An
+    organisation code shows its first and last three.
+
+    >>> mask("744190927")
+    '744***927'
+    """
     if not canonical:
         return ""
+    if len(canonical) == 9:
+        return canonical[:3] + "***" + canonical[-3:]
     if len(canonical) <= 10:
         return "*" * len(canonical)
     return canonical[:6] + "*" * (len(canonical) - 10) + canonical[-4:]

@@ -21,6 +21,21 @@ from casegraph import contract as C
 from casegraph.graph import CaseGraph
 
 
+def add_representatives(g: nx.Graph, pairs) -> None:
+    """Who represents the organisations drawn (法定代表人): a node of the
+    person (``rep:<name>``) and a ``representative`` edge to each party it
+    represents in the cases drawn. A relation, never the party itself.
+
+    >>> g = nx.Graph([("party:P1", "case:1")]); add_representatives(g, [("P1", "杨天夫")])
+    >>> g.nodes["rep:杨天夫"]["kind"], g.edges["rep:杨天夫", "party:P1"]["role"]
+    ('representative', 'representative')
+    """
+    for pid, name in sorted(set(pairs)):
+        if f"party:{pid}" in g and name:
+            g.add_node(f"rep:{name}", kind="representative", name=name)
+            g.add_edge(f"rep:{name}", f"party:{pid}", role="representative")
+
+
 class GraphSource:
     """``records`` (``Resolved.records``) lets a full ID number be found
     through its keyed hash; without them only the party_id, masked ID and
@@ -86,6 +101,10 @@ class GraphSource:
                 or (d.get("kind") == "asset" and n[6:] not in asset_ids)]
         g.remove_nodes_from(drop)
         self._fill_parties(g)
+        rep = self.graph.representatives
+        if len(rep):
+            mine = rep[rep["case_no"].isin(case_nos) & rep["party_id"].isin(party_ids)]
+            add_representatives(g, zip(mine["party_id"], mine["representative"]))
         return g
 
     def _fill_parties(self, g: nx.Graph) -> None:

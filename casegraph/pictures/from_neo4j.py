@@ -20,6 +20,7 @@ import pandas as pd
 
 from casegraph import contract as C
 from casegraph.engines.neo4j.db import Database, query
+from casegraph.pictures.from_graph import add_representatives
 from casegraph.pictures.lookup import PARTY_KEYS
 
 
@@ -85,6 +86,8 @@ class Neo4jSource:
             for no, aid, atype, action in attached.itertuples(index=False):
                 g.add_node("asset:" + aid, kind="asset", asset_id=aid, asset_type=atype or "")
                 g.add_edge("asset:" + aid, "case:" + no, role=action or "attached")
+        reps = query(self.db, "picture_representatives", {"case_nos": case_nos, "party_ids": party_ids})
+        add_representatives(g, reps.itertuples(index=False) if len(reps) else ())
         return g
 
     def teams(self, judges: list[str]) -> dict[str, str]:

@@ -45,12 +45,14 @@ LOOKS = {
     "organisation": Look("diamond", "#59a14f", "Organisation 法人/组织"),
     "asset": Look("triangle", "#b07aa1", "Asset 财产"),
     "judge": Look("star", "#8c8c8c", "Judge 承办法官"),
+    "representative": Look("dot", "#edc948", "Legal representative 法定代表人或负责人"),
 }
 EDGE_LOOKS = {
     C.DEBTOR: ("#e15759", False, "debtor 被执行人 (debtor → case)"),
     C.APPLICANT: ("#4e79a7", False, "applicant 申请执行人 (case → applicant)"),
     "asset": ("#b07aa1", True, "asset attached (查封/冻结/扣押)"),
     "judge": ("#bbbbbb", True, "handled by 承办"),
+    "representative": ("#edc948", True, "represents 法定代表人 (a relation, not an identity)"),
 }
 START_BORDER = "#d62728"
 VIS_LIB = "vis-9.1.2"
@@ -153,6 +155,10 @@ def node_view(n: str, d: dict) -> dict:
         aid = _text(d.get("asset_id"))
         label = f"{_text(d.get('asset_type')) or 'asset'} …{aid[-4:]}"
         lines = [f"财产 {aid}", f"类型 {_text(d.get('asset_type'))}"]
+    elif kind == "representative":
+        label = _text(d.get("name"))
+        lines = [f"法定代表人或负责人 {label}", "represents the organisations it is linked to (not merged with them)"]
+        size = 9
     elif kind == "judge":
         label = _text(d.get("judge"))
         lines = [f"承办法官 {label}"] + ([f"团队 {_text(d.get('team'))}"] if d.get("team") else [])
@@ -173,6 +179,11 @@ def edge_view(u: str, v: str, d: dict) -> dict:
     'debtor ¥100.00'
     """
     role = d.get("role", "")
+    if role == "representative":  # a person representing an organisation: no case on either end
+        rep, party = (u, v) if u.startswith("rep:") else (v, u)
+        color, dashed, _ = EDGE_LOOKS[role]
+        return {"from": rep, "to": party, "label": "法定代表人", "color": color, "dashes": dashed, "arrows": "to",
+                "title": "法定代表人或负责人"}
     case, other = (u, v) if u.startswith("case:") else (v, u)
     if role in (C.DEBTOR, C.APPLICANT):
         color, dashed, _ = EDGE_LOOKS[role]

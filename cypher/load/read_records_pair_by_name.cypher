@@ -20,4 +20,4 @@ USING INDEX p:PartyRecord(case_no)
 WHERE p.name_norm = v[0] AND p.kind = $person AND p.role <> o.role
 RETURN DISTINCT p.record_key AS record_key, p.case_no AS case_no, p.role AS role, p.name AS name,
        p.name_norm AS name_norm, p.kind AS kind, p.id_status AS id_status, p.id_key AS id_key,
-       p.id_masked AS id_masked, p.n AS n, p.party_id AS party_id, p.rule AS rule, p.key AS key
+       p.id_masked AS id_masked, p.org_key AS org_key, p.org_mask AS org_mask, p.n AS n, p.party_id AS party_id, p.rule AS rule, p.key AS key

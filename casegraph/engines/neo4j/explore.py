@@ -184,6 +184,8 @@ class Explorer:
             out["rules"] = [{"rule": r["rule"], "key": r["key"], "n_records": int(r["n_records"]),
                              "names": sorted(set(r["names"]))}
                             for r in query(self.db, "explore_party_rules", {"party_id": key}).to_dict("records")]
+            out["representatives"] = sorted(query(self.db, "explore_party_representatives",
+                                                  {"party_id": key}).get("representative", []))
         return out
 
     def _totals(self, party_id: str) -> dict:

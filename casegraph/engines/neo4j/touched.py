@@ -41,23 +41,26 @@ import pandas as pd
 from casegraph import contract as C
 from casegraph.engines.neo4j.db import Database, statement
 from casegraph.normalise.caseno import court_code
-from casegraph.normalise.identity import MASKED, RIC, USCC
+from casegraph.normalise.identity import IDENTIFIED, MASKED, RIC
 from casegraph.resolve import ANONYMISED
 
 BATCH = 10_000
 
 # What a (:PartyRecord) keeps (casegraph.engines.neo4j.load): the columns every read_records_* query returns.
-RECORD_INPUT = ["record_key", "case_no", "role", "name", "name_norm", "kind", "id_status", "id_key", "id_masked"]
+RECORD_INPUT = ["record_key", "case_no", "role", "name", "name_norm", "kind", "id_status", "id_key", "id_masked",
+                "org_key", "org_mask"]
 RECORD_PROPS = RECORD_INPUT + ["n", "party_id", "rule", "key"]
 
 NAMED_STATUSES = (RIC, MASKED)
-IDENTIFIED = (RIC, USCC)
 
 # How records meet in resolution (casegraph.resolve.RULES) through an indexed
 # value, each looked up by cypher/load/read_records_by_<name>.cypher:
 #   record_key  the export's own records, already held
 #   org_name    organisations of the same name (org_name_of_one_code, same_org_name)
 #   name_ends   a resident or masked ID's name and visible ends (masked_id_and_name)
+#   name_masked the masked persons of a name (same_name_masked_id)
+#   org_key     an organisation code's keyed hash, in a credit code or alone (same_org_code)
+#   org_mask    an organisation code's shown first and last three (masked_credit_code)
 #   decided     the records a clerk's decision names with these
 #               (casegraph.engines.neo4j.decided)
 # The repeat pairs (same_name_pair) meet through a person's name, court and
@@ -67,8 +70,15 @@ MEETS = {
     "record_key": lambda r: r["record_key"].tolist(),
     "org_name": lambda r: r.loc[r["kind"] != C.PERSON, "name_norm"].tolist(),
     "name_ends": lambda r: _name_ends(r[r["id_status"].isin(NAMED_STATUSES)]),
+    "name_masked": lambda r: r.loc[(r["kind"] == C.PERSON) & (r["id_status"] == MASKED), "name_norm"].tolist(),
+    "org_key": lambda r: _given(r["org_key"]),
+    "org_mask": lambda r: [m for m in _given(r["org_mask"]) if "*" not in m.replace("***", "", 1)],
     "decided": lambda r: r["record_key"].tolist(),
 }
+
+
+def _given(values: pd.Series) -> list[str]:
+    return [v for v in values.dropna().tolist() if v]
 
 
 def _name_ends(r: pd.DataFrame) -> list[tuple[str, str, str]]:

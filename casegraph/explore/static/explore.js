@@ -22,6 +22,9 @@
     same_org_name: "无代码的组织名称相同",
     unidentified: "无可识别的证件号：单独成为一方，不按姓名归并",
     same_name_pair: "同一法院中同名，且面对同一对方当事人",
+    same_org_code: "同一组织机构代码（或统一社会信用代码第9至17位与之相同）",
+    masked_credit_code: "遮蔽的统一社会信用代码，可见位与唯一已知代码相符",
+    same_name_masked_id: "姓名相同且遮蔽证件号的可见位相符，巧合的可能很小",
     clerk_confirmed: "书记员复核确认为同一当事人",
   };
   const MORE_COLOR = {background: "#eeeeee", border: "#888888"};
@@ -350,7 +353,8 @@
     } else if (d.kind === "party") {
       if (d.n_debtor_cases > 0) actions.append(button("债务网视图", () => openView("debtor", id), "act-debtor"));
       parts.push(dl([["类型", d.party_kind], ["证件号", d.id_masked || "无"], ["编号", d.party_id],
-        ["案件", d.n_cases + " 件"], ["批量申请人", d.mass_applicant ? "是：其申请案件不作关联" : ""]]));
+        ["案件", d.n_cases + " 件"], ["批量申请人", d.mass_applicant ? "是：其申请案件不作关联" : ""],
+        ["法定代表人或负责人", (d.representatives || []).join("、")]]));
       parts.push(table(["角色", "件数", "金额合计", "未结"], ["debtor", "applicant"].map((r) => [
         ROLE_NAMES[r], {num: d.totals[r].n_cases}, {num: money(d.totals[r].amount)}, {num: d.totals[r].n_open}])));
       parts.push(el("h4", {}, "为何视为同一当事人"));
