@@ -22,6 +22,7 @@ EXIT_BAD_INPUT = 2
 EXIT_TOO_MANY_REJECTED = 3
 EXIT_UNREACHABLE = 4
 EXIT_LOCK_HELD = 5
+EXIT_NO_JAVA = 6
 EXIT_INTERRUPTED = 130
 EXIT_CLOSED_PIPE = 141
 
@@ -33,6 +34,7 @@ EXIT_CODES = {
     EXIT_TOO_MANY_REJECTED: "too many rows rejected",
     EXIT_UNREACHABLE: "database unreachable",
     EXIT_LOCK_HELD: "another writer holds the lock",
+    EXIT_NO_JAVA: "no Java 17+ for the Neo4j engine",
     EXIT_INTERRUPTED: "interrupted",
     EXIT_CLOSED_PIPE: "output closed by its reader (| head)",
 }
@@ -71,6 +73,19 @@ class ServerError(CasegraphError):
     The first line of the message says what failed; further lines, if any, are
     the end of the Maven or server output that explains why.
     """
+
+
+class JavaMissing(ServerError):
+    """The local Neo4j server needs Java 17+ and this machine has none (or an
+    older one). Only the Neo4j engine needs Java: the embedded engine, and
+    every command without ``--backend neo4j``, run without it."""
+
+    exit_code = EXIT_NO_JAVA
+
+
+class KitError(CasegraphError):
+    """The offline install kit cannot be built or installed (one line: what
+    is missing, or what pip said)."""
 
 
 class LockHeld(CasegraphError):

@@ -13,6 +13,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from casegraph import system
+
 PACKAGE = Path(__file__).resolve().parent
 _DATA = PACKAGE / "_data"
 _CHECKOUT = PACKAGE.parent
@@ -41,7 +43,7 @@ def cache_dir() -> Path:
     env = os.environ.get("CASEGRAPH_CACHE")
     if env:
         return Path(env).expanduser()
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+    if system.windows() and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "casegraph"
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casegraph"
 

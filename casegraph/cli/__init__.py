@@ -10,9 +10,10 @@ traceback (set CASEGRAPH_DEBUG=1 to see one).
 * :mod:`~casegraph.cli.sample`: ``sample``, ``demo``;
 * :mod:`~casegraph.cli.store`: ``neo4j start|stop|status``, ``load``, ``query``;
 * :mod:`~casegraph.cli.jobs`: ``assign``, ``flag``;
-* :mod:`~casegraph.cli.explore`: ``explore``.
+* :mod:`~casegraph.cli.explore`: ``explore``;
+* :mod:`~casegraph.cli.kit`: ``kit`` (the offline install kit).
 """
-from casegraph.cli import analyse, check, explore, jobs, sample, store  # noqa: F401  (each registers its commands)
+from casegraph.cli import analyse, check, explore, jobs, kit, sample, store  # noqa: F401  (each registers its commands)
 from casegraph.cli.common import main
 
 __all__ = ["main"]

@@ -373,6 +373,19 @@ class Command(click.Command):
         return result
 
 
+def printable_streams() -> None:
+    """Output that the terminal's or the file's encoding cannot hold becomes
+    an escape (``\\U00020000``), never an error: on Windows, output sent to
+    a file or a pipe (a scheduled task's log) is encoded in the ANSI code
+    page (GBK on a Chinese Windows), and a name with a rare character (𠀀,
+    in GB 18030 but not in GBK) would otherwise end the run with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(Exception):  # a stream that cannot be reconfigured keeps its errors
+                stream.reconfigure(errors="backslashreplace")
+
+
 class Group(click.Group):
     """``casegraph`` and its groups (``casegraph neo4j``): commands made on
     it are :class:`Command` s; a usage error is one line, as every error."""
@@ -393,6 +406,7 @@ class Group(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        printable_streams()
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as e:  # a bare `casegraph`: the help is the answer

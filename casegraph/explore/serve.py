@@ -21,7 +21,6 @@ import json
 import os
 import secrets
 import socket
-import sys
 import threading
 import time
 import urllib.parse
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casegraph import contract as C
+from casegraph import system
 from casegraph.engines import open_engine
 from casegraph.engines.base import Engine
 from casegraph.errors import CasegraphError
@@ -198,7 +198,7 @@ def _browser_opened(url: str) -> str | None:
     """Open ``url`` in the user's browser, in the background; or say why not.
     On Linux without a display, Python would start a text browser (lynx,
     w3m) in this very terminal: there the address is left to the user."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if system.linux() and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return "no display here: open the address above in a browser on this machine"
     threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     return None

@@ -269,7 +269,7 @@ def render(g: nx.Graph, out: str | Path, inline: bool = False, lib: str | Path |
         cut=cut, shown=g.graph.get("shown_nodes") if cut else None, total=g.graph.get("total_nodes") if cut else None,
         around="the start" if g.graph.get("start") else "its best-connected node",
         nodes=_json(nodes), edges=_json(edges), options=options)
-    out.write_text(page, encoding="utf-8")
+    out.write_text(page, encoding="utf-8", newline="\n")
     return out
 
 

@@ -55,4 +55,4 @@ def note(out_dir: str | Path, names: Iterable[str]) -> None:
     out = Path(out_dir)
     files = sorted(written_before(out) | set(names))
     (out / NOTE).write_text(json.dumps({"written_by": "casegraph sample", "files": files}, ensure_ascii=False,
-                                       indent=1) + "\n", encoding="utf-8")
+                                       indent=1) + "\n", encoding="utf-8", newline="\n")

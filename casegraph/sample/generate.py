@@ -150,6 +150,6 @@ def make_sample(n_cases: int, out_dir: Path, seed: int = 7, judges: int | None =
         minors_team_judges=judge_table["team"].count("涉未成年人"), planted_cases=n_plant,
         preassigned_cases=int((judge_col != "").sum()), invalid_ids=noise.get("invalid", 0), noise=noise,
         **{k: len(v) for k, v in truth.items()})
-    (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8", newline="\n")
     note(out_dir, [t.filename for t in (CASES, PARTIES, ASSETS, JUDGES)] + ["truth.json"])
     return truth

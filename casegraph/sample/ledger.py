@@ -85,7 +85,7 @@ def make_ledger(n_cases: int, out_dir: Path, seed: int = 7, fmt: str = "xlsx", e
     {"xlsx": _write_xlsx, "xls": _write_xls, "csv": lambda p, n, r: _write_csv(p, n, r, encoding)}[fmt](path, note, rows)
     _write_judges(out_dir / "judges.csv", n_cases)
     truth["file"] = path.name
-    (out_dir / "ledger_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out_dir / "ledger_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8", newline="\n")
     folder.note(out_dir, [path.name, "judges.csv", "ledger_truth.json"])
     return truth
 
@@ -269,4 +269,4 @@ def _write_judges(path: Path, n_cases: int) -> None:
     room = max(50, n_cases // 3)
     lines = ["法官,团队,容量"] + [f"{j},执行{'一二三'[i % 3]}组,{room}" for i, j in enumerate(general)]
     lines += [f"{j},{Options().minors_team},{room}" for j in minors]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig", newline="\n")

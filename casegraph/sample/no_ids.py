@@ -79,10 +79,10 @@ def make_sample_without_person_ids(n_cases: int, out_dir: Path, seed: int = 7, j
                       ignore_index=True)
     parties = pd.concat([parties, pd.DataFrame(planted.parties, columns=headers[C.PARTIES.name])], ignore_index=True)
     for table, df in ((C.CASES, cases), (C.PARTIES, parties)):
-        df.to_csv(out_dir / table.filename, index=False, encoding=encoding)
+        df.to_csv(out_dir / table.filename, index=False, encoding=encoding, lineterminator="\n")
     truth["without_person_ids"] = planted.truth
     truth["counts"].update(cases=len(cases), party_rows=len(parties), person_ids_removed=True)
-    (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8", newline="\n")
     return truth
 
 

@@ -41,6 +41,6 @@ def split_newest(export: str | Path, out: str | Path, n_new: int) -> tuple[Path,
         folder.mkdir(parents=True, exist_ok=True)
         for table, df in tables.items():
             part = df[official(df).isin(newest) == keep] if "case_no" in df else df
-            part.to_csv(folder / f"{table}.csv", index=False)
+            part.to_csv(folder / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
         parts.append(folder)
     return parts[0], parts[1]

@@ -36,7 +36,7 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     """``df.to_csv(path, index=False, encoding=CSV_ENCODING, float_format="%.2f")``, byte for byte."""
     frame = _as_polars(df)
     if frame is None or CSV_ENCODING != "utf-8-sig":
-        df.to_csv(path, index=False, encoding=CSV_ENCODING, float_format="%.2f")
+        df.to_csv(path, index=False, encoding=CSV_ENCODING, float_format="%.2f", lineterminator="\n")
         return
     try:
         frame.write_csv(path, include_bom=True, float_precision=2, quote_style="necessary", null_value="",

@@ -313,7 +313,8 @@ def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], 
             for name, write in parts.items():
                 if write is not None:
                     write(stage / name)
-            (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+            (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8",
+                                                    newline="\n")
             _owner_only(stage)
             for f in stage.iterdir():
                 if f.is_file():

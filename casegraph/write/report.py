@@ -118,7 +118,8 @@ def _build(result, site: Path, top: int, max_rows: int, max_nodes: int) -> None:
 
     linked = {"bundle": set(pages_b["bundle_id"]), "debtor": set(pages_d["party_id"]),
               "offset": set(pages_o["offset_id"])}
-    (site / "index.html").write_text(index_page(result, bundles, linked, top, max_rows), encoding="utf-8")
+    (site / "index.html").write_text(index_page(result, bundles, linked, top, max_rows), encoding="utf-8",
+                                          newline="\n")
 
 
 def restrict(graph: CaseGraph, case_nos) -> CaseGraph:

@@ -119,7 +119,7 @@ def _one_node(path: Path, props: dict, id_prop: str, space: str) -> None:
         kind, text = _value(v)
         header.append(f"{k}:ID({space})" if k == id_prop else f"{k}:{kind}")
         row.append(text)
-    path.write_text(",".join(header) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    path.write_text(",".join(header) + "\n" + ",".join(row) + "\n", encoding="utf-8", newline="\n")
 
 
 def _column(s: pd.Series, kind: str | None) -> pl.Series:
@@ -177,7 +177,7 @@ def _write_files(stage: Path, files: dict, meta: dict, lease: dict) -> list[str]
 
 def _run_import(data_dir: Path, stage: Path, args: list[str]) -> None:
     conf = stage / "import.conf"
-    conf.write_text(f"server.directories.data={(stage / 'data').as_posix()}\n", encoding="utf-8")
+    conf.write_text(f"server.directories.data={(stage / 'data').as_posix()}\n", encoding="utf-8", newline="\n")
     cmd, env = server.admin_command(data_dir, "database", "import", "full", f"--additional-config={conf}",
                                     f"--report-file={stage / 'import.report'}", "--skip-bad-relationships=false",
                                     "--skip-duplicate-nodes=false", *args, DATABASE, heap="2g")

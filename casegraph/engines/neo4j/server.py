@@ -29,8 +29,23 @@ store holds the court's names, and the password opens it. Delete the password
 file to have the next start make a new password.
 
 The default data directory is ``$CASEGRAPH_NEO4J_DATA`` or
-``~/.local/share/casegraph/neo4j``. The first build downloads Neo4j from Maven
-Central into ``~/.m2`` (about 170 MB); later builds run offline.
+``~/.local/share/casegraph/neo4j`` (``%LOCALAPPDATA%\\casegraph\\neo4j`` on
+Windows). The first build downloads Neo4j from Maven Central into ``~/.m2``
+(about 170 MB); later builds run offline. An offline install kit
+(:mod:`casegraph.kit`) brings the build itself: its jars go where
+:func:`build` looks, and no Maven runs.
+
+The server needs Java 17+ (``JAVA_HOME``, else ``java`` on PATH); without it
+:class:`JavaMissing` (exit 6) says so in one line: the embedded engine needs
+no Java.
+
+On Windows: the JVM is started detached in a process group of its own;
+``stop`` ends it (Windows has no SIGTERM) and the next start recovers the
+store from its transaction log; its classpath is one jar whose manifest
+names the others, as the command line of 200 jars' full paths would near
+Windows' 32,767-character limit; the data directory is not chmod-ed (Windows
+has no owner-only mode bits): its default is in the user's profile
+(``%LOCALAPPDATA%``), whose ACL admits that user, SYSTEM and administrators.
 """
 from __future__ import annotations
 
@@ -42,7 +57,6 @@ import shutil
 import socket
 import stat
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,14 +64,17 @@ from pathlib import Path
 import psutil
 from filelock import FileLock
 
-from casegraph.errors import ServerError
+from casegraph import system
+from casegraph.errors import JavaMissing, ServerError
 from casegraph.resources import cache_dir, maven_fingerprint, maven_project
 
 __all__ = [
+    "JavaMissing",
     "ServerError",
     "ServerInfo",
     "admin_command",
     "build",
+    "classpath_jars",
     "credentials",
     "default_data_dir",
     "kill",
@@ -83,7 +100,9 @@ PASSWORD_FILE = "casegraph-neo4j.password"
 USER = "neo4j"
 LOG_FILE = "neo4j.log"
 _LOCK_FILE = ".casegraph-neo4j.lock"
-_APP_JAR = "casegraph-neo4j.jar"
+APP_JAR = "casegraph-neo4j.jar"
+_APP_JAR = APP_JAR
+JAVA_MIN = 17
 
 _STOP_TIMEOUT = 60.0
 _MAVEN_TIMEOUT = 1800.0
@@ -149,10 +168,14 @@ def credentials(data_dir: str | os.PathLike[str] | None = None) -> tuple[str, st
 
 
 def default_data_dir() -> Path:
-    """``$CASEGRAPH_NEO4J_DATA`` if set, else ``~/.local/share/casegraph/neo4j``."""
+    """``$CASEGRAPH_NEO4J_DATA`` if set, else ``~/.local/share/casegraph/neo4j``
+    (on Windows ``%LOCALAPPDATA%\\casegraph\\neo4j``: in the user's profile,
+    which only that user, SYSTEM and administrators may open)."""
     env = os.environ.get("CASEGRAPH_NEO4J_DATA")
     if env:
         return Path(env).expanduser()
+    if system.windows() and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "casegraph" / "neo4j"
     return Path.home() / ".local" / "share" / "casegraph" / "neo4j"
 
 
@@ -173,7 +196,8 @@ def build(force: bool = False) -> Path:
         return LIB_DIR
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise ServerError("Maven (mvn) is not on PATH; install Maven 3.8+ to build neo4j/")
+        raise ServerError(f"no Neo4j build in {LIB_DIR} and Maven (mvn) is not on PATH: install the offline kit's "
+                          "Neo4j (its install script does), or Maven 3.8+ to build neo4j/")
     (MAVEN_DIR / "target").mkdir(parents=True, exist_ok=True)
     with FileLock(MAVEN_DIR / "target" / ".build.lock"):
         # Another process may have finished the same build while we waited.
@@ -214,17 +238,49 @@ def _build_is_current() -> bool:
 
 
 def _dependency_jars() -> list[Path]:
-    # Maven writes absolute paths; only the file names are used so that a
-    # checkout moved together with its target/ still works.
-    text = _CLASSPATH_FILE.read_text(encoding="utf-8").strip()
-    return [LIB_DIR / Path(entry).name for entry in text.split(os.pathsep) if entry]
+    return [LIB_DIR / name for name in jar_names(_CLASSPATH_FILE.read_text(encoding="utf-8"))]
+
+
+def jar_names(text: str) -> list[str]:
+    r"""The jar names of a classpath file, whoever wrote it: Maven's absolute
+    paths joined by the OS's separator (``:`` or ``;``, ``/`` or ``\``), or
+    a kit's names one a line. Only the names are kept, so that a build moved
+    with its target/ (or copied from a kit) still works.
+
+    >>> jar_names("/home/a/lib/x-1.jar:/home/a/lib/y.jar")
+    ['x-1.jar', 'y.jar']
+    >>> jar_names(r"C:\Users\张三\lib\x-1.jar;C:\Users\张三\lib\y.jar")
+    ['x-1.jar', 'y.jar']
+    >>> jar_names("x-1.jar\r\ny.jar\n")
+    ['x-1.jar', 'y.jar']
+    """
+    entries = re.split(r"[;:\r\n]+", text)
+    return [re.split(r"[\\/]", e.strip())[-1] for e in entries if e.strip().endswith(".jar")]
+
+
+def classpath_jars() -> list[Path]:
+    """The built server's jars in the order java searches them: casegraph's
+    launcher, then Maven's runtime classpath."""
+    return [LIB_DIR / APP_JAR, *_dependency_jars()]
 
 
 def _classpath() -> str:
     # An explicit list rather than lib/*: jars of an older build that are
     # still in lib/ stay off it, and the search order is Maven's, not the
     # directory's.
-    return os.pathsep.join(str(p) for p in [LIB_DIR / _APP_JAR, *_dependency_jars()])
+    return (";" if system.windows() else ":").join(str(p) for p in classpath_jars())
+
+
+def _classpath_args() -> list[str]:
+    """The java options that give the classpath: ``-cp`` and every jar; on
+    Windows one jar whose manifest names the others
+    (:mod:`casegraph.engines.neo4j.classpath`), as 200 jars' full paths come
+    near the 32,767 characters a Windows command line may hold."""
+    if not system.windows():
+        return ["-cp", _classpath()]
+    from casegraph.engines.neo4j.classpath import pathing_jar
+
+    return ["-cp", str(pathing_jar(LIB_DIR, [p.name for p in classpath_jars()]))]
 
 
 def _run_maven(cmd: list[str]) -> subprocess.CompletedProcess[str]:
@@ -287,7 +343,7 @@ def start(
         _remove_state(data_dir)
         java = _java()
         build()
-        classpath = _classpath()
+        classpath = _classpath_args()
 
         # A port picked here may be taken by someone else before the JVM binds
         # it; only then is retrying with another port the right thing to do.
@@ -372,7 +428,7 @@ def admin_command(data_dir: str | os.PathLike[str] | None, *args: str, heap: str
     the offline importer (casegraph.engines.neo4j.bulk)."""
     data_dir = _resolve(data_dir)
     build()
-    cmd = [_java(), f"-Xmx{heap}", *_JVM_FLAGS, "-cp", _classpath(), "org.neo4j.cli.AdminTool", *args]
+    cmd = [_java(), f"-Xmx{heap}", *_JVM_FLAGS, *_classpath_args(), "org.neo4j.cli.AdminTool", *args]
     return cmd, {**os.environ, "NEO4J_HOME": str(data_dir)}
 
 
@@ -416,14 +472,44 @@ def _resolve(data_dir: str | os.PathLike[str] | None) -> Path:
 
 
 def _java() -> str:
+    """The java that runs the server: ``JAVA_HOME``'s, else the one on PATH;
+    JavaMissing if there is none, or it is older than 17."""
     java_home = os.environ.get("JAVA_HOME")
-    exe = Path(java_home or ".") / "bin" / ("java.exe" if sys.platform == "win32" else "java")
-    if java_home and exe.is_file():
-        return str(exe)
-    java = shutil.which("java")
+    exe = Path(java_home or ".") / "bin" / ("java.exe" if system.windows() else "java")
+    java = str(exe) if java_home and exe.is_file() else shutil.which("java")
     if java is None:
-        raise ServerError("java is not on PATH; Neo4j 5.26 needs a Java 17 or 21 runtime")
+        raise JavaMissing(f"Java {JAVA_MIN}+ is needed for the Neo4j engine only (no java on PATH, nor in JAVA_HOME); "
+                          "the embedded engine (analyze, explore without --backend neo4j) works without it")
+    version = _java_version(java)
+    if version is not None and version < JAVA_MIN:
+        raise JavaMissing(f"Java {JAVA_MIN}+ is needed for the Neo4j engine only ({java} is Java {version}); "
+                          "the embedded engine (analyze, explore without --backend neo4j) works without it")
     return java
+
+
+def _java_version(java: str) -> int | None:
+    """The feature version of ``java`` (17 for 17.0.15, 8 for 1.8.0), or None if it does not say."""
+    try:
+        r = subprocess.run([java, "-version"], capture_output=True, text=True, errors="replace", timeout=60,
+                           stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return java_feature_version(r.stderr + r.stdout)
+
+
+def java_feature_version(text: str) -> int | None:
+    """The feature version in ``java -version``'s words.
+
+    >>> java_feature_version('openjdk version "17.0.15" 2025-04-15')
+    17
+    >>> java_feature_version('java version "1.8.0_381"'), java_feature_version('openjdk version "21" 2023-09-19')
+    (8, 21)
+    """
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', text)
+    if m is None:
+        return None
+    major = int(m.group(1))
+    return int(m.group(2) or 0) if major == 1 else major
 
 
 def _free_port() -> int:
@@ -433,7 +519,7 @@ def _free_port() -> int:
 
 
 def _spawn(
-    java: str, classpath: str, data_dir: Path, port: int, heap: str, pagecache: str
+    java: str, classpath: list[str], data_dir: Path, port: int, heap: str, pagecache: str
 ) -> tuple[ServerInfo, tuple[int, int]]:
     """Launch the JVM; the server and where its two logs stood before it (the
     JVM's output and Neo4j's debug.log), for reading only what it writes."""
@@ -446,8 +532,7 @@ def _spawn(
         f"-Xms{heap}",
         f"-Xmx{heap}",
         *_JVM_FLAGS,
-        "-cp",
-        classpath,
+        *classpath,
         MAIN_CLASS,
         "--data",
         str(data_dir),
@@ -461,20 +546,25 @@ def _spawn(
     # The JVM gets a session (a process group on Windows) of its own, so
     # Ctrl-C in our terminal does not reach it, and it outlives this Python
     # process. While this process lives it is our child: _wait_gone reaps it.
-    # Every file it makes is its owner's only (umask 077): the store holds names.
-    if sys.platform == "win32":
-        detach = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS}
-    else:
-        detach = {"start_new_session": True, "umask": 0o077}
     try:
         with _private(log, "ab") as out:
             child = subprocess.Popen(cmd, cwd=data_dir, stdin=subprocess.DEVNULL, stdout=out,
-                                     stderr=subprocess.STDOUT, **detach)
+                                     stderr=subprocess.STDOUT, **_detached())
     except OSError as e:
         raise ServerError(f"could not launch {java}: {e.strerror or e}") from None
     pid = child.pid
     _CHILDREN[pid] = child
     return ServerInfo(pid=pid, port=port, uri=f"neo4j://{HOST}:{port}", data_dir=data_dir), offsets
+
+
+def _detached() -> dict:
+    """Popen's options for a server that outlives this process and never
+    sees its terminal's Ctrl-C: on Windows a process group of its own with
+    no console; elsewhere a session of its own, every file it makes its
+    owner's only (umask 077: the store holds names)."""
+    if system.windows():
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS}
+    return {"start_new_session": True, "umask": 0o077}
 
 
 # Neo4j reports a database that failed to start (a corrupt store) here, not
@@ -695,7 +785,7 @@ def _write_port(data_dir: Path, port: int) -> None:
 
 def _port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        if os.name == "posix":  # as the JVM binds: a connection in TIME_WAIT does not hold the port
+        if not system.windows():  # as the JVM binds: a connection in TIME_WAIT does not hold the port
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
@@ -709,8 +799,10 @@ def _make_private(data_dir: Path) -> None:
     0600): the store holds the court's names, and the password file opens it.
     A store made before casegraph did this is tightened here."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name != "posix":
-        return  # a Windows user profile's folders are private already
+    if system.windows():
+        # No owner-only mode bits (chmod only sets read-only): the default
+        # folder is in the user's profile, whose ACL keeps other users out.
+        return
     for root, dirs, files in os.walk(data_dir):
         for name in (*dirs, *files):
             path = os.path.join(root, name)
@@ -723,7 +815,7 @@ def _make_private(data_dir: Path) -> None:
 def _private(path: Path, mode: str):
     """``open(path, mode)``, creating the file for its owner only."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
-    return open(os.open(path, flags, 0o600), mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+    return open(os.open(path, flags, 0o600), mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}))
 
 
 @contextlib.contextmanager
