@@ -41,8 +41,6 @@ RIC, USCC, MASKED, INVALID, EMPTY = "resident_id", "credit_code", "masked", "inv
 ORG = "org_code"  # the 9-character 组织机构代码 (GB 11714), positions 9-17 of a credit code
 IDENTIFIED = (RIC, USCC, ORG)  # statuses whose number is known in full (kept only as a keyed hash)
 
-_MASK_CHARS = "*＊xX"  # clerks mask with * (sometimes full-width); x only counts inside a run of *
-
 
 @dataclass(frozen=True)
 class ParsedId:
