@@ -257,16 +257,16 @@ def _same_name_masked_id(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
                         "court": court_code(r.loc[cand, "case_no"]).to_numpy()}, index=r.index[cand.to_numpy()])
     rec = rec[rec["name"].duplicated(keep=False)]
     distinct = rec.drop_duplicates(["name", "mask"])
-    # Each distinct (name, mask) to the pattern of the person it belongs to.
-    pattern_of = {}
-    for name, grp in distinct.groupby("name", sort=False):
-        masks = grp["mask"].tolist()
-        comp = pd.DataFrame({"comp": 0, "mask": masks})
-        if len(masks) == 1 or not len(disagreeing_masks(comp)):
-            merged = _merged(masks)
-            pattern_of.update({(name, m): merged for m in masks})
-        else:
-            pattern_of.update({(name, m): m for m in masks})  # only the identical mask
+    # Each distinct (name, mask) to the pattern of the person it belongs to:
+    # the masks of a name that agree merged into one; where they disagree,
+    # only the identical mask. Over all names at once.
+    comp = pd.factorize(distinct["name"])[0]
+    bad = np.isin(comp, disagreeing_masks(pd.DataFrame({"comp": comp, "mask": distinct["mask"].to_numpy()})))
+    pattern = distinct["mask"].to_numpy(dtype=object).copy()
+    good = ~bad
+    if good.any():
+        pattern[good] = _merged_per(comp[good], distinct["mask"][good])
+    pattern_of = dict(zip(zip(distinct["name"], distinct["mask"]), pattern))
     rec["pattern"] = [pattern_of[(n, m)] for n, m in zip(rec["name"], rec["mask"])]
     per = rec.groupby(["name", "pattern"], sort=False)
     size = per["mask"].transform("size")
@@ -283,11 +283,22 @@ def _same_name_masked_id(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
     return out
 
 
-def _merged(masks: list[str]) -> str:
-    """Masks that agree, as one: every character any of them shows."""
-    if len({len(m) for m in masks}) != 1:
-        return masks[0]
-    return "".join(next((c for c in chars if c != "*"), "*") for chars in zip(*masks))
+def _merged_per(comp: np.ndarray, masks: pd.Series) -> np.ndarray:
+    """For masks that agree within each group ``comp`` (and are of one
+    length there), each mask's group merged into one: every character any
+    of them shows.
+
+    >>> _merged_per(np.array([0, 0, 1]), pd.Series(["12**", "*2*4", "9***"])).tolist()
+    ['12*4', '12*4', '9***']
+    """
+    chars = _chars(masks).copy()
+    star = ord("*")
+    chars[chars == star] = 0
+    merged = pd.DataFrame(chars).groupby(comp).max().to_numpy().copy()
+    merged[merged == 0] = star
+    out = merged[pd.Index(np.unique(comp)).get_indexer(comp)]
+    n = masks.str.len().to_numpy()
+    return np.array([row[:k].tobytes().decode("utf-32-le") for row, k in zip(out.astype("<u4"), n)], dtype=object)
 
 
 def _shown_by_all(masks: list[str], pattern: str) -> str:
@@ -464,13 +475,17 @@ def disagreeing_masks(masks: pd.DataFrame) -> pd.Index:
     lengths, or other characters where both show one."""
     if masks.empty:
         return pd.Index([])
-    lengths = masks.assign(n=masks["mask"].str.len()).groupby("comp")["n"].nunique()
+    comp = masks["comp"].to_numpy()
+    lengths = pd.Series(masks["mask"].str.len().to_numpy()).groupby(comp).nunique()
     bad = set(lengths.index[lengths.to_numpy() > 1])
-    chars = _chars(masks["mask"])
-    for pos in range(chars.shape[1]):
-        shown = chars[:, pos] != ord("*")
-        per = pd.DataFrame({"comp": masks["comp"].to_numpy()[shown], "c": chars[shown, pos]}).groupby("comp")["c"].nunique()
-        bad |= set(per.index[per.to_numpy() > 1])
+    # Per group and place, the least and the most character shown ("*" not
+    # counted): two different ones where both show a character disagree.
+    chars = _chars(masks["mask"]).astype(np.int64)
+    shown = chars != ord("*")
+    per = pd.DataFrame(np.where(shown, chars, np.nan)).groupby(comp)
+    lo, hi = per.min().to_numpy(), per.max().to_numpy()
+    differ = ((lo != hi) & ~np.isnan(lo)).any(axis=1)
+    bad |= set(per.min().index[differ])
     return pd.Index(sorted(bad))
 
 
