@@ -38,6 +38,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -308,11 +309,14 @@ def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, C.Output], 
             raise OutputError(f"{out}: cannot write the results here ({e.strerror})") from None
         touched = False  # whether the previous result (if any) was changed
         try:
-            for name, df in tables.items():
-                write_csv(df, stage / outputs[name].filename, outputs[name].columns)
-            for name, write in parts.items():
-                if write is not None:
-                    write(stage / name)
+            # The parts (a workbook, a report: Python, cell by cell) run beside
+            # the CSVs (polars, which lets go of the interpreter): two cores.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pending = [pool.submit(write, stage / name) for name, write in parts.items() if write is not None]
+                for name, df in tables.items():
+                    write_csv(df, stage / outputs[name].filename, outputs[name].columns)
+                for job in pending:
+                    job.result()
             (stage / C.SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8",
                                                     newline="\n")
             _owner_only(stage)

@@ -35,6 +35,12 @@ VALUES = {"kind": {"bilateral": "双方互负", "multilateral": "多方循环"},
           "cross_court": {True: "是", False: "否", "True": "是", "False": "否"},
           "source": {"cases": "案件", "parties": "当事人", "assets": "财产", "judges": "法官"}}
 EXCEL_ROWS = 1_048_576  # a sheet's limit: larger tables go on over several sheets
+# The per-case sheet (分案, one row per case) is written in full up to this
+# many rows. Above it, a province's million cases, it holds the cases in
+# related-case bundles (those a clerk routes together) and the overview says
+# that every case's assignment is in assignments.csv: a million rows cell by
+# cell would take longer than the whole analysis, and no clerk reads them here.
+PER_CASE_ROWS = 100_000
 
 
 def with_names(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -91,13 +97,14 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path, summary: dict | 
     import xlsxwriter
 
     tables = with_names(tables)
+    tables, note = per_case(tables)
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_numbers": False, "strings_to_urls": False})
     try:
         head = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1})
         money = book.add_format({"num_format": "#,##0.00"})
         if summary:
-            _overview(book, summary, head)
+            _overview(book, summary, head, note)
         for name in ORDER:
             df = tables.get(name)
             if df is None:
@@ -111,6 +118,26 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path, summary: dict | 
     finally:
         book.close()
     return path
+
+
+def per_case(tables: dict[str, pd.DataFrame], limit: int = PER_CASE_ROWS) -> tuple[dict[str, pd.DataFrame], list]:
+    """The tables as the workbook holds them, and what the overview says of
+    a per-case sheet cut to the cases in bundles (:data:`PER_CASE_ROWS`).
+
+    >>> a = pd.DataFrame({"case_no": ["A", "B", "C"], "bundle_id": ["B1", "", "B1"]})
+    >>> t, note = per_case({"assignments": a}, limit=2)
+    >>> t["assignments"]["case_no"].tolist(), note
+    (['A', 'C'], [('分案（全部 3 件）', '超过 2 行，此表只列关联案件组中的 2 件；全部案件的分案见 assignments.csv')])
+    >>> per_case({"assignments": a})[1]
+    []
+    """
+    df = tables.get("assignments")
+    if df is None or len(df) <= limit:
+        return tables, []
+    kept = df[df["bundle_id"].fillna("") != ""]
+    note = [(f"分案（全部 {len(df):,} 件）",
+             f"超过 {limit:,} 行，此表只列关联案件组中的 {len(kept):,} 件；全部案件的分案见 {C.OUTPUTS['assignments'].filename}")]
+    return {**tables, "assignments": kept}, note
 
 
 def _sheet(book, title: str, df: pd.DataFrame, head, money, headers: list[str]) -> None:
@@ -137,7 +164,7 @@ def _sheet(book, title: str, df: pd.DataFrame, head, money, headers: list[str]) 
         sheet.autofilter(0, 0, len(df), len(df.columns) - 1)
 
 
-def _overview(book, s: dict, head) -> None:
+def _overview(book, s: dict, head, note: list = ()) -> None:
     """概况: what was read and found, in a few lines."""
     acc, rej = s.get("accepted", {}), s.get("rejected", {})
     rows = [("读入案件", s.get("input_rows", {}).get("cases")), ("采用案件", acc.get("cases")),
@@ -153,6 +180,7 @@ def _overview(book, s: dict, head) -> None:
             ("关联案件组", s.get("bundles")), ("关联案件组中的案件", s.get("cases_in_bundles"))]
     if s.get("assigned") is not None:
         rows += [("已分案", s.get("assigned")), ("无法官可分", s.get("unassigned"))]
+    rows += list(note)
     sheet = book.add_worksheet("概况")
     sheet.write_row(0, 0, ["项目", "数量"], head)
     sheet.set_column(0, 0, 26)
