@@ -341,7 +341,7 @@ def _same_name_pair(r: pd.DataFrame, taken: pd.Series, hub_threshold: int = C.Op
     now = taken.copy()
     # What every pass asks of each record, worked out once.
     base = _pair_base(r)
-    r = pd.DataFrame({c: r[c].to_numpy(dtype=object) for c in ("case_no", "id_status", "id_masked")}, index=r.index)
+    r = r[["case_no", "id_status", "id_masked"]]
     for _ in range(3):
         k = _pair_pass(r, now, hub_threshold, base)
         new = k["key"].notna() & now.isna()
@@ -392,6 +392,10 @@ def _pair_pass(r: pd.DataFrame, taken: pd.Series, hub_threshold: int, base: pl.D
     hubs = applied.filter(pl.col("len") > hub_threshold)["token"]
     sides = sides.filter(~pl.col("token").is_in(hubs.implode()))
     me = rec.filter(pl.col("subject") | pl.col("anchor")).select("i", "case_no", "role", "name", "court", "subject")
+    # Only a (court, name) some record to link carries can make a group that
+    # counts: the identified persons of every other name never pair here.
+    me = me.join(me.filter("subject").select("court", "name").unique(), on=["court", "name"], how="semi",
+                 maintain_order="left")
     pairs = me.join(sides.rename({"i": "j", "role": "cp_role", "name": "cp_name"}), on="case_no",
                     maintain_order="left_right")
     pairs = pairs.filter((pl.col("role") != pl.col("cp_role")) & (pl.col("court") != ""))
@@ -419,17 +423,17 @@ def _pair_pass(r: pd.DataFrame, taken: pd.Series, hub_threshold: int, base: pl.D
     # The parties of that name in a component's groups: one is joined, two keep it apart.
     anchors = pairs[~pairs["subject"]]
     ids = pd.DataFrame({"comp": comp_of_group.reindex(anchors["group"]).to_numpy(),
-                        "id": taken.to_numpy(dtype=object)[anchors["i"].to_numpy()],
-                        "mask": r["id_masked"].to_numpy(dtype=object)[anchors["i"].to_numpy()],
+                        "id": taken.iloc[anchors["i"].to_numpy()].to_numpy(dtype=object),
+                        "mask": r["id_masked"].iloc[anchors["i"].to_numpy()].to_numpy(dtype=object),
                         "case_no": anchors["case_no"].to_numpy()}).dropna(subset=["comp"])
     ids["comp"] = ids["comp"].astype(int)
     n_ids = ids.groupby("comp")["id"].nunique()
     one_id = ids[ids["comp"].map(n_ids) == 1].drop_duplicates("comp").set_index("comp")
-    cases = pd.concat([pd.DataFrame({"comp": members["comp"], "case_no": r["case_no"].to_numpy()[members["i"]]}),
+    cases = pd.concat([pd.DataFrame({"comp": members["comp"], "case_no": r["case_no"].iloc[members["i"].to_numpy()].to_numpy(dtype=object)}),
                        ids[["comp", "case_no"]]]).groupby("comp")["case_no"].nunique()
-    masked = r["id_status"].to_numpy()[members["i"]] == MASKED
+    masked = r["id_status"].iloc[members["i"].to_numpy()].to_numpy(dtype=object) == MASKED
     masks = pd.concat([pd.DataFrame({"comp": members["comp"][masked],
-                                     "mask": r["id_masked"].to_numpy(dtype=object)[members["i"][masked]]}),
+                                     "mask": r["id_masked"].iloc[members["i"].to_numpy()[masked]].to_numpy(dtype=object)}),
                        one_id["mask"].rename_axis("comp").reset_index()], ignore_index=True)
     masks = masks[masks["mask"].fillna("") != ""]
     ok = (cases >= 2) & ~cases.index.isin(n_ids.index[n_ids.to_numpy() >= 2]) & ~cases.index.isin(disagreeing_masks(masks))

@@ -182,7 +182,9 @@ def court_code(official: pd.Series) -> pd.Series:
     ['沪0113', '曲中法', '']
     """
     codes, uniq = pd.factorize(official)  # a court's cases share a few thousand spellings of a prefix
-    found = pd.Series(uniq.to_numpy(dtype=object), dtype=object).str.extract(
-        rf"^（\d{{4}}）(.+?)(?:{_TYPES})(?:字第)?\d+号$", expand=False).fillna("").to_numpy(dtype=object)
+    # In Arrow's regex engine (an official number's digits are ASCII), once per spelling.
+    text = pa.array(uniq.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    court = pc.struct_field(pc.extract_regex(text, rf"^（[0-9]{{4}}）(?P<court>.+?)(?:{_TYPES})(?:字第)?[0-9]+号$"), "court")
+    found = pc.fill_null(court, "").to_numpy(zero_copy_only=False).astype(object)
     out = np.where(codes >= 0, found[np.maximum(codes, 0)] if len(found) else "", "").astype(object)
     return pd.Series(out, index=official.index, dtype=object)
