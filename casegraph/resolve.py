@@ -609,22 +609,25 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
     for c in ("org_key", "org_mask"):  # records of a database loaded before organisation codes were read
         r[c] = r[c].fillna("") if c in r else ""
     taken = pd.Series(None, index=r.index, dtype=object)
-    rule_of = pd.Series(None, index=r.index, dtype=object)
-    shown = pd.Series(None, index=r.index, dtype=object)
+    # Filled in as numpy arrays of Python objects: a rule's few new keys are
+    # written in place, not through pandas' alignment of millions of rows.
+    keys, rule_of, shown = (np.full(len(r), None, dtype=object) for _ in range(3))
     for rule in rules_for(options) if rules is None else rules:
         k = rule.keys(r, taken)
         if isinstance(k, pd.DataFrame):
             k, why_shown = k["key"], k["shown"]
         else:
             why_shown = None
-        new = taken.isna() & k.notna()
-        taken[new] = k[new]
+        k = k.to_numpy(dtype=object)
+        new = pd.isna(keys) & ~pd.isna(k)
+        keys[new] = k[new]
         rule_of[new] = rule.name
         if why_shown is not None:
-            shown[new] = why_shown[new]
+            shown[new] = why_shown.to_numpy(dtype=object)[new]
+        taken = pd.Series(keys, index=r.index, dtype=object, copy=True)
     r["match_key"] = taken
-    r["rule"] = rule_of
-    r["shown"] = shown
+    r["rule"] = pd.Series(rule_of, index=r.index, dtype=object)
+    r["shown"] = pd.Series(shown, index=r.index, dtype=object)
     return _settled(r, decided, secret)
 
 
@@ -705,8 +708,7 @@ def _parties(r: pd.DataFrame, ident: pd.Series) -> tuple[pd.DataFrame, pd.Series
              .with_columns(pl.col("rules").replace_strict(joined, return_dtype=pl.String)))
     per_record = rec.select("party_id").join(table.select("party_id", "id_masked"), on="party_id", how="left",
                                              maintain_order="left")["id_masked"]
-    parties = pd.DataFrame({c: table[c].to_numpy() if table[c].dtype == pl.Int64
-                            else table[c].to_pandas().to_numpy(dtype=object) for c in cols})
+    parties = pd.DataFrame({c: table[c].to_numpy() if table[c].dtype == pl.Int64 else table[c].to_pandas() for c in cols})
     return parties, pd.Series(per_record.to_numpy(), index=r.index, dtype=object)
 
 

@@ -482,19 +482,17 @@ def keyed_hash_column(values: pd.Series, key: bytes | None = None, prefix: str =
     True
     """
     inner, outer = _hmac_pads(key or secret_key())
-    seen: dict[str, bytes] = {}
-    digests = []
-    for v in values.tolist():
-        d = seen.get(v)
-        if d is None:
-            h = inner.copy()
-            h.update(v.encode("utf-8"))
-            o = outer.copy()
-            o.update(h.digest())
-            d = seen[v] = o.digest()[:8]
-        digests.append(d)
-    raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(len(digests), 8)
-    return hex_column(raw[:, : (chars + 1) // 2], prefix, chars).set_axis(values.index)
+    codes, uniq = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    inner_copy, outer_copy = inner.copy, outer.copy
+    distinct = []
+    for v in uniq.tolist():
+        h = inner_copy()
+        h.update(v.encode("utf-8"))
+        o = outer_copy()
+        o.update(h.digest())
+        distinct.append(o.digest()[:8])
+    digests = np.frombuffer(b"".join(distinct), dtype=np.uint8).reshape(len(distinct), 8)[codes]
+    return hex_column(digests[:, : (chars + 1) // 2], prefix, chars).set_axis(values.index)
 
 
 def _hmac_pads(key: bytes):
