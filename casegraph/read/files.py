@@ -36,6 +36,8 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from casegraph.contract import TOTAL_WORDS, Table, header_to_column, header_unit
 from casegraph.errors import InputError
@@ -199,9 +201,8 @@ def _finish(raw: pd.DataFrame, table: Table, name: str, text: bool, errors=(), c
     # Empty lines, Excel's trailing blank rows and a ledger's numbered empty
     # rows (序号 typed down the page) carry nothing to lose; nor does a
     # 合计 row. Only rows without a case number (which ends in 号) can be either.
-    first = df[table.required[0]].to_numpy(dtype=object)
-    maybe = np.flatnonzero(np.array([not (isinstance(v, str) and "号" in v) for v in first], bool)
-                           & (True if ok is None else ok)) if len(df) else np.array([], int)
+    numbered = df[table.required[0]].str.contains("号", regex=False, na=False).to_numpy(bool) if len(df) else []
+    maybe = np.flatnonzero(~numbered & (True if ok is None else ok)) if len(df) else np.array([], int)
     blank = total = np.array([], int)
     if len(maybe):
         part = df.iloc[maybe][cols]
@@ -331,10 +332,12 @@ def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
     # pandas reads bytes many times faster than decoded text.
     source = (lambda: io.StringIO(text)) if text is not None else (lambda: io.BytesIO(data))
     errors = []
+    raw = _arrow_csv(data, sep) if text is None and encoding == "utf-8-sig" and errors_mode == "strict" else None
     try:
         try:
             try:
-                raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
+                if raw is None:
+                    raw = pd.read_csv(source(), encoding=encoding, encoding_errors=errors_mode, **args)
             except UnicodeDecodeError:
                 if later is None:
                     raise
@@ -366,6 +369,35 @@ def read_csv(path: Path, table: Table) -> tuple[pd.DataFrame, Layout]:
     if (b"\x00" in data) if text is None else ("\x00" in text):
         checks.append(_NUL)
     return _finish(raw, table, str(path), text=True, errors=errors, checks=checks, label=path.name)
+
+
+def _arrow_csv(data: bytes, sep: str) -> pd.DataFrame | None:
+    """A well-formed UTF-8 CSV read by Arrow's reader (both cores, every cell
+    text, columns Arrow strings that the later stages keep), or None for
+    anything it refuses (a short or long row, bytes that are not UTF-8, a
+    NUL, a blank first line), which pandas' reader then reads as before: where both read a file
+    they read the same cells (tests/test_read.py)."""
+    # (A file of blank lines, or a blank first line, pandas refuses, and the careful reading takes.)
+    if b"\x00" in data or not data[:MAX_HEADER_BYTES].removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip():
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types=_ALL_TEXT, strings_can_be_null=False,
+                                                  quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if table.num_columns > MAX_COLUMNS:
+        return None
+    raw = table.to_pandas()
+    raw.columns = range(table.num_columns)
+    return raw
+
+
+# Arrow names the columns of a header-less read f0, f1, …: every one is text.
+_ALL_TEXT = {f"f{i}": pa.string() for i in range(MAX_COLUMNS + 1)}
 
 
 def _decode(path: Path, data: bytes, encoding: str, errors_mode: str, later: str | None) -> tuple[str, str]:
