@@ -48,6 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from casegraph.columns import arrow_text
 from casegraph.contract import CASE_TYPES
 
 # Longest first, so that 执恢 is read as a type before 执 is.
@@ -151,11 +152,7 @@ def official_case_nos(values: pd.Series, seen: dict | None = None) -> pd.Series:
     out = values.to_numpy(dtype=object, copy=True)
     # Most exports already hold the official form: recognised at once, in
     # Arrow's regex engine; only the other spellings are parsed in Python.
-    try:
-        text = pa.array(out, type=pa.string(), from_pandas=True)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers in the cells: only text can be written officially
-        text = pa.array([v if isinstance(v, str) else None for v in out], type=pa.string())
-    written = pc.match_substring_regex(text, _AS_WRITTEN_RE2)
+    written = pc.match_substring_regex(arrow_text(values), _AS_WRITTEN_RE2)  # a number in a cell: no match
     other = np.flatnonzero(~written.fill_null(False).to_numpy(zero_copy_only=False))
     for i in other.tolist():
         u = out[i]

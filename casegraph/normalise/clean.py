@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casegraph import contract as C
+from casegraph.columns import arrow_text, is_in, text_series
 from casegraph.normalise.caseno import court_code, official_case_nos
 from casegraph.normalise.identity import INVALID, MASKED, ORG, USCC, parse_ids
 from casegraph.read import READ_ERROR, InputError, Layout
@@ -96,13 +97,14 @@ def _text(s: pd.Series) -> pd.Series:
     # space to fold, stay as they are; the rest go through Python, once per
     # distinct value. (Arrow's Unicode is newer than Python's; a cell it
     # finds normal, Python's older table finds normal too.)
-    text = pa.array(s.to_numpy(dtype=object), type=pa.string())
-    same = pc.and_not(pc.equal(pc.utf8_normalize(text, "NFKC"), text), pc.match_substring_regex(text, _UNTRIMMED))
-    out = s.to_numpy(dtype=object, copy=True)
-    other = np.flatnonzero(~same.to_numpy(zero_copy_only=False))
-    table = {u: " ".join(unicodedata.normalize("NFKC", u).split()) for u in pd.unique(out[other])}
-    out[other] = [table[u] for u in out[other]]
-    return pd.Series(out, index=s.index, dtype="str")
+    text = arrow_text(s)
+    odd = pc.fill_null(pc.or_(pc.not_equal(pc.utf8_normalize(text, "NFKC"), text),
+                              pc.match_substring_regex(text, _UNTRIMMED)), False)
+    if pc.any(odd).as_py():
+        typed = text.filter(odd).to_pylist()
+        table = {u: " ".join(unicodedata.normalize("NFKC", u).split()) for u in set(typed)}
+        text = pc.replace_with_mask(text, odd, pa.array([table[u] for u in typed], text.type))
+    return text_series(text, s.index)
 
 
 # What str.split() would cut: a space at either end, two in a row, or any
@@ -123,14 +125,17 @@ def _hidden_removed(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     if not len(s):
         return s.astype(object), s.astype(object)
-    values = s.to_numpy(dtype=object)
     # The common case, a name with no format or control character, found by
     # Arrow (RE2) at once; only the others are looked at in Python.
-    odd = pc.fill_null(pc.match_substring_regex(pa.array(values, type=pa.string(), from_pandas=True),
-                                                r"[\p{Cf}\p{Cc}]"), False)
-    clean, shown = values.copy(), np.full(len(values), "", dtype=object)
-    for i in np.flatnonzero(odd.to_numpy(zero_copy_only=False)):
-        u = values[i]
+    text = arrow_text(s)
+    odd = np.flatnonzero(pc.fill_null(pc.match_substring_regex(text, r"[\p{Cf}\p{Cc}]"), False)
+                         .to_numpy(zero_copy_only=False))
+    shown = np.full(len(s), "", dtype=object)
+    if not len(odd):
+        return text_series(text, s.index), pd.Series(shown, index=s.index)
+    clean = s.to_numpy(dtype=object, copy=True)
+    for i in odd:
+        u = clean[i]
         hidden = [c for c in u if unicodedata.category(c) in ("Cf", "Cc") and not c.isspace()]
         if hidden:
             clean[i] = "".join(c for c in u if c not in hidden)
@@ -184,22 +189,27 @@ def _short(values, limit: int = 200) -> np.ndarray:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def _per_value(s: pd.Series, fn) -> pd.Series:
+    """``fn`` of each cell of a column with few distinct values (roles,
+    kinds), called once per value; a missing cell gives None."""
+    codes, uniq = pd.factorize(s)  # Arrow's dictionary for a str column
+    found = np.array([fn(u) for u in uniq.tolist()] + [None], dtype=object)
+    return pd.Series(found[codes], index=s.index)  # code -1 (a missing cell) finds nothing
+
+
 def _lookup(s: pd.Series, table: dict) -> pd.Series:
     """Canonical values of a column with few distinct values (roles, kinds)."""
-    codes, uniq = pd.factorize(s.to_numpy(dtype=object))
-    found = np.array([table.get(u, table.get(u.casefold())) for u in uniq] + [None], dtype=object)
-    return pd.Series(found[codes], index=s.index)  # code -1 (a missing cell) finds nothing
+    return _per_value(s, lambda u: table.get(u, table.get(u.casefold())))
 
 
 def _per_unique(fn):
     """Run a column parser on the distinct values only (a million cases have a
     few thousand filing dates) and spread the answer back."""
     def parse(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-        uniq = pd.Series(pd.unique(s.to_numpy(dtype=object)), dtype=object)
-        value, bad = fn(uniq)
-        pos = pd.Index(uniq).get_indexer(s.to_numpy(dtype=object))
-        return (pd.Series(value.to_numpy()[pos], index=s.index),
-                pd.Series(bad.to_numpy(bool)[pos], index=s.index))
+        codes, uniq = pd.factorize(s, use_na_sentinel=False)
+        value, bad = fn(pd.Series(np.asarray(uniq, dtype=object), dtype=object))
+        return (pd.Series(value.to_numpy()[codes], index=s.index),
+                pd.Series(bad.to_numpy(bool)[codes], index=s.index))
     parse.__doc__ = fn.__doc__
     return parse
 
@@ -342,12 +352,15 @@ def case_court(cases: pd.DataFrame) -> pd.Series:
     typed = (normalise_name(cases["court"]) if "court" in cases else pd.Series("", index=cases.index)).to_numpy(dtype=object)
     code = court_code(cases["case_no"]).to_numpy(dtype=object)
     court = np.where(typed != "", typed, code).astype(object)
-    abbreviated = (typed == "") & cases["case_no"].str.contains("字第", regex=False).to_numpy(bool) \
-        & ~pd.Series(code, dtype=object).str.contains(r"\d").to_numpy(bool)
+    numbered = _per_value(pd.Series(code, dtype=object), lambda c: _DIGIT.search(c) is not None).to_numpy(bool)
+    # (a few thousand codes; 字第 looked for only in the numbers they may be abbreviations of)
+    abbreviated = (typed == "") & ~numbered
+    maybe = np.flatnonzero(abbreviated)
+    abbreviated[maybe] = ["字第" in v for v in cases["case_no"].to_numpy(dtype=object)[maybe]]
     # One court typed two ways (深圳市罗湖区人民法院, 罗湖区人民法院) under one
     # 2016 court code (粤0303) is one court: the name its cases type most
     # (ties: the longest, then the first in order).
-    coded = (typed != "") & pd.Series(code, dtype=object).str.contains(r"\d").to_numpy(bool)
+    coded = (typed != "") & numbered
     if coded.any():
         seen = pd.DataFrame({"code": code[coded], "name": typed[coded]})
         counts = seen.value_counts().rename("n").reset_index()
@@ -361,12 +374,13 @@ def case_court(cases: pd.DataFrame) -> pd.Series:
     return pd.Series(court, index=cases.index, dtype=object)
 
 
+_DIGIT = re.compile(r"\d")
 _ORG_WORDS = r"公司|有限|集团|银行|厂|店|合作社|中心|事务所|医院|学校|协会|委员会|商行|经营部|工作室|支行|分行"
 # A role typed with the trial's role after it: 申请执行人（原告）, 被执行人(原审被告).
 _ROLE_NOTE = re.compile(r"\s*[(\[【〔].*?[)\]】〕]\s*")
 
 
-def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = None,
+def normalise_parties(raw: pd.DataFrame, known_cases, seen: dict | None = None,
                       where: Where | None = None) -> tuple[_Part, pd.DataFrame, pd.DataFrame]:
     """(the parties, their rejections; warnings; rows of other roles, set aside)."""
     where = where or Where()
@@ -375,15 +389,14 @@ def normalise_parties(raw: pd.DataFrame, known_cases: set, seen: dict | None = N
     df["case_no"] = official_case_nos(df["case_no"], seen)
     rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "parties", _malformed, where, "case_no")]
     df = df[df["case_no"].notna()]
-    unknown = ~df["case_no"].isin(known_cases)
+    unknown = ~is_in(df["case_no"], known_cases)
     rejects.append(_reject(df, unknown, "parties", lambda b: "case " + b["case_no"] + " is not in the cases table (or was rejected)",
                            where, "case_no"))
     df = df[~unknown]
     typed_role = _text(df["role"])
-    roles = pd.unique(typed_role.to_numpy(dtype=object))  # a handful: no regex per row
-    base_role = typed_role.map({r: _ROLE_NOTE.sub("", r) for r in roles}) if len(typed_role) else typed_role
+    base_role = _per_value(typed_role, lambda r: _ROLE_NOTE.sub("", r))  # a handful: no regex per row
     df["role"] = _lookup(base_role, C.ROLES)
-    other = df["role"].isna() & base_role.isin(C.OTHER_ROLES)
+    other = df["role"].isna() & _per_value(base_role, lambda r: r in C.OTHER_ROLES).astype(bool)
     set_aside = pd.DataFrame({"source": "parties", "row": df["row"][other].to_numpy(),
                               "case_no": df["case_no"][other].to_numpy(), "role": typed_role[other].to_numpy(),
                               "name": _text(df["name"][other]).to_numpy(), **where(df[other], "name")},
@@ -436,14 +449,14 @@ def _masked_raw(values: pd.Series) -> np.ndarray:
     return np.asarray([s[:6] + "*" * max(len(s) - 10, 0) + s[-4:] if len(s) > 10 else "*" * len(s) for s in v], dtype=object)
 
 
-def normalise_assets(raw: pd.DataFrame, known_cases: set, seen: dict | None = None, where: Where | None = None) -> _Part:
+def normalise_assets(raw: pd.DataFrame, known_cases, seen: dict | None = None, where: Where | None = None) -> _Part:
     where = where or Where()
     df = raw.copy()
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
     rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "assets", _malformed, where, "case_no")]
     df = df[df["case_no"].notna()]
-    unknown = ~df["case_no"].isin(known_cases)
+    unknown = ~is_in(df["case_no"], known_cases)
     rejects.append(_reject(df, unknown, "assets", lambda b: "case " + b["case_no"] + " is not in the cases table (or was rejected)",
                            where, "case_no"))
     df = df[~unknown]
@@ -525,7 +538,7 @@ def normalise(tables: dict[str, pd.DataFrame]) -> Clean:
     seen: dict = {}  # parties and assets repeat the cases' spellings: parse each once
     cases = normalise_cases(tables["cases"], seen, where)
     _something_left("cases", counts, cases.table, [unreadable, cases.rejected])
-    known = set(cases.table["case_no"])
+    known = cases.table["case_no"]
     raw_parties = tables["parties"]
     with_rejected_case = 0
     if ledger:

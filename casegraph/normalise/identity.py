@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 
+from casegraph.columns import arrow_text
 from casegraph.errors import InputError
 
 RIC, USCC, MASKED, INVALID, EMPTY = "resident_id", "credit_code", "masked", "invalid", "empty"
@@ -238,9 +239,10 @@ _USCC_VALUE[[ord(c) for c in _USCC_ALPHABET]] = np.arange(len(_USCC_ALPHABET))
 
 
 def _ric_ok(cand: np.ndarray) -> np.ndarray:
-    """GB 11643 check characters and birth dates of clean 18-character IDs."""
-    codes = cand.view(np.uint32).reshape(-1, 18).astype(np.int64) - ord("0")
-    expected = np.array(list("10X98765432"))[(codes[:, :17] * _RIC_WEIGHTS).sum(axis=1) % 11]
+    """GB 11643 check characters and birth dates of clean 18-character IDs
+    (rows of ASCII bytes)."""
+    codes = cand.astype(np.int64) - ord("0")
+    expected = _RIC_CHECK[(codes[:, :17] * _RIC_WEIGHTS).sum(axis=1) % 11]
     # The birth date, digit by digit: a real day from 1880-01-01 to today.
     year = codes[:, 6:10] @ np.array([1000, 100, 10, 1])
     month, day = codes[:, 10:12] @ np.array([10, 1]), codes[:, 12:14] @ np.array([10, 1])
@@ -249,15 +251,16 @@ def _ric_ok(cand: np.ndarray) -> np.ndarray:
     today = _dt.date.today()
     ymd = year * 10000 + month * 100 + day
     born = (day >= 1) & (day <= days) & (ymd >= 18800101) & (ymd <= today.year * 10000 + today.month * 100 + today.day)
-    return (expected == cand.view("U1").reshape(-1, 18)[:, 17]) & born
+    return (expected == cand[:, 17]) & born
 
 
+_RIC_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])  # month 0: no such month
 
 
 def _uscc_ok(cand: np.ndarray) -> np.ndarray:
-    """GB 32100 check characters of clean 18-character codes."""
-    values = _USCC_VALUE[np.minimum(cand.view(np.uint32).reshape(-1, 18), 127)]
+    """GB 32100 check characters of clean 18-character codes (rows of ASCII bytes)."""
+    values = _USCC_VALUE[np.minimum(cand, 127)]
     check = (31 - (values[:, :17] * _USCC_WEIGHTS).sum(axis=1) % 31) % 31
     return check == values[:, 17]
 
@@ -280,32 +283,33 @@ def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame
     """Vectorised :func:`parse_id` over a column: columns ``status``,
     ``canonical``, ``problem``, aligned with ``values``.
 
-    The common case (an already clean 18-digit resident ID) is checked with
-    numpy; everything else goes through :func:`parse_id`. Both give the same
-    answers (tests/test_identity.py proves it on random input).
+    The common case (an already clean 18-digit resident ID or credit code)
+    is checked with numpy on the cells' bytes; everything else goes through
+    :func:`parse_id`. Both give the same answers (tests/test_identity.py
+    proves it on random input).
     """
-    s = values.fillna("").to_numpy(dtype=object)
+    values = values.fillna("")
+    s = values.to_numpy(dtype=object)
     kinds = kinds.fillna("").to_numpy(dtype=object) if kinds is not None else np.full(len(s), "", dtype=object)
     status = np.full(len(s), EMPTY, dtype=object)
     canonical = np.full(len(s), "", dtype=object)
     problem = np.full(len(s), "", dtype=object)
 
     person = (kinds == "自然人") | (kinds == "")  # as parse_id's hint: a person's number is tried first
-    try:
-        lengths = pc.utf8_length(pa.array(s, type=pa.string())).to_numpy(zero_copy_only=False)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers in the cells: the slow way says what they are
-        lengths = np.array([len(v) if isinstance(v, str) else -1 for v in s], dtype=np.int64)
-    eighteen = np.flatnonzero(lengths == 18)
-    fast = _clean_ids(s[eighteen], person[eighteen], status, canonical, eighteen)
-    todo = lengths != 0
-    todo[eighteen[fast]] = False
+    text = arrow_text(values)  # a number in a cell: null, parsed the slow way, which says what it is
+    eighteen, rows = _eighteen_bytes(text)
+    fast = eighteen[_clean_ids(rows, person[eighteen], status, eighteen)]
+    canonical[fast] = s[fast]
+    todo = pc.fill_null(pc.binary_length(text), -1).to_numpy(zero_copy_only=False) != 0
+    todo[fast] = False
     rest = np.flatnonzero(todo)
     if len(rest):
         # Typing noise (full-width digits, spaces) cleaned away, most of the
         # rest are clean numbers too: parse_id cleans first, so they agree.
         cleaned = np.array([clean(v) for v in s[rest].tolist()], dtype=object)
-        long = np.flatnonzero(np.array([len(v) == 18 for v in cleaned], dtype=bool))
-        done = long[_clean_ids(cleaned[long], person[rest[long]], status, canonical, rest[long])]
+        long, rows = _eighteen_bytes(pa.array(cleaned, type=pa.string()))
+        done = long[_clean_ids(rows, person[rest[long]], status, rest[long])]
+        canonical[rest[done]] = cleaned[done]
         rest = np.delete(rest, done)
         parsed = [parse_id(v, k) for v, k in zip(s[rest].tolist(), kinds[rest].tolist())]
         status[rest] = [p.status for p in parsed]
@@ -314,26 +318,29 @@ def parse_ids(values: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame
     return pd.DataFrame({"status": status, "canonical": canonical, "problem": problem}, index=values.index)
 
 
-def _clean_ids(values: np.ndarray, person: np.ndarray, status: np.ndarray, canonical: np.ndarray,
-               at: np.ndarray) -> np.ndarray:
-    """Clean 18-character numbers checked as a matrix of code points, no
+def _eighteen_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The cells of 18 bytes (an ID's length in ASCII), and their bytes as an n × 18 matrix."""
+    at = np.flatnonzero(pc.fill_null(pc.binary_length(text), -1).to_numpy(zero_copy_only=False) == 18)
+    fixed = text.take(at).cast(pa.binary()).cast(pa.binary(18))
+    return at, np.frombuffer(fixed.buffers()[1], dtype=np.uint8, count=18 * len(at)).reshape(-1, 18)
+
+
+def _clean_ids(codes: np.ndarray, person: np.ndarray, status: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Clean 18-character numbers (rows of bytes) checked as a matrix, no
     Python per row: the shape first, then the check character. Writes the
-    valid ones' status and canonical form at ``at`` and says which they were;
-    the others go the slow way, which says what is wrong."""
-    ok_any = np.zeros(len(values), dtype=bool)
-    if not len(values):
+    valid ones' status at ``at`` and says which they were; the others go
+    the slow way, which says what is wrong."""
+    ok_any = np.zeros(len(codes), dtype=bool)
+    if not len(codes):
         return ok_any
-    cand = values.astype("U18")
-    codes = cand.view(np.uint32).reshape(-1, 18)
     digits = (codes >= 48) & (codes <= 57)
     ric_shape = digits[:, :17].all(axis=1) & (digits[:, 17] | (codes[:, 17] == ord("X"))) & person
     uscc_shape = digits[:, :8].all(axis=1) & (_USCC_VALUE[np.minimum(codes[:, 8:], 127)] >= 0).all(axis=1) & ~person
     for shape, ok_fn, label in ((ric_shape, _ric_ok, RIC), (uscc_shape, _uscc_ok, USCC)):
         if shape.any():
-            ok = np.zeros(len(cand), dtype=bool)
-            ok[shape] = ok_fn(cand[shape])
+            ok = np.zeros(len(codes), dtype=bool)
+            ok[shape] = ok_fn(codes[shape])
             status[at[ok]] = label
-            canonical[at[ok]] = values[ok]
             ok_any |= ok
     return ok_any
 
