@@ -241,8 +241,8 @@ _USCC_VALUE[[ord(c) for c in _USCC_ALPHABET]] = np.arange(len(_USCC_ALPHABET))
 def _ric_ok(cand: np.ndarray) -> np.ndarray:
     """GB 11643 check characters and birth dates of clean 18-character IDs
     (rows of ASCII bytes)."""
-    codes = cand.astype(np.int64) - ord("0")
-    expected = _RIC_CHECK[(codes[:, :17] * _RIC_WEIGHTS).sum(axis=1) % 11]
+    codes = cand.astype(np.int32) - ord("0")
+    expected = _RIC_CHECK[(codes[:, :17] @ _RIC_WEIGHTS.astype(np.int32)) % 11]
     # The birth date, digit by digit: a real day from 1880-01-01 to today.
     year = codes[:, 6:10] @ np.array([1000, 100, 10, 1])
     month, day = codes[:, 10:12] @ np.array([10, 1]), codes[:, 12:14] @ np.array([10, 1])
@@ -335,7 +335,8 @@ def _clean_ids(codes: np.ndarray, person: np.ndarray, status: np.ndarray, at: np
         return ok_any
     digits = (codes >= 48) & (codes <= 57)
     ric_shape = digits[:, :17].all(axis=1) & (digits[:, 17] | (codes[:, 17] == ord("X"))) & person
-    uscc_shape = digits[:, :8].all(axis=1) & (_USCC_VALUE[np.minimum(codes[:, 8:], 127)] >= 0).all(axis=1) & ~person
+    uscc_shape = digits[:, :8].all(axis=1) & ~person
+    uscc_shape[uscc_shape] = (_USCC_VALUE[np.minimum(codes[uscc_shape, 8:], 127)] >= 0).all(axis=1)
     for shape, ok_fn, label in ((ric_shape, _ric_ok, RIC), (uscc_shape, _uscc_ok, USCC)):
         if shape.any():
             ok = np.zeros(len(codes), dtype=bool)
