@@ -33,10 +33,12 @@ def write_result(result, out_dir: str | Path, report: bool = True, lang: str = "
     ``out_dir``; reasons are in ``lang`` ("zh" or "en",
     :mod:`casegraph.reasons`). Returns the folder.
 
-    The workbook holds every row of the findings, cell by cell: for a
-    province's million cases it takes longer than everything else together
-    (see the README's "Speed"), and a nightly job that reads the CSVs may
-    leave it out."""
+    The workbook holds the overview and every row of the findings; its
+    per-case sheets (分案, …) are whole up to
+    :data:`casegraph.write.workbook.PER_CASE_ROWS` cases, above that they
+    hold the cases in bundles and the overview says the CSVs hold them all.
+    The workbook and the report are written beside the CSVs, on the other
+    core; a nightly job that reads the CSVs may leave the workbook out."""
     tables = localised(result.tables(), lang)
     parts = {C.WORKBOOK_FILE: (lambda path: write_workbook(tables, path, result.summary)) if workbook else None,
              REPORT: (lambda site: build_site(result, site)) if report else None}
