@@ -69,9 +69,11 @@ import re
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from casegraph import contract as C
 from casegraph.cells import content_id, join_per_group
+from casegraph.columns import is_in
 from casegraph.find.finish import Finish
 from casegraph.names import name_share, split_name
 from casegraph.normalise.caseno import court_code
@@ -88,10 +90,11 @@ ORG_ODDS = {"org_variant": 4.0, "branch": 1.0}
 
 KINDS = ("person", "org_variant", "branch")
 # Company forms that name the same company; bracketed places (（上海）) too.
-_FORMS = ((re.compile(r"有限责任公司"), "有限公司"), (re.compile(r"股份有限公司"), "有限公司"),
-          (re.compile(r"\([^()]*\)"), ""))
+# Patterns as text, so that pandas runs them in Arrow's regex engine.
+_FORMS = (("有限责任公司", "有限公司"), ("股份有限公司", "有限公司"), (r"\([^()]*\)", ""))
 # A branch named after its parent: 上海甲有限公司宝山分公司, 某银行股份有限公司宝山支行.
-_BRANCH = re.compile(r"^(.+?(?:公司|银行|集团))(.+?)(分公司|支行|分行|营业部|分理处|办事处)$")
+_BRANCH_WORDS = "分公司|支行|分行|营业部|分理处|办事处"
+_BRANCH = re.compile(rf"^(.+?(?:公司|银行|集团))(.+?)({_BRANCH_WORDS})$")
 
 finish = Finish("candidates", (("strength", False), ("n_cases", False), ("candidate_id", True)), ints=("n_cases",),
                 yuan=(), sets=("case_nos", "names"))
@@ -159,25 +162,28 @@ def select(parties: pd.DataFrame, options: C.Options | None = None) -> pd.DataFr
     options = options or C.Options()
     cols = ["group", "kind", "party_id", "name", "identified", "namesakes", "parent"]
     p = parties[(parties["n_applied"].fillna(0) <= options.hub_threshold)
-                & ~parties["name"].fillna("").str.contains(ANONYMISED)]
+                & ~parties["name"].fillna("").str.contains(ANONYMISED)].reset_index(drop=True)
     p = p.assign(identified=p["id_masked"].fillna("") != "", key=names_key(p["name"]))
     person = p[p["kind"] == C.PERSON]
-    person = person[person["key"].duplicated(keep=False)]  # a name nobody else has groups nobody
-    n_id = person.groupby("key")["identified"].sum()
-    person = person.assign(n_id=person["key"].map(n_id))
-    # One identified person of the name may be the others without an ID; two tell nothing apart.
-    person = person[~person["identified"] | (person["n_id"] == 1)]
-    person = person.assign(group="person\t" + person["key"], kind="person", parent="",
-                           namesakes=np.where(person["n_id"] == 1, 0, person["n_id"]))
+    unnumbered = ~person["identified"].to_numpy()
+    n, n_id = _per_key(person["key"]), _per_key(person["key"], ~unnumbered)
+    # A name nobody else has groups nobody; one identified person of the name
+    # may be the others without an ID, two tell nothing apart.
+    keep = (n >= 2) & (unnumbered | (n_id == 1))
+    person = person[keep].assign(group="person\t" + person["key"][keep], kind="person", parent="",
+                                 namesakes=np.where(n_id[keep] == 1, 0, n_id[keep]))
     orgs = p[p["kind"] != C.PERSON]
-    orgs = orgs.assign(key=loose_name(orgs["name"]))
-    n_id = orgs.groupby("key")["identified"].sum()
-    variant = orgs[~orgs["identified"] | (orgs["key"].map(n_id) == 1)]
+    exact = orgs["key"]
+    orgs = orgs.assign(key=loose_name(exact))
+    variant = orgs[~orgs["identified"].to_numpy() | (_per_key(orgs["key"], orgs["identified"].to_numpy()) == 1)]
+    variant = variant[_per_key(variant["key"]) >= 2]  # a name alone is nobody's variant
     variant = variant.assign(group="org_variant\t" + variant["key"], kind="org_variant", parent="", namesakes=0)
-    exact = names_key(orgs["name"])
-    parent = exact.str.extract(_BRANCH, expand=True)[0]
-    children = orgs[parent.notna() & parent.map(exact.value_counts()).eq(1)].assign(parent=parent)
-    dad = orgs.assign(parent=exact)[exact.isin(set(children["parent"]))][["parent", "party_id", "identified"]]
+    maybe = exact[exact.str.contains(_BRANCH_WORDS)]  # the few names that can be a branch's
+    parent = maybe.str.extract(_BRANCH, expand=True)[0].dropna()
+    named = exact[is_in(exact, parent)].value_counts()
+    parent = parent[parent.map(named).eq(1)]  # one organisation of that name: the parent
+    children = orgs.loc[parent.index].assign(parent=parent)
+    dad = orgs.assign(parent=exact)[is_in(exact, children["parent"])][["parent", "party_id", "identified"]]
     both = children.merge(dad, on="parent", suffixes=("", "_parent"))
     both = both[~(both["identified"] & both["identified_parent"])]
     pairs = pd.concat([both[["party_id", "name", "identified", "parent"]].assign(group="branch\t" + names_key(both["name"])),
@@ -188,6 +194,12 @@ def select(parties: pd.DataFrame, options: C.Options | None = None) -> pd.DataFr
     out = pd.concat([g.reindex(columns=cols) for g in (person, variant, pairs)], ignore_index=True)
     out = out[_groups_worth_a_look(out, "group")]
     return out.sort_values(["group", "party_id"]).reset_index(drop=True)[cols] if len(out) else pd.DataFrame(columns=cols)
+
+
+def _per_key(keys: pd.Series, among: np.ndarray | None = None) -> np.ndarray:
+    """For each row: how many rows (of those ``among``, if given) share its key."""
+    codes, distinct = pd.factorize(keys, use_na_sentinel=False)
+    return np.bincount(codes if among is None else codes[among], minlength=len(distinct))[codes]
 
 
 def _groups_worth_a_look(rows: pd.DataFrame, by: str) -> pd.Series:
@@ -358,22 +370,21 @@ def find(g, members: bool = False):
     engine's): its parties, the records of its resolution (or, for a graph
     of roles alone, records made of its roles and party names) and the
     clerk's ``different`` decisions applied to it."""
-    roles = g.roles.drop_duplicates(["case_no", "party_id", "role"])
-    applied = roles[roles["role"] == C.APPLICANT].groupby("party_id")["case_no"].nunique()
+    roles = g.distinct_roles()
     parties = g.parties[["party_id", "name", "kind", "id_masked"]]
-    parties = parties.assign(n_applied=parties["party_id"].map(applied).fillna(0).astype(int).to_numpy())
+    parties = parties.assign(n_applied=_applied(roles, parties["party_id"]))
     selected = select(parties, g.options)
     if selected.empty:
         return (finish(pd.DataFrame()), _no_members()) if members else finish(pd.DataFrame())
-    ids = set(selected["party_id"])
     cols = ["party_id", "case_no", "role", "name_norm", "id_status", "id_masked", "record_key"]
     if g.resolved is not None:
         records = g.resolved.records
-        records = records.loc[records["party_id"].isin(ids), cols]
+        records = records.loc[is_in(records["party_id"], selected["party_id"]), cols]
     else:
-        mine = roles[roles["party_id"].isin(ids)].merge(parties, on="party_id")
+        mine = roles[is_in(roles["party_id"], selected["party_id"])].merge(parties, on="party_id")
         records = mine.assign(name_norm=names_key(mine["name"]), id_status="", id_masked="", record_key="")[cols]
-    sides = roles[roles["case_no"].isin(set(records["case_no"]))].merge(parties, on="party_id")
+    theirs = roles[is_in(roles["case_no"], records["case_no"])]
+    sides = theirs.merge(parties[is_in(parties["party_id"], theirs["party_id"])], on="party_id")
     person = parties[parties["kind"] == C.PERSON]
     names = person.assign(name=names_key(person["name"]), identified=person["id_masked"] != "").groupby("name").agg(
         n=("party_id", "size"), identified=("identified", "sum")).reset_index()
@@ -384,3 +395,10 @@ def find(g, members: bool = False):
         key_party = g.resolved.records.drop_duplicates("record_key").set_index("record_key")["party_id"]
         apart = d.assign(party_id=d["record_key"].map(key_party)).dropna(subset=["party_id"])
     return weigh(selected, records, sides, names, apart, g.options, members)
+
+
+def _applied(roles: pd.DataFrame, party_ids: pd.Series) -> np.ndarray:
+    """How many cases each party applies in (``roles`` distinct: an applicant once per case)."""
+    n = pl.from_pandas(roles.loc[roles["role"] == C.APPLICANT, "party_id"]).value_counts()
+    ids = pl.DataFrame({"party_id": pl.from_pandas(party_ids)})
+    return ids.join(n, on="party_id", how="left", maintain_order="left")["count"].fill_null(0).cast(pl.Int64).to_numpy()
