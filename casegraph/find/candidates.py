@@ -161,29 +161,36 @@ def select(parties: pd.DataFrame, options: C.Options | None = None) -> pd.DataFr
     """
     options = options or C.Options()
     cols = ["group", "kind", "party_id", "name", "identified", "namesakes", "parent"]
-    p = parties[(parties["n_applied"].fillna(0) <= options.hub_threshold)
-                & ~parties["name"].fillna("").str.contains(ANONYMISED)].reset_index(drop=True)
+    p = parties.reset_index(drop=True)
     p = p.assign(identified=p["id_masked"].fillna("") != "", key=names_key(p["name"]))
-    person = p[p["kind"] == C.PERSON]
-    unnumbered = ~person["identified"].to_numpy()
-    n, n_id = _per_key(person["key"]), _per_key(person["key"], ~unnumbered)
+    ok = ((p["n_applied"].fillna(0) <= options.hub_threshold) & ~p["name"].fillna("").str.contains(ANONYMISED)).to_numpy()
+    is_person, identified = (p["kind"] == C.PERSON).to_numpy(), p["identified"].to_numpy()
+    # Whole columns are counted, and only the rows chosen taken.
+    at = np.flatnonzero(ok & is_person)
+    n, n_id = _per_key(p["key"].iloc[at], identified[at])
     # A name nobody else has groups nobody; one identified person of the name
     # may be the others without an ID, two tell nothing apart.
-    keep = (n >= 2) & (unnumbered | (n_id == 1))
-    person = person[keep].assign(group="person\t" + person["key"][keep], kind="person", parent="",
-                                 namesakes=np.where(n_id[keep] == 1, 0, n_id[keep]))
-    orgs = p[p["kind"] != C.PERSON]
-    exact = orgs["key"]
-    orgs = orgs.assign(key=loose_name(exact))
-    variant = orgs[~orgs["identified"].to_numpy() | (_per_key(orgs["key"], orgs["identified"].to_numpy()) == 1)]
-    variant = variant[_per_key(variant["key"]) >= 2]  # a name alone is nobody's variant
+    keep = (n >= 2) & (~identified[at] | (n_id == 1))
+    person = p.iloc[at[keep]]
+    person = person.assign(group="person\t" + person["key"], kind="person", parent="",
+                           namesakes=np.where(n_id[keep] == 1, 0, n_id[keep]))
+    at = np.flatnonzero(ok & ~is_person)
+    exact = p["key"].iloc[at]
+    loose = loose_name(exact)
+    n, n_id = _per_key(loose, identified[at])
+    # So too for organisations' names; of a name those without a code are
+    # kept, and the one with a code if it is alone: a name kept once is
+    # nobody's variant.
+    keep = (~identified[at] | (n_id == 1)) & (n - n_id + (n_id == 1) >= 2)
+    variant = p.iloc[at[keep]].assign(key=loose[keep])
     variant = variant.assign(group="org_variant\t" + variant["key"], kind="org_variant", parent="", namesakes=0)
     maybe = exact[exact.str.contains(_BRANCH_WORDS)]  # the few names that can be a branch's
     parent = maybe.str.extract(_BRANCH, expand=True)[0].dropna()
     named = exact[is_in(exact, parent)].value_counts()
     parent = parent[parent.map(named).eq(1)]  # one organisation of that name: the parent
-    children = orgs.loc[parent.index].assign(parent=parent)
-    dad = orgs.assign(parent=exact)[is_in(exact, children["parent"])][["parent", "party_id", "identified"]]
+    children = p.loc[parent.index].assign(parent=parent)
+    held = exact[is_in(exact, children["parent"])]
+    dad = p.loc[held.index, ["party_id", "identified"]].assign(parent=held)
     both = children.merge(dad, on="parent", suffixes=("", "_parent"))
     both = both[~(both["identified"] & both["identified_parent"])]
     pairs = pd.concat([both[["party_id", "name", "identified", "parent"]].assign(group="branch\t" + names_key(both["name"])),
@@ -196,10 +203,11 @@ def select(parties: pd.DataFrame, options: C.Options | None = None) -> pd.DataFr
     return out.sort_values(["group", "party_id"]).reset_index(drop=True)[cols] if len(out) else pd.DataFrame(columns=cols)
 
 
-def _per_key(keys: pd.Series, among: np.ndarray | None = None) -> np.ndarray:
-    """For each row: how many rows (of those ``among``, if given) share its key."""
+def _per_key(keys: pd.Series, identified: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row: how many rows share its key, and how many of them are identified."""
     codes, distinct = pd.factorize(keys, use_na_sentinel=False)
-    return np.bincount(codes if among is None else codes[among], minlength=len(distinct))[codes]
+    n, n_id = np.bincount(codes, minlength=len(distinct)), np.bincount(codes[identified], minlength=len(distinct))
+    return n[codes], n_id[codes]
 
 
 def _groups_worth_a_look(rows: pd.DataFrame, by: str) -> pd.Series:
