@@ -232,7 +232,7 @@ def weigh(selected: pd.DataFrame, records: pd.DataFrame, sides: pd.DataFrame, na
     if selected.empty:
         return (finish(pd.DataFrame()), _no_members()) if members else finish(pd.DataFrame())
     sel = _split_masks(selected, records)
-    rec = records[records["party_id"].isin(set(sel["party_id"]))]
+    rec = records[is_in(records["party_id"], sel["party_id"])]
     rec = rec.drop_duplicates(["party_id", "case_no", "role", "name_norm", "id_status", "id_masked"])
     m = sel[["cand", "party_id"]].merge(rec, on="party_id")
     m["court"] = court_code(m["case_no"])
@@ -246,7 +246,7 @@ def weigh(selected: pd.DataFrame, records: pd.DataFrame, sides: pd.DataFrame, na
     out["n_cases"] = m.groupby("cand")["case_no"].nunique().reindex(out["cand"]).fillna(0).astype(int).to_numpy()
     cand = out["cand"]
     k = sel.groupby("cand")["party_id"].nunique().reindex(cand)
-    courts = m[m["court"] != ""].drop_duplicates(["cand", "court"]).sort_values("court").groupby("cand")["court"].agg(list)
+    courts = _lists(m.loc[m["court"] != "", ["cand", "court"]])
     roles = m.drop_duplicates(["cand", "case_no", "role"]).groupby(["cand", "role"]).size().unstack(fill_value=0)
     roles = roles.reindex(index=cand, columns=[C.DEBTOR, C.APPLICANT], fill_value=0)
     numbered = set(sel.loc[sel["identified"].astype(bool), "cand"])
@@ -304,6 +304,16 @@ def _weigh_one(kind, name, k, n_cases, names, expected, namesakes, numbered, n_d
         odds += math.log(FACTOR["counterparty"])
         says.append(f"two of them face {counterparty}")
     return "; ".join(says), round(1 / (1 + math.exp(-min(max(odds, -700), 700))), 2)
+
+
+def _lists(pairs: pd.DataFrame) -> pd.Series:
+    """The sorted distinct values (second column) of each key (first column), as lists, by key."""
+    pairs = pairs.drop_duplicates().sort_values(list(pairs.columns))
+    keys, values = pairs.iloc[:, 0].to_numpy(), pairs.iloc[:, 1].to_numpy(dtype=object)
+    cut = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    if not len(keys):
+        return pd.Series(dtype=object)
+    return pd.Series([v.tolist() for v in np.split(values, cut)], index=keys[np.r_[0, cut]], dtype=object)
 
 
 def _no_members() -> pd.DataFrame:
