@@ -89,9 +89,10 @@ FACTOR = {"one_court": 4.0, "provinces": 0.25, "region": 8.0, "counterparty": 4.
 ORG_ODDS = {"org_variant": 4.0, "branch": 1.0}
 
 KINDS = ("person", "org_variant", "branch")
-# Company forms that name the same company; bracketed places (（上海）) too.
-# Patterns as text, so that pandas runs them in Arrow's regex engine.
-_FORMS = (("有限责任公司", "有限公司"), ("股份有限公司", "有限公司"), (r"\([^()]*\)", ""))
+# Company forms that name the same company; bracketed places (（上海）) too:
+# (pattern, replacement, whether the pattern is a regex). Patterns as text,
+# so that pandas replaces them in Arrow.
+_FORMS = (("有限责任公司", "有限公司", False), ("股份有限公司", "有限公司", False), (r"\([^()]*\)", "", True))
 # A branch named after its parent: 上海甲有限公司宝山分公司, 某银行股份有限公司宝山支行.
 _BRANCH_WORDS = "分公司|支行|分行|营业部|分理处|办事处"
 _BRANCH = re.compile(rf"^(.+?(?:公司|银行|集团))(.+?)({_BRANCH_WORDS})$")
@@ -141,8 +142,8 @@ def loose_name(names: pd.Series) -> pd.Series:
     ['上海甲贸易有限公司', '上海甲贸易有限公司', '上海甲贸易有限公司']
     """
     out = names_key(names)
-    for pattern, repl in _FORMS:
-        out = out.str.replace(pattern, repl, regex=True)
+    for pattern, repl, regex in _FORMS:
+        out = out.str.replace(pattern, repl, regex=regex)
     return out
 
 
