@@ -293,7 +293,7 @@ def _units(df: pd.DataFrame, where: Where) -> pd.Series:
 
 def normalise_cases(raw: pd.DataFrame, seen: dict | None = None, where: Where | None = None) -> _Part:
     where = where or Where()
-    df = raw.copy()
+    df = raw.copy(deep=False)  # copy-on-write: the raw table is never changed
     rejects = []
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
@@ -384,7 +384,7 @@ def normalise_parties(raw: pd.DataFrame, known_cases, seen: dict | None = None,
                       where: Where | None = None) -> tuple[_Part, pd.DataFrame, pd.DataFrame]:
     """(the parties, their rejections; warnings; rows of other roles, set aside)."""
     where = where or Where()
-    df = raw.copy()
+    df = raw.copy(deep=False)  # copy-on-write: the raw table is never changed
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
     rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "parties", _malformed, where, "case_no")]
@@ -451,7 +451,7 @@ def _masked_raw(values: pd.Series) -> np.ndarray:
 
 def normalise_assets(raw: pd.DataFrame, known_cases, seen: dict | None = None, where: Where | None = None) -> _Part:
     where = where or Where()
-    df = raw.copy()
+    df = raw.copy(deep=False)  # copy-on-write: the raw table is never changed
     original = df["case_no"]
     df["case_no"] = official_case_nos(df["case_no"], seen)
     rejects = [_reject(df.assign(case_no=original), df["case_no"].isna(), "assets", _malformed, where, "case_no")]
@@ -471,7 +471,7 @@ def normalise_assets(raw: pd.DataFrame, known_cases, seen: dict | None = None, w
 
 def normalise_judges(raw: pd.DataFrame, where: Where | None = None) -> _Part:
     where = where or Where()
-    df = raw.copy()
+    df = raw.copy(deep=False)  # copy-on-write: the raw table is never changed
     df["judge"] = _text(df["judge"])
     df["team"] = _text(df["team"])
     cap = _text(df["capacity"])
