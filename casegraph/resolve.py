@@ -612,14 +612,16 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
     # Filled in as numpy arrays of Python objects: a rule's few new keys are
     # written in place, not through pandas' alignment of millions of rows.
     keys, rule_of, shown = (np.full(len(r), None, dtype=object) for _ in range(3))
+    free = np.ones(len(r), dtype=bool)  # records no rule has taken yet
     for rule in rules_for(options) if rules is None else rules:
         k = rule.keys(r, taken)
         if isinstance(k, pd.DataFrame):
             k, why_shown = k["key"], k["shown"]
         else:
             why_shown = None
+        new = free & k.notna().to_numpy(bool)
+        free &= ~new
         k = k.to_numpy(dtype=object)
-        new = pd.isna(keys) & ~pd.isna(k)
         keys[new] = k[new]
         rule_of[new] = rule.name
         if why_shown is not None:
