@@ -26,6 +26,7 @@ import polars as pl
 
 from casegraph import contract as C
 from casegraph.cells import join_per_group
+from casegraph.columns import is_in
 from casegraph.find import candidates, finish
 from casegraph.find.finish import bundles_from_links
 from casegraph.graph import CaseGraph
@@ -46,10 +47,9 @@ def _repeated(roles: pd.DataFrame) -> pd.DataFrame:
 
 def _named(g: CaseGraph, party_ids) -> pd.DataFrame:
     """party_id, name and kind of some parties, in the order given."""
-    ids = pl.DataFrame({"party_id": pd.Series(party_ids, dtype=object).to_numpy()}, schema={"party_id": pl.String})
-    known = pl.from_pandas(g.parties[["party_id", "name", "kind"]])
-    found = ids.join(known, on="party_id", how="left", maintain_order="left")
     out = pd.DataFrame({"party_id": party_ids})
+    known = g.parties.loc[is_in(g.parties["party_id"], out["party_id"]), ["party_id", "name", "kind"]]
+    found = known.set_index("party_id").reindex(out["party_id"])
     out["name"] = found["name"].to_numpy()
     out["kind"] = found["kind"].to_numpy()
     return out
@@ -79,9 +79,9 @@ def repeat_applicants(g: CaseGraph) -> pd.DataFrame:
     True
     """
     r = g.distinct_roles()
-    app = _repeated(r[r["role"] == C.APPLICANT][["case_no", "party_id"]])
+    app = _repeated(r.loc[r["role"] == C.APPLICANT, ["case_no", "party_id"]])
     repeat = app.groupby("party_id")["case_no"].nunique()
-    deb = r[r["role"] == C.DEBTOR][["case_no", "party_id"]].rename(columns={"party_id": "debtor"})
+    deb = r.loc[r["role"] == C.DEBTOR, ["case_no", "party_id"]].rename(columns={"party_id": "debtor"})
     deb = deb[deb["case_no"].isin(app["case_no"])]
     pairs = app.merge(deb, on="case_no")
     n_debtors = pairs.groupby("party_id")["debtor"].nunique()
@@ -125,9 +125,9 @@ def common_debtors(g: CaseGraph) -> pd.DataFrame:
     True
     """
     r = g.distinct_roles()
-    deb = _repeated(r[r["role"] == C.DEBTOR][["case_no", "party_id"]])
+    deb = _repeated(r.loc[r["role"] == C.DEBTOR, ["case_no", "party_id"]])
     many = deb.groupby("party_id")["case_no"].nunique()
-    app = r[r["role"] == C.APPLICANT][["case_no", "party_id"]].rename(columns={"party_id": "applicant"})
+    app = r.loc[r["role"] == C.APPLICANT, ["case_no", "party_id"]].rename(columns={"party_id": "applicant"})
     app = app[app["case_no"].isin(deb["case_no"])]
     n_app = deb.merge(app, on="case_no").groupby("party_id")["applicant"].nunique()
     theirs = g.rows_of(g.cases, "case_no", deb["case_no"]).set_index("case_no")
