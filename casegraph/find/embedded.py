@@ -285,8 +285,7 @@ def shared_representatives(g: CaseGraph) -> pd.DataFrame:
     """
     rep = g.representatives
     rep = rep[~rep["representative"].str.contains("某")]
-    info = g.party_info()
-    rep = rep[rep["party_id"].map(info["kind"]).ne(C.PERSON).to_numpy()]
+    rep = rep[_named(g, rep["party_id"].to_numpy())["kind"].ne(C.PERSON).to_numpy()]
     n = rep.groupby("representative")["party_id"].nunique()
     rep = rep[rep["representative"].isin(n[n >= 2].index)]
     if rep.empty:
@@ -294,7 +293,8 @@ def shared_representatives(g: CaseGraph) -> pd.DataFrame:
                                                                    "case_nos"]))
     per = rep.drop_duplicates(["representative", "party_id"]).sort_values(["representative", "party_id"])
     rows = pd.DataFrame({"party_ids": per.groupby("representative")["party_id"].agg(list)})
-    rows["names"] = per.assign(name=per["party_id"].map(info["name"])).groupby("representative")["name"].agg(list)
+    rows["names"] = per.assign(name=_named(g, per["party_id"].to_numpy())["name"].to_numpy()).groupby(
+        "representative")["name"].agg(list)
     rows["n_cases"] = rep.groupby("representative")["case_no"].nunique()
     rows["case_nos"] = join_per_group(rep["representative"], rep["case_no"])
     return finish.shared_representatives(rows.rename_axis("representative").reset_index())
