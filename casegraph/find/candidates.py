@@ -404,9 +404,9 @@ def find(g, members: bool = False):
         records = mine.assign(name_norm=names_key(mine["name"]), id_status="", id_masked="", record_key="")[cols]
     theirs = roles[is_in(roles["case_no"], records["case_no"])]
     sides = theirs.merge(parties[is_in(parties["party_id"], theirs["party_id"])], on="party_id")
-    person = parties[parties["kind"] == C.PERSON]
-    names = person.assign(name=names_key(person["name"]), identified=person["id_masked"] != "").groupby("name").agg(
-        n=("party_id", "size"), identified=("identified", "sum")).reset_index()
+    person = parties.loc[parties["kind"] == C.PERSON, ["name", "id_masked"]]
+    names = pd.DataFrame({"name": names_key(person["name"]), "identified": person["id_masked"] != ""}).groupby(
+        "name").agg(n=("identified", "size"), identified=("identified", "sum")).reset_index()
     apart = None
     if g.resolved is not None and len(g.resolved.decided):
         d = g.resolved.decided
