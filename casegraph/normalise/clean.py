@@ -474,6 +474,8 @@ def normalise_judges(raw: pd.DataFrame, where: Where | None = None) -> _Part:
     df = raw.copy(deep=False)  # copy-on-write: the raw table is never changed
     df["judge"] = _text(df["judge"])
     df["team"] = _text(df["team"])
+    if "court" in df:  # as typed (matched as typed), Arrow text whether read from a file or typed in
+        df["court"] = df["court"].astype("str")
     cap = _text(df["capacity"])
     num = pd.to_numeric(cap.replace("", np.nan), errors="coerce")
     nameless = df["judge"] == ""
