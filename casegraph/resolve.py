@@ -44,6 +44,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from casegraph import contract as C
+from casegraph.columns import arrow_text, text_series
 from casegraph.contract import LIST_SEP
 from casegraph.names import name_share
 from casegraph.normalise.caseno import court_code
@@ -592,7 +593,7 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
     if "id_canonical" in r:
         ident = r["id_status"].isin(IDENTIFIED)
         canonical = r["id_canonical"]
-        r["id_key"] = keyed_hash_column(canonical[ident], secret).reindex(r.index, fill_value="")
+        r["id_key"] = keyed_hash_column(canonical, secret, where=ident)
         org = r["id_status"] == ORG
         r["id_masked"] = (canonical.str.slice(0, 6) + "********" + canonical.str.slice(-4)).where(
             ident & ~org, canonical.where(r["id_status"] == MASKED, ""))
@@ -601,7 +602,9 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
         r = r.drop(columns=["id_canonical"])  # from here on, only the keyed hash and the masked form
         # A record's identity that survives re-exports (row numbers do not);
         # pandas' row hash has a fixed key, so it is the same in every run.
-        content = r[["case_no", "role", "name_norm", "id_status"]].assign(id=r["id_key"].where(ident, r["id_masked"]))
+        content = r[["case_no", "role", "name_norm", "id_status"]].assign(
+            case_no=text_series(arrow_text(r["case_no"]), r.index),  # Arrow text hashes each distinct value once, in C
+            id=r["id_key"].where(ident, r["id_masked"]))
         hashed = pd.util.hash_pandas_object(content, index=False).to_numpy()
         r["record_key"] = hex_column(hashed.astype(">u8").view(np.uint8).reshape(-1, 8), "R").set_axis(r.index)
     # else: records kept earlier (the Neo4j engine's PartyRecord nodes) already
@@ -642,7 +645,7 @@ def _org_columns(r: pd.DataFrame, canonical: pd.Series, secret: bytes) -> None:
     uscc, org = r["id_status"] == USCC, r["id_status"] == ORG
     code = canonical.where(org, canonical.str.slice(8, 17).where(uscc, ""))
     has = uscc | org
-    r["org_key"] = keyed_hash_column(code[has], secret).reindex(r.index, fill_value="")
+    r["org_key"] = keyed_hash_column(code, secret, where=has)
     masked_org = (r["id_status"] == MASKED) & (r["kind"] != C.PERSON) & (r["id_masked"].str.len() == 18)
     code = code.where(has, r["id_masked"].str.slice(8, 17).where(masked_org, ""))
     r["org_mask"] = (code.str.slice(0, 3) + "***" + code.str.slice(6, 9)).where(has | masked_org, "")
@@ -676,8 +679,12 @@ def _settled(r: pd.DataFrame, decided: pd.DataFrame | None, secret: bytes) -> Re
     r["party_id"] = party_id
     party_table, party_mask = _parties(r, r["id_status"].isin(IDENTIFIED))
     # Why a record joined its party, shown without the number: the rule's key, masked.
-    prefix = r["rule"].map(_KEY_PREFIX)
-    r["key"] = (prefix + party_mask).where(prefix.notna(), r["shown"].fillna(r["match_key"]))
+    codes, rules = pd.factorize(r["rule"].to_numpy(dtype=object))
+    prefix = np.array([_KEY_PREFIX.get(x) for x in rules] + [None], dtype=object)[codes]  # code -1: no rule
+    by_key = pd.notna(prefix)
+    key = r["shown"].fillna(r["match_key"]).to_numpy(dtype=object, copy=True)
+    key[by_key] = prefix[by_key] + party_mask.to_numpy(dtype=object)[by_key]
+    r["key"] = pd.Series(key, index=r.index, dtype="str")
     return Resolved(r, party_table, decided.reset_index(drop=True), problems)
 
 
@@ -687,10 +694,13 @@ def _parties(r: pd.DataFrame, ident: pd.Series) -> tuple[pd.DataFrame, pd.Series
     of its identified records show, its rules those its records came by; and
     that masked ID for each record. In polars: millions of records."""
     # The rules a party's records came by, as bits: a few names, millions of parties.
-    names = sorted(pd.unique(r["rule"].astype(str)))
+    codes, rules = pd.factorize(r["rule"].to_numpy(dtype=object), use_na_sentinel=False)
+    rules = [str(x) for x in rules]
+    names = sorted(set(rules))
+    bit = np.array([names.index(x) for x in rules], dtype=np.int64)
     rec = pl.DataFrame({"party_id": polars_text(r["party_id"]), "name": polars_text(r["name"]), "kind": polars_text(r["kind"]),
                         "id_masked": polars_text(r["id_masked"]).fill_null(""),
-                        "rule": np.left_shift(1, pd.Categorical(r["rule"].astype(str), names).codes.astype(np.int64)),
+                        "rule": np.left_shift(1, bit[codes]),
                         "ident": ident.to_numpy(bool)},
                        schema={"party_id": pl.String, "name": pl.String, "kind": pl.String, "id_masked": pl.String,
                                "rule": pl.Int64, "ident": pl.Boolean})
@@ -711,7 +721,7 @@ def _parties(r: pd.DataFrame, ident: pd.Series) -> tuple[pd.DataFrame, pd.Series
     per_record = rec.select("party_id").join(table.select("party_id", "id_masked"), on="party_id", how="left",
                                              maintain_order="left")["id_masked"]
     parties = pd.DataFrame({c: table[c].to_numpy() if table[c].dtype == pl.Int64 else table[c].to_pandas() for c in cols})
-    return parties, pd.Series(per_record.to_numpy(), index=r.index, dtype=object)
+    return parties, text_series(per_record.to_arrow(), r.index)
 
 
 def _mode(rec: pl.DataFrame, col: str) -> pl.DataFrame:
