@@ -47,7 +47,7 @@ from casegraph import contract as C
 from casegraph.columns import arrow_text, text_series
 from casegraph.contract import LIST_SEP
 from casegraph.names import name_share
-from casegraph.normalise.caseno import court_code
+from casegraph.normalise.caseno import court_code, court_codes
 from casegraph.normalise.identity import (IDENTIFIED, MASKED, ORG, RIC, USCC, hex_column, keyed_hash_column, mask,
                                           org_of, secret_key)
 
@@ -357,7 +357,7 @@ def _pair_base(r: pd.DataFrame) -> pl.DataFrame:
     """The columns of the records every pass of :func:`_same_name_pair` reads."""
     named = _named(r).to_numpy()
     text = {c: polars_text(r[src]) for c, src in (("case_no", "case_no"), ("role", "role"), ("name", "name_norm"))}
-    return pl.DataFrame({"i": np.arange(len(r)), **text, "court": polars_text(court_code(r["case_no"])),
+    return pl.DataFrame({"i": np.arange(len(r)), **text, "court": court_codes(text["case_no"].to_arrow()),
                          "named": named, "named_person": named & (r["kind"] == C.PERSON).to_numpy()})
 
 
