@@ -28,6 +28,7 @@ import pandas as pd
 import polars as pl
 
 from casegraph import contract as C
+from casegraph.columns import distinct_rows
 from casegraph.errors import InputError
 from casegraph.normalise.caseno import case_type
 from casegraph.normalise.clean import Clean, normalise
@@ -200,7 +201,7 @@ def build_graph(clean: Clean, resolved: Resolved, options: C.Options | None = No
     """The case–party network of a cleaned, resolved export."""
     cases = clean.cases[["case_no", "filed_on", "cause", "amount", "status", "judge", "court", "case_no_typed"]].copy()
     cases["type_code"] = case_type(cases["case_no"])
-    roles = resolved.records[["case_no", "party_id", "role"]].drop_duplicates().reset_index(drop=True)
+    roles = distinct_rows(resolved.records[["case_no", "party_id", "role"]]).reset_index(drop=True)
     assets = clean.assets[["case_no", "asset_id", "asset_type", "action"]].reset_index(drop=True)
     rec = resolved.records
     if "representative" in rec:

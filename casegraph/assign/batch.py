@@ -26,6 +26,7 @@ import pandas as pd
 
 from casegraph import contract as C
 from casegraph.assign.rules import KEPT, KEPT_REASON, Judges, Unit, capacity
+from casegraph.columns import text_order
 from casegraph.normalise.caseno import court_code
 
 
@@ -102,7 +103,7 @@ def _assign(cases: pd.DataFrame, bundles: pd.DataFrame, judges: pd.DataFrame, op
     alone = c[(c["bundle_id"] == "") & ~c["has_judge"]]
     units = pd.concat([units, pd.DataFrame({"unit": "case:" + alone["case_no"], "size": 1, "minors": alone["minors"],
                                             "held": False, "alone": True, "case_no": alone["case_no"]})])
-    units = units.sort_values(["held", "size", "unit"], ascending=[False, False, True]).reset_index(drop=True)
+    units = units.iloc[text_order(units, ["held", "size", "unit"], [True, True, False])].reset_index(drop=True)
     bundled = bundled.sort_values("bundle_id", kind="stable")
     first = dict(zip(bundled["bundle_id"].to_numpy(object)[::-1], range(len(bundled) - 1, -1, -1)))
     case_a, judge_a, has_a = (bundled[k].to_numpy() for k in ("case_no", "judge", "has_judge"))
@@ -123,4 +124,5 @@ def _assign(cases: pd.DataFrame, bundles: pd.DataFrame, judges: pd.DataFrame, op
             judge, rule, reason = book.decide(Unit(n=len(rest), held=held, size=size, minors=minors))
             rows.extend((case_no, unit, judge, book.team(judge), rule, reason) for case_no in rest)
     parts.append(pd.DataFrame(rows, columns=cols))
-    return pd.concat(parts, ignore_index=True)[cols].sort_values("case_no").reset_index(drop=True)
+    out = pd.concat(parts, ignore_index=True)[cols]
+    return out.iloc[text_order(out, ["case_no"])].reset_index(drop=True)  # a case once: one order
