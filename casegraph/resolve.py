@@ -587,7 +587,7 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
     the same id in every run and in both engines, and the id reveals no ID.
     """
     secret = key or secret_key()
-    r = parties.copy()
+    r = parties.copy(deep=False)  # copy-on-write: the caller's table is never changed, and never copied
     if "id_canonical" in r:
         ident = r["id_status"].isin(IDENTIFIED)
         canonical = r["id_canonical"]
