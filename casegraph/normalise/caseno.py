@@ -165,11 +165,12 @@ def official_case_nos(values: pd.Series, seen: dict | None = None) -> pd.Series:
 
 
 def case_type(official: pd.Series) -> pd.Series:
-    """The type code (执, 执恢, …) of official case numbers."""
-    text = pa.array(official.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    found = pc.extract_regex(text, rf"^（[0-9]{{4}}）[^执]*?(?P<type>{_TYPES})(?:字第)?[0-9]+号$")
-    types = pc.if_else(found.is_valid(), found.field("type"), pa.scalar(None, pa.string()))
-    return pd.Series(types.to_numpy(zero_copy_only=False), index=official.index, dtype=object)
+    """The type code (执, 执恢, …) of official case numbers (None where there is none).
+
+    >>> case_type(pd.Series(["（2024）沪0113执恢12号", "（2012）曲中法执字第66号", "x", None])).tolist()
+    ['执恢', '执', None, None]
+    """
+    return pd.Series(_of_prefix(arrow_text(official), _TYPE_OF_PREFIX).to_numpy(), index=official.index, dtype=object)
 
 
 def court_code(official: pd.Series) -> pd.Series:
@@ -183,16 +184,23 @@ def court_code(official: pd.Series) -> pd.Series:
 
 
 def court_codes(official: pa.Array) -> pl.Series:
-    """:func:`court_code` over Arrow text, as polars text. A million numbers
-    have a few thousand prefixes (year, court, type): the sequence is cut
-    off all at once, and the court read once per prefix."""
+    """:func:`court_code` over Arrow text, as polars text."""
+    return _of_prefix(official, _COURT_OF_PREFIX).fill_null("")
+
+
+def _of_prefix(official: pa.Array, pattern: str) -> pl.Series:
+    """The first group of ``pattern`` in each official number's prefix
+    (year, court and type: the number without its sequence, 字第 and 号),
+    null where there is none. A million numbers have a few thousand
+    prefixes: the sequence is cut off all at once, and ``pattern`` is
+    matched once per prefix."""
     text = pl.from_arrow(official).cast(pl.String)
     prefix = text.str.replace(r"(?:字第)?[0-9]+号$", "")
     numbered = pl.DataFrame({"p": pl.select(pl.when(prefix.str.len_bytes() < text.str.len_bytes())
                                             .then(prefix)).to_series()})
-    courts = numbered.unique().with_columns(court=pl.col("p").str.extract(_COURT_OF_PREFIX, 1))
-    return (numbered.join(courts, on="p", how="left", maintain_order="left", nulls_equal=True)["court"]
-            .fill_null(""))
+    found = numbered.unique().with_columns(found=pl.col("p").str.extract(pattern, 1))
+    return numbered.join(found, on="p", how="left", maintain_order="left", nulls_equal=True)["found"]
 
 
 _COURT_OF_PREFIX = rf"^（[0-9]{{4}}）(.+?)(?:{_TYPES})$"
+_TYPE_OF_PREFIX = rf"^（[0-9]{{4}}）[^执]*?({_TYPES})$"
