@@ -44,7 +44,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from casegraph import contract as C
-from casegraph.columns import arrow_text, text_series
+from casegraph.columns import arrow_text, is_in, text_series
 from casegraph.contract import LIST_SEP
 from casegraph.names import name_share
 from casegraph.normalise.caseno import court_code, court_codes
@@ -169,7 +169,9 @@ def _masked_id_and_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
         return out
     # Full IDs are compared through their masked form: a record's full ID
     # never needs to be kept, here or in the database.
-    known = r.loc[r["id_status"] == RIC, ["name_norm", "id_key", "id_masked"]].drop_duplicates(["name_norm", "id_key"])
+    # (only the identified persons of a name some masked record carries: a few among a million)
+    ric = (r["id_status"] == RIC).to_numpy() & is_in(r["name_norm"], arrow_text(cand["name_norm"]))
+    known = r.loc[ric, ["name_norm", "id_key", "id_masked"]].drop_duplicates(["name_norm", "id_key"])
     # Only the first 6 and last 4 characters of a full ID are kept (its masked
     # form), so a mask can be checked against them alone: one that shows
     # other characters cannot be verified and never joins. Joining on the
@@ -592,11 +594,14 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
         ident = r["id_status"].isin(IDENTIFIED)
         canonical = r["id_canonical"]
         r["id_key"] = keyed_hash_column(canonical, secret, where=ident)
-        org = r["id_status"] == ORG
-        r["id_masked"] = (canonical.str.slice(0, 6) + "********" + canonical.str.slice(-4)).where(
-            ident & ~org, canonical.where(r["id_status"] == MASKED, ""))
-        r.loc[org, "id_masked"] = canonical[org].map(mask)
-        _org_columns(r, canonical, secret)
+        c, status = polars_text(canonical), polars_text(r["id_status"])
+        org = (status == ORG).fill_null(False).to_numpy()
+        masked = pl.select(pl.when(pl.lit(ident.to_numpy() & ~org)).then(c.str.slice(0, 6) + "********" + c.str.slice(-4))
+                           .when(status == MASKED).then(c).otherwise(pl.lit(""))).to_series()
+        r["id_masked"] = text_series(masked.to_arrow(), r.index)
+        if org.any():
+            r.loc[org, "id_masked"] = canonical[org].map(mask)
+        _org_columns(r, c, status, secret)
         r = r.drop(columns=["id_canonical"])  # from here on, only the keyed hash and the masked form
         # A record's identity that survives re-exports (row numbers do not);
         # pandas' row hash has a fixed key, so it is the same in every run.
@@ -634,19 +639,25 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
     return _settled(r, decided, secret)
 
 
-def _org_columns(r: pd.DataFrame, canonical: pd.Series, secret: bytes) -> None:
+def _org_columns(r: pd.DataFrame, canonical: pl.Series, status: pl.Series, secret: bytes) -> None:
     """What an organisation's number says of its organisation code (GB 11714),
     kept beside the keyed hash: ``org_key``, the keyed hash of the code (of
     a credit code's positions 9-17, of an organisation code itself), and
     ``org_mask``, the code's first and last three (of a masked credit code,
     what it shows there)."""
-    uscc, org = r["id_status"] == USCC, r["id_status"] == ORG
-    code = canonical.where(org, canonical.str.slice(8, 17).where(uscc, ""))
+    uscc, org = (status == USCC).fill_null(False), (status == ORG).fill_null(False)
     has = uscc | org
-    r["org_key"] = keyed_hash_column(code, secret, where=has)
-    masked_org = (r["id_status"] == MASKED) & (r["kind"] != C.PERSON) & (r["id_masked"].str.len() == 18)
-    code = code.where(has, r["id_masked"].str.slice(8, 17).where(masked_org, ""))
-    r["org_mask"] = (code.str.slice(0, 3) + "***" + code.str.slice(6, 9)).where(has | masked_org, "")
+    code = pl.select(pl.when(org).then(canonical).when(uscc).then(canonical.str.slice(8, 9))
+                     .otherwise(pl.lit(""))).to_series()
+    r["org_key"] = keyed_hash_column(text_series(code.to_arrow(), r.index), secret, where=pd.Series(has.to_numpy(), r.index))
+    shown = polars_text(r["id_masked"])
+    masked_org = (status == MASKED) & pl.Series((r["kind"] != C.PERSON).to_numpy()) & (shown.str.len_chars() == 18)
+    masked_org = masked_org.fill_null(False)
+    code = pl.select(pl.when(has).then(code).when(masked_org).then(shown.str.slice(8, 9))
+                     .otherwise(pl.lit(""))).to_series()
+    org_mask = pl.select(pl.when(has | masked_org).then(code.str.slice(0, 3) + "***" + code.str.slice(6, 3))
+                         .otherwise(pl.lit(""))).to_series()
+    r["org_mask"] = text_series(org_mask.to_arrow(), r.index)
 
 
 def settle(resolved: Resolved, decided: pd.DataFrame, key: bytes | None = None) -> Resolved:
@@ -667,80 +678,81 @@ def _settled(r: pd.DataFrame, decided: pd.DataFrame | None, secret: bytes) -> Re
     decided = no_decisions() if decided is None else decided
     problems = _decide(r, decided) if len(decided) else []
     # One id per party, never per row: an identified party's id comes from the
-    # keyed hash of its number; other keys are hashed here (once per distinct key).
-    match = r["match_key"].astype("str")
-    identified = match.str.startswith(("id:", "uscc:", "org:"))
-    hashed_key = np.where(match.str.startswith("id:"), match.str.slice(3, 15),
-                          np.where(match.str.startswith("org:"), match.str.slice(4, 16), match.str.slice(5, 17)))
-    party_id = ("P" + pd.Series(hashed_key, index=r.index, dtype="str")).where(identified, "")
-    party_id[~identified] = keyed_hash_column(match[~identified], secret, "P", 12)
-    r["party_id"] = party_id
-    party_table, party_mask = _parties(r, r["id_status"].isin(IDENTIFIED))
+    # keyed hash of its number; other keys are hashed here.
+    match = polars_text(r["match_key"])
+    kind = match.str.extract(r"^(id|uscc|org):", 1)
+    identified = kind.is_not_null()
+    keyed = polars_text(keyed_hash_column(text_series(match.to_arrow()), secret, "P", 12,
+                                          where=pd.Series((~identified).to_numpy())))
+    party_id = pl.select(pl.when(identified).then(pl.lit("P") + match.str.slice(kind.str.len_chars() + 1, 12))
+                         .otherwise(keyed)).to_series()
+    r["party_id"] = text_series(party_id.to_arrow(), r.index)
+    party_table, party_mask = _parties(r, party_id, r["id_status"].isin(IDENTIFIED))
     # Why a record joined its party, shown without the number: the rule's key, masked.
-    codes, rules = pd.factorize(r["rule"].to_numpy(dtype=object))
-    prefix = np.array([_KEY_PREFIX.get(x) for x in rules] + [None], dtype=object)[codes]  # code -1: no rule
-    by_key = pd.notna(prefix)
-    key = r["shown"].fillna(r["match_key"]).to_numpy(dtype=object, copy=True)
-    key[by_key] = prefix[by_key] + party_mask.to_numpy(dtype=object)[by_key]
-    r["key"] = pd.Series(key, index=r.index, dtype="str")
+    prefix = polars_text(r["rule"]).replace_strict(_KEY_PREFIX, default=None, return_dtype=pl.String)
+    key = pl.select(pl.when(prefix.is_not_null()).then(prefix + party_mask)
+                    .otherwise(polars_text(r["shown"]).fill_null(match))).to_series()
+    r["key"] = text_series(key.to_arrow(), r.index)
     return Resolved(r, party_table, decided.reset_index(drop=True), problems)
 
 
-def _parties(r: pd.DataFrame, ident: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+def _parties(r: pd.DataFrame, party_id: pl.Series, ident: pd.Series) -> tuple[pd.DataFrame, pl.Series]:
     """One row per party (by party_id): its name and kind are what most of
     its records say (ties: the first in sort order), its masked ID what most
     of its identified records show, its rules those its records came by; and
-    that masked ID for each record. In polars: millions of records."""
+    that masked ID for each record. In polars: millions of records, grouped
+    by :func:`_party_number`."""
     # The rules a party's records came by, as bits: a few names, millions of parties.
     codes, rules = pd.factorize(r["rule"].to_numpy(dtype=object), use_na_sentinel=False)
     rules = [str(x) for x in rules]
     names = sorted(set(rules))
     bit = np.array([names.index(x) for x in rules], dtype=np.int64)
-    rec = pl.DataFrame({"party_id": polars_text(r["party_id"]), "name": polars_text(r["name"]), "kind": polars_text(r["kind"]),
-                        "id_masked": polars_text(r["id_masked"]).fill_null(""),
-                        "rule": np.left_shift(1, bit[codes]),
-                        "ident": ident.to_numpy(bool)},
-                       schema={"party_id": pl.String, "name": pl.String, "kind": pl.String, "id_masked": pl.String,
-                               "rule": pl.Int64, "ident": pl.Boolean})
+    rec = pl.DataFrame({"pk": _party_number(party_id), "party_id": party_id, "name": polars_text(r["name"]),
+                        "kind": polars_text(r["kind"]), "id_masked": polars_text(r["id_masked"]).fill_null(""),
+                        "rule": np.left_shift(1, bit[codes]), "ident": ident.to_numpy(bool)},
+                       schema_overrides={"party_id": pl.String, "name": pl.String, "kind": pl.String,
+                                         "id_masked": pl.String, "rule": pl.Int64, "ident": pl.Boolean})
     joined = {b: LIST_SEP.join(n for i, n in enumerate(names) if b >> i & 1) for b in range(1, 1 << len(names))}
     # Most parties have one record, which says everything; count only for the others.
-    many = rec["party_id"].is_duplicated()
-    one = rec.filter(~many).select("party_id", "name", "kind",
+    many = rec["pk"].is_duplicated()
+    one = rec.filter(~many).select("pk", "party_id", "name", "kind",
                                    pl.when("ident").then("id_masked").otherwise(pl.lit("")).alias("id_masked"),
                                    n_records=pl.lit(1, pl.Int64), rules="rule")
     rec_many = rec.filter(many)
-    counted = (rec_many.group_by("party_id").agg(n_records=pl.len().cast(pl.Int64), rules=pl.col("rule").bitwise_or())
-               .join(_mode(rec_many, "name"), on="party_id").join(_mode(rec_many, "kind"), on="party_id")
-               .join(_mode(rec_many.filter("ident"), "id_masked"), on="party_id", how="left")
+    counted = (rec_many.group_by("pk").agg(party_id=pl.col("party_id").first(), n_records=pl.len().cast(pl.Int64),
+                                           rules=pl.col("rule").bitwise_or())
+               .join(_mode(rec_many, "name"), on="pk").join(_mode(rec_many, "kind"), on="pk")
+               .join(_mode(rec_many.filter("ident"), "id_masked"), on="pk", how="left")
                .with_columns(pl.col("id_masked").fill_null("")))
     cols = ["party_id", "name", "kind", "id_masked", "n_records", "rules"]
-    table = _by_party_id(pl.concat([one.select(cols), counted.select(cols)])).with_columns(
+    table = pl.concat([one.select("pk", *cols), counted.select("pk", *cols)]).sort("pk").with_columns(
         pl.col("rules").replace_strict(joined, return_dtype=pl.String))
-    per_record = rec.select("party_id").join(table.select("party_id", "id_masked"), on="party_id", how="left",
-                                             maintain_order="left")["id_masked"]
+    per_record = rec.select("pk").join(table.select("pk", "id_masked"), on="pk", how="left",
+                                       maintain_order="left")["id_masked"]
     parties = pd.DataFrame({c: table[c].to_numpy() if table[c].dtype == pl.Int64 else table[c].to_pandas() for c in cols})
-    return parties, text_series(per_record.to_arrow(), r.index)
+    return parties, per_record
 
 
-def _by_party_id(table: pl.DataFrame) -> pl.DataFrame:
-    """``table`` in the order of its party ids. Ids are ``P`` and 12 hex
-    digits, whose order is that of the 48-bit numbers they spell: sorted as
-    numbers (faster than as text) when every id has that form.
+def _party_number(ids: pl.Series) -> pl.Series:
+    """Party ids as something to group, join and sort by in their order:
+    ids are ``P`` and 12 hex digits, whose order is that of the 48-bit
+    numbers they spell (faster than text); ids of another form stay text.
 
-    >>> _by_party_id(pl.DataFrame({"party_id": ["P00000000000b", "P00000000000a"]}))["party_id"].to_list()
-    ['P00000000000a', 'P00000000000b']
+    >>> _party_number(pl.Series(["P00000000000b", "P00000000000a"])).to_list()
+    [11, 10]
+    >>> _party_number(pl.Series(["Px", "P1"])).to_list()
+    ['Px', 'P1']
     """
-    ids = table["party_id"]
     if not ids.str.contains(r"^P[0-9a-f]{12}$").all():
-        return table.sort("party_id")
-    return table.sort(ids.str.slice(1).str.to_integer(base=16))
+        return ids
+    return ids.str.slice(1).str.to_integer(base=16)
 
 
 def _mode(rec: pl.DataFrame, col: str) -> pl.DataFrame:
     """The most frequent ``col`` of each party (ties: the smallest)."""
-    counts = rec.group_by("party_id", col).len()
-    return (counts.sort(["party_id", "len", col], descending=[False, True, False])
-            .unique("party_id", keep="first", maintain_order=True).select("party_id", col))
+    counts = rec.group_by("pk", col).len()
+    return (counts.sort(["pk", "len", col], descending=[False, True, False])
+            .unique("pk", keep="first", maintain_order=True).select("pk", col))
 
 
 def _decide(r: pd.DataFrame, decided: pd.DataFrame) -> list[str]:

@@ -199,7 +199,20 @@ def _per_value(s: pd.Series, fn) -> pd.Series:
 
 def _lookup(s: pd.Series, table: dict) -> pd.Series:
     """Canonical values of a column with few distinct values (roles, kinds)."""
-    return _per_value(s, lambda u: table.get(u, table.get(u.casefold())))
+    return _per_value(s, lambda u: _lookup_one(u, table))
+
+
+def _lookup_one(u: str | None, table: dict) -> str | None:
+    return None if u is None else table.get(u, table.get(u.casefold()))
+
+
+def _text_one(u) -> str | None:
+    """:func:`_text` of one cell (None for a cell that is not text).
+
+    >>> _text_one("ＬＥＧＡＬ "), _text_one(3)
+    ('LEGAL', None)
+    """
+    return " ".join(unicodedata.normalize("NFKC", u).split()) if isinstance(u, str) else None
 
 
 def _per_unique(fn):
@@ -419,7 +432,7 @@ def normalise_parties(raw: pd.DataFrame, known_cases, seen: dict | None = None,
     name_warnings = name_warnings[~np.isin(name_warnings["row"], df.loc[no_name, "row"])]  # rejected, not warned
     df = df[~no_name]
 
-    df["kind"] = _lookup(_text(df["kind"]), C.KINDS)
+    df["kind"] = _per_value(df["kind"], lambda u: _lookup_one(_text_one(u), C.KINDS))  # a few kinds: each cleaned once
     ids = parse_ids(df["id_no"], df["kind"])
     # A missing kind is guessed: a credit code or an organisation's word in the name.
     unknown_kind = df["kind"].isna()
