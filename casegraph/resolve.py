@@ -44,7 +44,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from casegraph import contract as C
-from casegraph.columns import arrow_text, is_in, text_series
+from casegraph.columns import arrow_text, distinct_rows, is_in, text_series
 from casegraph.contract import LIST_SEP
 from casegraph.names import name_share
 from casegraph.normalise.caseno import court_code, court_codes
@@ -79,11 +79,18 @@ def _is_org(r: pd.DataFrame) -> pd.Series:
 
 
 def _named(r: pd.DataFrame) -> pd.Series:
+    if _NAMED in r:  # worked out once for all the rules of a run (see resolve)
+        return r[_NAMED]
     return ~r["name_norm"].str.contains(ANONYMISED)
 
 
-def _keyed(key: pd.Series, shown: pd.Series) -> pd.DataFrame:
-    return pd.DataFrame({"key": key.astype(object), "shown": shown.astype(object)})
+_NAMED = "_named"
+
+
+def _no_keys(r: pd.DataFrame) -> pd.DataFrame:
+    """No key and nothing shown, for every record (what a rule fills in)."""
+    return pd.DataFrame({"key": np.full(len(r), None, dtype=object), "shown": np.full(len(r), None, dtype=object)},
+                        index=r.index)
 
 
 def _same_org_code(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
@@ -92,7 +99,7 @@ def _same_org_code(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
     data does; else the organisation of that code (``org:``). The key shows
     the code masked."""
     org = taken.isna() & (r["id_status"] == ORG)
-    out = _keyed(pd.Series(None, index=r.index), pd.Series(None, index=r.index))
+    out = _no_keys(r)
     if not org.any():
         return out
     coded = r.loc[r["id_status"] == USCC, ["org_key", "id_key"]].drop_duplicates()
@@ -126,7 +133,7 @@ def _masked_credit_code(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
     the one known code whose kept characters agree with every character the
     mask shows, on :data:`CODE_AGREES` places or more; two codes that fit
     leave it unjoined. The key shows the mask."""
-    out = _keyed(pd.Series(None, index=r.index), pd.Series(None, index=r.index))
+    out = _no_keys(r)
     cand = taken.isna() & (r["id_status"] == MASKED) & _is_org(r) & (r["id_masked"].fillna("").str.len() == 18)
     if not cand.any():
         return out
@@ -171,7 +178,8 @@ def _masked_id_and_name(r: pd.DataFrame, taken: pd.Series) -> pd.Series:
     # never needs to be kept, here or in the database.
     # (only the identified persons of a name some masked record carries: a few among a million)
     ric = (r["id_status"] == RIC).to_numpy() & is_in(r["name_norm"], arrow_text(cand["name_norm"]))
-    known = r.loc[ric, ["name_norm", "id_key", "id_masked"]].drop_duplicates(["name_norm", "id_key"])
+    known = r.loc[ric, ["name_norm", "id_key", "id_masked"]]
+    known = known.loc[distinct_rows(known[["name_norm", "id_key"]]).index]
     # Only the first 6 and last 4 characters of a full ID are kept (its masked
     # form), so a mask can be checked against them alone: one that shows
     # other characters cannot be verified and never joins. Joining on the
@@ -252,7 +260,7 @@ def _same_name_masked_id(r: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
     somewhere) link only with an identical mask; an anonymised name (张某)
     never links. What is not linked stays for review (candidates.csv).
     The key holds the name and the masks' shown characters, nothing more."""
-    out = _keyed(pd.Series(None, index=r.index), pd.Series(None, index=r.index))
+    out = _no_keys(r)
     cand = taken.isna() & (r["kind"] == C.PERSON) & (r["id_status"] == MASKED) & _named(r)
     if cand.sum() < 2:
         return out
@@ -614,6 +622,7 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
     # carry id_key, id_masked and record_key, and never the ID itself.
     for c in ("org_key", "org_mask"):  # records of a database loaded before organisation codes were read
         r[c] = r[c].fillna("") if c in r else ""
+    r[_NAMED] = _named(r)
     taken = pd.Series(None, index=r.index, dtype=object)
     # Filled in as numpy arrays of Python objects: a rule's few new keys are
     # written in place, not through pandas' alignment of millions of rows.
@@ -633,6 +642,7 @@ def resolve(parties: pd.DataFrame, rules: tuple[Rule, ...] | None = None, key: b
         if why_shown is not None:
             shown[new] = why_shown.to_numpy(dtype=object)[new]
         taken = pd.Series(keys, index=r.index, dtype=object, copy=True)
+    r = r.drop(columns=[_NAMED])
     r["match_key"] = taken
     r["rule"] = pd.Series(rule_of, index=r.index, dtype=object)
     r["shown"] = pd.Series(shown, index=r.index, dtype=object)
